@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+
+	"capsat/config"
+	"capsat/survey"
+)
+
+// admin runs one administration command on the configured store and prints
+// its result as JSON on stdout.
+func admin(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	}
+	commands := map[string]func(context.Context, *survey.Store, []string, env) (any, error){
+		"create-structure": adminCreateStructure,
+		"create-api-key":   adminCreateAPIKey,
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		return fmt.Errorf("unknown admin command %q (see capsat admin --help)", args[0])
+	}
+	// Parse the command's flags before opening the store, so --help and
+	// mistakes answer at once.
+	if err := cmdFlags(args[0], nil, e).Parse(args[1:]); err != nil {
+		return err
+	}
+	return withStore(ctx, e, func(st *survey.Store) error {
+		out, err := cmd(ctx, st, args[1:], e)
+		if err != nil {
+			return err
+		}
+		return printJSON(e, out)
+	})
+}
+
+// withStore opens the configured store (environment only), runs f, closes it.
+func withStore(ctx context.Context, e env, f func(*survey.Store) error) error {
+	cfg, err := config.Load(nil, e.getenv, e.stderr)
+	if err != nil {
+		return err
+	}
+	cfg.LogLevel = "warn"
+	st, err := openStore(ctx, cfg, newLogger(cfg, e))
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	return f(st.store)
+}
+
+func printJSON(e env, v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// cmdFlags returns the flag set of an admin command; define adds its flags.
+func cmdFlags(name string, define func(*flag.FlagSet), e env) *flag.FlagSet {
+	fs := flag.NewFlagSet("capsat admin "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	if define == nil {
+		define = adminFlagDefs[name]
+	}
+	if define != nil {
+		define(fs)
+	}
+	return fs
+}
+
+// adminFlagDefs declares each command's flags once, for parsing and --help.
+var adminFlagDefs = map[string]func(*flag.FlagSet){
+	"create-structure": func(fs *flag.FlagSet) {
+		fs.String("name", "", "structure name (required)")
+		fs.String("siret", "", "SIRET, 14 digits (required)")
+		fs.String("region", "", "region, for example Normandie (required)")
+		fs.String("type", "AI", "AI, ETTI, ACI, EI or other")
+	},
+	"create-api-key": func(fs *flag.FlagSet) {
+		fs.String("name", "", "key name, for example 'logiciel de gestion' (required)")
+		fs.String("structure", "", "structure id (for a structure key)")
+		fs.String("role", "", "structure_member (default with --structure), structure_admin, region or federation")
+		fs.String("region", "", "region (with --role region)")
+	},
+}
+
+func flagValues(name string, args []string, e env) (map[string]string, error) {
+	fs := cmdFlags(name, nil, e)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	fs.VisitAll(func(f *flag.Flag) { out[f.Name] = f.Value.String() })
+	return out, nil
+}
+
+func adminCreateStructure(ctx context.Context, st *survey.Store, args []string, e env) (any, error) {
+	v, err := flagValues("create-structure", args, e)
+	if err != nil {
+		return nil, err
+	}
+	s, err := st.CreateStructure(ctx, survey.StructureInput{Name: v["name"], SIRET: v["siret"], Region: v["region"], Type: survey.StructureType(v["type"])})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"id": s.ID}, nil
+}
+
+func adminCreateAPIKey(ctx context.Context, st *survey.Store, args []string, e env) (any, error) {
+	v, err := flagValues("create-api-key", args, e)
+	if err != nil {
+		return nil, err
+	}
+	role := survey.Role(v["role"])
+	if role == "" && v["structure"] != "" {
+		role = survey.RoleStructureMember
+	}
+	k, plain, err := st.CreateAPIKey(ctx, survey.APIKeyInput{Name: v["name"], Role: role, StructureID: v["structure"], Region: v["region"]})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"key": plain, "id": k.ID, "role": string(k.Role)}, nil
+}

@@ -1,0 +1,127 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"capsat/survey"
+
+	"github.com/gin-gonic/gin"
+)
+
+const ctxPrincipal = "capsat.principal"
+
+// authenticator resolves credentials to a principal.
+type authenticator interface {
+	AuthenticateAPIKey(ctx context.Context, key string) (*survey.Principal, error)
+}
+
+// authenticate reads a Bearer API key, when present, and sets the principal.
+// It rejects bad credentials but lets anonymous requests through: each
+// route's policy decides whether it needs one.
+func authenticate(a authenticator) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.GetHeader("Authorization")
+		if h == "" {
+			c.Next()
+			return
+		}
+		key, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			respondError(c, survey.ErrUnauthenticated)
+			return
+		}
+		p, err := a.AuthenticateAPIKey(c.Request.Context(), strings.TrimSpace(key))
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		c.Set(ctxPrincipal, p)
+		c.Next()
+	}
+}
+
+// principal returns the caller, or nil when anonymous.
+func principal(c *gin.Context) *survey.Principal {
+	if v, ok := c.Get(ctxPrincipal); ok {
+		return v.(*survey.Principal)
+	}
+	return nil
+}
+
+// policy says who may call a route. Every route declares one (see routes).
+type policy string
+
+const (
+	// policyPublic: anyone, no credentials (health, survey pages).
+	policyPublic policy = "public"
+	// policyAuthenticated: any signed-in user or key; the handler scopes results.
+	policyAuthenticated policy = "authenticated"
+	// policyStructure: a member or admin of the structure in the :sid parameter.
+	policyStructure policy = "structure"
+	// policyStructureAdmin: an admin of the structure in :sid.
+	policyStructureAdmin policy = "structure_admin"
+	// policyFederation: the federation only.
+	policyFederation policy = "federation"
+	// policyRegion: the federation, or a region user of the :region parameter.
+	policyRegion policy = "region"
+)
+
+// authorize lets the request through when any of the policies accepts the
+// caller; otherwise it answers with the first policy's refusal. Another
+// structure's objects answer 404, not 403, so that callers learn nothing
+// about what exists elsewhere.
+func authorize(policies ...policy) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var first error
+		for _, p := range policies {
+			err := check(p, principal(c), c)
+			if err == nil {
+				c.Next()
+				return
+			}
+			if first == nil {
+				first = err
+			}
+		}
+		respondError(c, first)
+	}
+}
+
+func check(p policy, who *survey.Principal, c *gin.Context) error {
+	if p == policyPublic {
+		return nil
+	}
+	if who == nil {
+		return survey.ErrUnauthenticated
+	}
+	switch p {
+	case policyAuthenticated:
+		return nil
+	case policyStructure:
+		if who.InStructure(c.Param("sid")) {
+			return nil
+		}
+		return survey.ErrNotFound
+	case policyStructureAdmin:
+		if who.InStructure(c.Param("sid")) {
+			if who.Role == survey.RoleStructureAdmin {
+				return nil
+			}
+			return survey.ErrForbidden
+		}
+		return survey.ErrNotFound
+	case policyFederation:
+		if who.Role == survey.RoleFederation {
+			return nil
+		}
+		return survey.ErrForbidden
+	case policyRegion:
+		if who.Role == survey.RoleFederation || (who.Role == survey.RoleRegionViewer && who.Region == c.Param("region")) {
+			return nil
+		}
+		return survey.ErrForbidden
+	}
+	return errors.New("route without a known policy: " + string(p))
+}

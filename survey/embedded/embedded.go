@@ -1,0 +1,70 @@
+// Package embedded runs FerretDB with its SQLite handler inside the capsat
+// process, so that capsat can be tried without a MongoDB server. It listens on
+// a loopback port and is reached with the same MongoDB driver.
+package embedded
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+// Server is a running embedded FerretDB.
+type Server struct {
+	uri    string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Start runs FerretDB on 127.0.0.1 (a free port) with its data in dir.
+func Start(dir string, logger *slog.Logger) (*Server, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("embedded store: data folder %q: %w", dir, err)
+	}
+	if err := os.MkdirAll(abs, 0o750); err != nil {
+		return nil, fmt.Errorf("embedded store: create data folder %q: %w", abs, err)
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+		Logger:    logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded store: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		_ = f.Run(ctx)
+	}()
+	// MongoDBURI blocks until the listener has its address.
+	uriCh := make(chan string, 1)
+	go func() { uriCh <- f.MongoDBURI() }()
+	select {
+	case s.uri = <-uriCh:
+	case <-time.After(30 * time.Second):
+		cancel()
+		return nil, fmt.Errorf("embedded store: listener did not start within 30s")
+	}
+	return s, nil
+}
+
+// URI is the mongodb:// address of the running server.
+func (s *Server) URI() string { return s.uri }
+
+// Stop closes the listener and the SQLite databases, waiting until done.
+func (s *Server) Stop() {
+	s.cancel()
+	<-s.done
+}

@@ -1,0 +1,246 @@
+package survey
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+)
+
+// Collection names.
+const (
+	colStructures     = "structures"
+	colQuestionnaires = "questionnaires"
+	colOrders         = "orders"
+	colLinks          = "survey_links"
+	colResponses      = "responses"
+	colAPIKeys        = "api_keys"
+)
+
+// Store persists the domain in MongoDB (or the embedded FerretDB). Every
+// method takes a context; not-found is ErrNotFound, never (nil, nil).
+// Lookups on hot paths filter on exactly {_id: v}, the only filter the
+// embedded store answers without scanning in Go.
+type Store struct {
+	db  *mongo.Database
+	now func() time.Time
+}
+
+// NewStore returns a store on db. now is the clock (time.Now in production).
+func NewStore(db *mongo.Database, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{db: db, now: now}
+}
+
+// Now is the store's clock, in UTC and truncated to the millisecond as BSON stores it.
+func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+// DB exposes the database to sibling store files and tests.
+func (s *Store) DB() *mongo.Database { return s.db }
+
+// ConnectOptions are the settings for Connect.
+type ConnectOptions struct {
+	URI     string
+	Timeout time.Duration // connect and server-selection timeout
+	// Embedded relaxes what the embedded FerretDB does not support
+	// (majority write concern, retryable writes need a replica set).
+	Embedded bool
+}
+
+// Connect opens a client and checks that the server answers within the timeout.
+func Connect(ctx context.Context, o ConnectOptions) (*mongo.Client, error) {
+	opts := options.Client().ApplyURI(o.URI).
+		SetConnectTimeout(o.Timeout).
+		SetServerSelectionTimeout(o.Timeout).
+		SetAppName("capsat")
+	if !o.Embedded {
+		opts.SetRetryWrites(true).SetWriteConcern(writeconcern.Majority())
+	} else {
+		opts.SetRetryWrites(false)
+	}
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, fmt.Errorf("connect to store: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	if err := client.Ping(pingCtx, readpref.Primary()); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, fmt.Errorf("store did not answer within %s: %w", o.Timeout, err)
+	}
+	return client, nil
+}
+
+// Ping checks that the store answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.db.Client().Ping(ctx, readpref.Primary())
+}
+
+// EnsureIndexes creates the indexes the store relies on. It is idempotent.
+// Unique indexes carry domain rules (one reference per structure); the others
+// serve MongoDB, the embedded store ignoring them for filters.
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	specs := map[string][]mongo.IndexModel{
+		colOrders: {
+			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "reference", Value: 1}}, Options: options.Index().SetUnique(true).SetName("structure_reference")},
+			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("structure_created")},
+		},
+		colQuestionnaires: {
+			{Keys: bson.D{{Key: "family_id", Value: 1}, {Key: "version", Value: 1}}, Options: options.Index().SetUnique(true).SetName("family_version")},
+			{Keys: bson.D{{Key: "structure_id", Value: 1}}, Options: options.Index().SetName("structure")},
+		},
+		colLinks: {
+			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "issued_at", Value: 1}}, Options: options.Index().SetName("structure_issued")},
+		},
+		colResponses: {
+			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "issued_at", Value: 1}}, Options: options.Index().SetName("structure_issued")},
+		},
+		colAPIKeys: {
+			{Keys: bson.D{{Key: "structure_id", Value: 1}}, Options: options.Index().SetName("structure")},
+		},
+	}
+	for _, name := range sortedKeys(specs) {
+		if err := s.createIndexes(ctx, name, specs[name]...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// createIndexes is for sibling files (users, sessions, summaries...) that
+// add their own indexes from EnsureIndexes.
+// Every index must be named. Only missing indexes are created: FerretDB 1.24
+// drops the connection when asked to create one that already exists.
+func (s *Store) createIndexes(ctx context.Context, collection string, models ...mongo.IndexModel) error {
+	existing, err := s.indexNames(ctx, collection)
+	if err != nil {
+		return err
+	}
+	var missing []mongo.IndexModel
+	for _, m := range models {
+		name := ""
+		if m.Options != nil {
+			var io options.IndexOptions
+			for _, set := range m.Options.List() {
+				_ = set(&io)
+			}
+			if io.Name != nil {
+				name = *io.Name
+			}
+		}
+		if name == "" {
+			return fmt.Errorf("index on %s has no name", collection)
+		}
+		if !existing[name] {
+			missing = append(missing, m)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if _, err := s.db.Collection(collection).Indexes().CreateMany(ctx, missing); err != nil {
+		return fmt.Errorf("create indexes on %s: %w", collection, err)
+	}
+	return nil
+}
+
+func (s *Store) indexNames(ctx context.Context, collection string) (map[string]bool, error) {
+	cur, err := s.db.Collection(collection).Indexes().List(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list indexes on %s: %w", collection, err)
+	}
+	var specs []struct {
+		Name string `bson:"name"`
+	}
+	if err := cur.All(ctx, &specs); err != nil {
+		return nil, fmt.Errorf("list indexes on %s: %w", collection, err)
+	}
+	names := map[string]bool{}
+	for _, sp := range specs {
+		names[sp.Name] = true
+	}
+	return names, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
+
+// translate turns driver errors into domain errors.
+func translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return ErrNotFound
+	case mongo.IsDuplicateKeyError(err):
+		return fmt.Errorf("%w: %w", ErrConflict, err)
+	}
+	return err
+}
+
+// NewID returns a new object id as a 24-character hex string.
+func NewID() string { return bson.NewObjectID().Hex() }
+
+// NewToken returns a random URL-safe token of 144 bits (24 characters),
+// not derivable from any id.
+func NewToken() string {
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand failed: %v", err))
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// TokenLen is the length of tokens made by NewToken.
+const TokenLen = 24
+
+// ValidTokenShape checks a token's shape before any store access.
+func ValidTokenShape(t string) bool {
+	if len(t) != TokenLen {
+		return false
+	}
+	for _, r := range t {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidIDShape checks an object id's shape (24 hex digits) before any store access.
+func ValidIDShape(id string) bool {
+	if len(id) != 24 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// findByID decodes the document with that _id into out.
+func (s *Store) findByID(ctx context.Context, collection, id string, out any) error {
+	return translate(s.db.Collection(collection).FindOne(ctx, bson.M{"_id": id}).Decode(out))
+}

@@ -1,0 +1,195 @@
+package survey
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Regions of the network (metropolitan France and overseas), as the
+// federation names them.
+var Regions = []string{
+	"Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire",
+	"Corse", "Grand Est", "Hauts-de-France", "Île-de-France", "Normandie",
+	"Nouvelle-Aquitaine", "Occitanie", "Pays de la Loire", "Provence-Alpes-Côte d'Azur",
+	"Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte",
+}
+
+// ValidRegion reports whether r is one of Regions.
+func ValidRegion(r string) bool {
+	for _, x := range Regions {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// StructureInput is what a caller gives to create or update a structure.
+type StructureInput struct {
+	Name     string             `json:"name"`
+	SIRET    string             `json:"siret"`
+	Region   string             `json:"region"`
+	Type     StructureType      `json:"type"`
+	Settings *StructureSettings `json:"settings,omitempty"`
+}
+
+// Validate checks the input and normalises it.
+func (in *StructureInput) Validate() error {
+	v := &ValidationError{}
+	in.Name = strings.TrimSpace(in.Name)
+	in.SIRET = strings.ReplaceAll(strings.TrimSpace(in.SIRET), " ", "")
+	in.Region = strings.TrimSpace(in.Region)
+	switch {
+	case in.Name == "":
+		v.Add("name", "required", "Le nom est obligatoire.")
+	case len([]rune(in.Name)) > 200:
+		v.Add("name", "too_long", "Le nom ne doit pas dépasser 200 caractères.")
+	}
+	if !ValidSIRET(in.SIRET) {
+		v.Add("siret", "siret", "SIRET invalide (14 chiffres, clé de contrôle)")
+	}
+	if !ValidRegion(in.Region) {
+		v.Add("region", "region", "Région inconnue.")
+	}
+	if !validStructureType(in.Type) {
+		v.Add("type", "enum", "Type de structure inconnu (AI, ETTI, ACI, EI ou other).")
+	}
+	if in.Settings != nil && (in.Settings.SurveyExpiryDays < 1 || in.Settings.SurveyExpiryDays > 365) {
+		v.Add("settings.survey_expiry_days", "range", "La durée de validité doit être comprise entre 1 et 365 jours.")
+	}
+	return v.OrNil()
+}
+
+func validStructureType(t StructureType) bool {
+	for _, x := range StructureTypes {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// CreateStructure stores a new structure with its two default questionnaires,
+// published. The questionnaires are written first and removed again if the
+// structure cannot be, so that no half-created structure remains.
+func (s *Store) CreateStructure(ctx context.Context, in StructureInput) (*Structure, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	st := &Structure{
+		ID: NewID(), Name: in.Name, SIRET: in.SIRET, Region: in.Region, Type: in.Type,
+		Settings:  StructureSettings{SurveyExpiryDays: DefaultSurveyExpiryDays},
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if in.Settings != nil {
+		st.Settings = *in.Settings
+	}
+	var ids []any
+	for _, q := range DefaultQuestionnaires(st.ID) {
+		q.ID, q.FamilyID, q.Version = NewID(), NewID(), 1
+		q.Status, q.CreatedAt, q.UpdatedAt, q.PublishedAt = StatusPublished, now, now, &now
+		if _, err := s.db.Collection(colQuestionnaires).InsertOne(ctx, q); err != nil {
+			s.deleteIDs(ctx, colQuestionnaires, ids)
+			return nil, fmt.Errorf("create default questionnaire: %w", translate(err))
+		}
+		ids = append(ids, q.ID)
+	}
+	if _, err := s.db.Collection(colStructures).InsertOne(ctx, st); err != nil {
+		s.deleteIDs(ctx, colQuestionnaires, ids)
+		return nil, fmt.Errorf("create structure: %w", translate(err))
+	}
+	return st, nil
+}
+
+// deleteIDs removes documents by _id one at a time (the embedded store only
+// uses its index for exact _id filters); used to undo a partial write.
+func (s *Store) deleteIDs(ctx context.Context, collection string, ids []any) {
+	for _, id := range ids {
+		_, _ = s.db.Collection(collection).DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": id})
+	}
+}
+
+// Structure returns one structure.
+func (s *Store) Structure(ctx context.Context, id string) (*Structure, error) {
+	if !ValidIDShape(id) {
+		return nil, ErrNotFound
+	}
+	var st Structure
+	if err := s.findByID(ctx, colStructures, id, &st); err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// StructureFilter narrows ListStructures. Empty fields match everything.
+type StructureFilter struct {
+	Region string
+	IDs    []string // when non-nil, only these
+}
+
+// ListStructures returns structures sorted by name.
+func (s *Store) ListStructures(ctx context.Context, f StructureFilter) ([]Structure, error) {
+	filter := bson.M{}
+	if f.Region != "" {
+		filter["region"] = f.Region
+	}
+	if f.IDs != nil {
+		filter["_id"] = bson.M{"$in": f.IDs}
+	}
+	cur, err := s.db.Collection(colStructures).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("list structures: %w", err)
+	}
+	out := []Structure{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("list structures: %w", err)
+	}
+	return out, nil
+}
+
+// StructurePatch holds the fields a PATCH may change; nil means unchanged.
+type StructurePatch struct {
+	Name     *string            `json:"name"`
+	SIRET    *string            `json:"siret"`
+	Region   *string            `json:"region"`
+	Type     *StructureType     `json:"type"`
+	Settings *StructureSettings `json:"settings"`
+}
+
+// UpdateStructure applies a patch after validating the result as a whole.
+func (s *Store) UpdateStructure(ctx context.Context, id string, p StructurePatch) (*Structure, error) {
+	st, err := s.Structure(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	in := StructureInput{Name: st.Name, SIRET: st.SIRET, Region: st.Region, Type: st.Type, Settings: &st.Settings}
+	if p.Name != nil {
+		in.Name = *p.Name
+	}
+	if p.SIRET != nil {
+		in.SIRET = *p.SIRET
+	}
+	if p.Region != nil {
+		in.Region = *p.Region
+	}
+	if p.Type != nil {
+		in.Type = *p.Type
+	}
+	if p.Settings != nil {
+		in.Settings = p.Settings
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	st.Name, st.SIRET, st.Region, st.Type, st.Settings = in.Name, in.SIRET, in.Region, in.Type, *in.Settings
+	st.UpdatedAt = s.Now()
+	if _, err := s.db.Collection(colStructures).ReplaceOne(ctx, bson.M{"_id": id}, st); err != nil {
+		return nil, fmt.Errorf("update structure: %w", translate(err))
+	}
+	return st, nil
+}

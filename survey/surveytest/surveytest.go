@@ -1,0 +1,120 @@
+// Package surveytest gives tests a real store: one embedded FerretDB per test
+// package (or the server at MONGODB_URI when set), and one database per test.
+package surveytest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"capsat/survey"
+	"capsat/survey/embedded"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// client is shared by the tests of one package, set up by Main. A test
+// helper package is the one place such state is acceptable: it mirrors the
+// process-wide store a real capsat has.
+var (
+	client    *mongo.Client
+	clientURI string
+)
+
+// Main starts the store, runs the package's tests and stops the store.
+// Call it from TestMain: func TestMain(m *testing.M) { surveytest.Main(m) }.
+func Main(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	uri := os.Getenv("MONGODB_URI")
+	var srv *embedded.Server
+	if uri == "" {
+		dir, err := os.MkdirTemp("", "capsat-test-store-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "surveytest:", err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		srv, err = embedded.Start(dir, nil)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "surveytest:", err)
+			return 1
+		}
+		defer srv.Stop()
+		uri = srv.URI()
+	}
+	c, err := survey.Connect(context.Background(), survey.ConnectOptions{URI: uri, Timeout: 20 * time.Second, Embedded: srv != nil})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "surveytest:", err)
+		return 1
+	}
+	client, clientURI = c, uri
+	defer c.Disconnect(context.Background())
+	return m.Run()
+}
+
+// URI returns the address of the test store (for tests that start a whole server).
+func URI() string {
+	return clientURI
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_]+`)
+
+// Database returns a fresh database for this test, dropped when it ends.
+func Database(t testing.TB) *mongo.Database {
+	t.Helper()
+	if client == nil {
+		t.Fatal("surveytest: call surveytest.Main from TestMain")
+	}
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	name := unsafeName.ReplaceAllString(t.Name(), "_")
+	if len(name) > 40 {
+		name = name[:40]
+	}
+	name = strings.Trim(name, "_") + "_" + hex.EncodeToString(b)
+	db := client.Database(name)
+	t.Cleanup(func() { _ = db.Drop(context.Background()) })
+	return db
+}
+
+// Store returns a store on a fresh database with its indexes, on the given
+// clock (time.Now when nil).
+func Store(t testing.TB, now func() time.Time) *survey.Store {
+	t.Helper()
+	s := survey.NewStore(Database(t), now)
+	if err := s.EnsureIndexes(context.Background()); err != nil {
+		t.Fatalf("ensure indexes: %v", err)
+	}
+	return s
+}
+
+// Clock is a settable test clock.
+type Clock struct{ T time.Time }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { return c.T }
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) { c.T = c.T.Add(d) }
+
+// ValidSIRET is a SIRET with a correct key, for fixtures.
+const ValidSIRET = "73282932000074"
+
+// Structure creates a structure for a test.
+func Structure(t testing.TB, s *survey.Store, name, region string) *survey.Structure {
+	t.Helper()
+	st, err := s.CreateStructure(context.Background(), survey.StructureInput{Name: name, SIRET: ValidSIRET, Region: region, Type: survey.TypeAI})
+	if err != nil {
+		t.Fatalf("create structure: %v", err)
+	}
+	return st
+}
