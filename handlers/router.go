@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -53,8 +54,9 @@ func (r *Router) route(g *gin.RouterGroup, method, path string, h gin.HandlerFun
 }
 
 // NewRouter builds every route of capsat. Tests call it too, so that they
-// exercise the real routes and middleware.
-func NewRouter(d Deps) *Router {
+// exercise the real routes and middleware. It fails when a template is
+// missing or broken.
+func NewRouter(d Deps) (*Router, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -73,6 +75,12 @@ func NewRouter(d Deps) *Router {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, apiError{Error: "Méthode non autorisée."})
 	})
 
+	pages, err := loadViews()
+	if err != nil {
+		return nil, err
+	}
+	_ = pages // used by the page handlers
+
 	health := &healthHandlers{store: d.Store}
 	structures := &structuresAPI{store: d.Store}
 	orders := &ordersAPI{store: d.Store, baseURL: d.Config.BaseURL}
@@ -81,6 +89,7 @@ func NewRouter(d Deps) *Router {
 	root := e.Group("/")
 	r.route(root, http.MethodGet, "/healthz", health.live, policyPublic)
 	r.route(root, http.MethodGet, "/readyz", health.ready, policyPublic)
+	r.route(root, http.MethodGet, "/static/*filepath", staticFiles(), policyPublic)
 
 	// JSON API: API keys (and, for pages' scripts, sessions).
 	api := e.Group("/api/v1", bodyLimit(d.Config.MaxBodyBytes), authenticate(d.Store))
@@ -96,5 +105,15 @@ func NewRouter(d Deps) *Router {
 	r.route(sapi, http.MethodPost, "/orders/:oid/survey", orders.issueSurvey, policyStructure)
 	r.route(sapi, http.MethodDelete, "/orders/:oid/survey", orders.cancelSurvey, policyStructure)
 
-	return r
+	return r, nil
+}
+
+// staticFiles serves the embedded stylesheet and images, cacheable for a day.
+func staticFiles() gin.HandlerFunc {
+	sub, _ := fs.Sub(staticFS, "static")
+	fileServer := http.StripPrefix("/static", http.FileServer(http.FS(sub)))
+	return func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=86400")
+		fileServer.ServeHTTP(c.Writer, c.Request)
+	}
 }

@@ -35,7 +35,10 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	defer st.close()
 
-	router := handlers.NewRouter(handlers.Deps{Store: st.store, Config: cfg, Logger: log, Now: time.Now})
+	router, err := handlers.NewRouter(handlers.Deps{Store: st.store, Config: cfg, Logger: log, Now: time.Now})
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           router,
