@@ -30,8 +30,9 @@ const (
 // Lookups on hot paths filter on exactly {_id: v}, the only filter the
 // embedded store answers without scanning in Go.
 type Store struct {
-	db  *mongo.Database
-	now func() time.Time
+	db       *mongo.Database
+	now      func() time.Time
+	validate *Validator
 }
 
 // NewStore returns a store on db. now is the clock (time.Now in production).
@@ -39,8 +40,11 @@ func NewStore(db *mongo.Database, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, now: now}
+	return &Store{db: db, now: now, validate: NewValidator()}
 }
+
+// Validator returns the store's input validator, built once with the store.
+func (s *Store) Validator() *Validator { return s.validate }
 
 // Now is the store's clock, in UTC and truncated to the millisecond as BSON stores it.
 func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
