@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -196,10 +197,17 @@ func translate(err error) error {
 		return nil
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return ErrNotFound
-	case mongo.IsDuplicateKeyError(err):
+	case mongo.IsDuplicateKeyError(err), isEmbeddedUniqueViolation(err):
 		return fmt.Errorf("%w: %w", ErrConflict, err)
 	}
 	return err
+}
+
+// isEmbeddedUniqueViolation recognises the embedded FerretDB's answer to an
+// update that breaks a unique index: an InternalError carrying SQLite's
+// message instead of a duplicate key error.
+func isEmbeddedUniqueViolation(err error) bool {
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
 // NewID returns a new object id as a 24-character hex string.
