@@ -83,7 +83,8 @@ func NewRouter(d Deps) (*Router, error) {
 
 	health := &healthHandlers{store: d.Store}
 	structures := &structuresAPI{store: d.Store}
-	orders := &ordersAPI{store: d.Store, baseURL: d.Config.BaseURL}
+	orders := &ordersAPI{store: d.Store, baseURL: d.Config.BaseURL, now: d.Now}
+	questionnaires := &questionnairesAPI{store: d.Store}
 
 	// Probes: no credentials.
 	root := e.Group("/")
@@ -104,6 +105,20 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(sapi, http.MethodGet, "/orders/:oid", orders.get, policyStructure)
 	r.route(sapi, http.MethodPost, "/orders/:oid/survey", orders.issueSurvey, policyStructure)
 	r.route(sapi, http.MethodDelete, "/orders/:oid/survey", orders.cancelSurvey, policyStructure)
+	r.route(sapi, http.MethodGet, "/orders", orders.list, policyStructure)
+	r.route(sapi, http.MethodPut, "/orders/:oid", orders.update, policyStructure)
+	r.route(sapi, http.MethodDelete, "/orders/:oid", orders.remove, policyStructure)
+	r.route(sapi, http.MethodPost, "/surveys/batch", orders.issueBatch, policyStructure)
+	r.route(sapi, http.MethodGet, "/questionnaires", questionnaires.list, policyStructure)
+	r.route(sapi, http.MethodPost, "/questionnaires", questionnaires.create, policyStructure)
+	r.route(sapi, http.MethodGet, "/questionnaires/:qid", questionnaires.get, policyStructure)
+	r.route(sapi, http.MethodPut, "/questionnaires/:qid", questionnaires.update, policyStructure)
+	r.route(sapi, http.MethodPost, "/questionnaires/:qid/publish", questionnaires.publish, policyStructureAdmin)
+	r.route(sapi, http.MethodPost, "/questionnaires/:qid/archive", questionnaires.archive, policyStructureAdmin)
+	r.route(sapi, http.MethodPost, "/questionnaires/:qid/versions", questionnaires.newVersion, policyStructure)
+
+	// The API's own description: public, so that clients can be generated.
+	r.route(api, http.MethodGet, "/openapi.json", openAPIHandler(d.Config.BaseURL), policyPublic)
 
 	return r, nil
 }
