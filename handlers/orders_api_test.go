@@ -78,7 +78,7 @@ func TestBadJSONIsA400WithFields(t *testing.T) {
 func orderBody(ref string, edit func(o map[string]any)) string {
 	o := map[string]any{
 		"reference": ref, "service_type": "mise_a_disposition",
-		"client": map[string]any{"company": "Mairie de Vire", "siret": "73282932000074", "contact_name": "Mme Durand", "email": "durand@vire.fr", "phone": "02 31 00 00 00"},
+		"client":    map[string]any{"company": "Mairie de Vire", "siret": "73282932000074", "contact_name": "Mme Durand", "email": "durand@vire.fr", "phone": "02 31 00 00 00"},
 		"job_title": "Agent d'entretien", "start_date": "2026-03-03", "end_date": "2026-03-14", "hours": 35,
 	}
 	if edit != nil {
