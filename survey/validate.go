@@ -57,6 +57,9 @@ func NewValidator() *Validator {
 		"Choices":   "max=20,dive,required,max=200",
 		"MaxLength": "min=0,max=10000",
 	}, Question{})
+	v.RegisterStructValidationMapRules(map[string]string{
+		"SurveyExpiryDays": "min=1,max=365",
+	}, StructureSettings{})
 	v.RegisterStructValidation(orderDates, OrderInput{})
 	return &Validator{v: v}
 }
