@@ -20,13 +20,13 @@ const (
 // OrderFilter selects a structure's orders, for lists and batch issues.
 // Empty fields match everything. Dates bound start_date, both inclusive.
 type OrderFilter struct {
-	ServiceType ServiceType  `json:"service_type" form:"service_type" validate:"omitempty,service_type"`
-	StartFrom   string       `json:"start_from" form:"start_from" validate:"omitempty,date"`
-	StartTo     string       `json:"start_to" form:"start_to" validate:"omitempty,date"`
-	Status      SurveyStatus `json:"status" form:"status" validate:"omitempty,oneof=not_issued issued answered expired cancelled"`
-	Q           string       `json:"q" form:"q" validate:"max=200"`
-	Page        int          `json:"page" form:"page" validate:"min=0,max=1000000"`
-	PerPage     int          `json:"per_page" form:"per_page" validate:"min=0,max=200"`
+	ServiceType ServiceType  `json:"service_type" validate:"omitempty,service_type"`
+	StartFrom   string       `json:"start_from" validate:"omitempty,date"`
+	StartTo     string       `json:"start_to" validate:"omitempty,date"`
+	Status      SurveyStatus `json:"status" validate:"omitempty,oneof=not_issued issued answered expired cancelled"`
+	Q           string       `json:"q" validate:"max=200"`
+	Page        int          `json:"page" validate:"min=0,max=1000000"`
+	PerPage     int          `json:"per_page" validate:"min=0,max=200"`
 }
 
 // OrderFilter checks a filter and fills in the page defaults.

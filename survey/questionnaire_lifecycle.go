@@ -54,7 +54,7 @@ func (s *Store) UpdateQuestionnaire(ctx context.Context, sid, id string, in Ques
 	q.setContent(in)
 	q.UpdatedAt = s.Now()
 	set := bson.M{"title": q.Title, "intro": q.Intro, "service_types": q.ServiceTypes, "questions": q.Questions, "updated_at": q.UpdatedAt}
-	if err := s.setQuestionnaire(ctx, q.ID, set); err != nil {
+	if err := s.setDraft(ctx, q, set); err != nil {
 		return nil, fmt.Errorf("update questionnaire: %w", err)
 	}
 	return q, nil
@@ -80,10 +80,10 @@ func (s *Store) PublishQuestionnaire(ctx context.Context, sid, id string) (*Ques
 		return nil, err
 	}
 	now := s.Now()
-	q.Status, q.PublishedAt, q.UpdatedAt = StatusPublished, &now, now
-	if err := s.setQuestionnaire(ctx, q.ID, bson.M{"status": q.Status, "published_at": now, "updated_at": now}); err != nil {
+	if err := s.setDraft(ctx, q, bson.M{"status": StatusPublished, "published_at": now, "updated_at": now}); err != nil {
 		return nil, fmt.Errorf("publish questionnaire: %w", err)
 	}
+	q.Status, q.PublishedAt, q.UpdatedAt = StatusPublished, &now, now
 	return q, nil
 }
 
@@ -164,6 +164,26 @@ func (s *Store) NewQuestionnaireVersion(ctx context.Context, sid, id string) (*Q
 		return nil, fmt.Errorf("new questionnaire version: %w", translate(err))
 	}
 	return &next, nil
+}
+
+// setDraft changes q only while it is still a draft. The status in the
+// filter makes the check and the write one operation, so that a version
+// published meanwhile is never altered; on the embedded store this filter
+// costs a scan of the (small) questionnaires collection, a price worth
+// paying on such a rare write.
+func (s *Store) setDraft(ctx context.Context, q *Questionnaire, set bson.M) error {
+	res, err := s.db.Collection(colQuestionnaires).UpdateOne(ctx, bson.M{"_id": q.ID, "status": StatusDraft}, bson.M{"$set": set})
+	if err != nil {
+		return translate(err)
+	}
+	if res.MatchedCount == 0 {
+		now, err := s.Questionnaire(ctx, q.StructureID, q.ID)
+		if err != nil {
+			return err
+		}
+		return errNotDraft(now)
+	}
+	return nil
 }
 
 func (s *Store) setQuestionnaire(ctx context.Context, id string, set bson.M) error {
