@@ -11,7 +11,7 @@ import (
 	"capsat/survey/surveytest"
 )
 
-func newOrderStore(t *testing.T) (*survey.Store, *surveytest.Clock, *survey.Structure) {
+func newOrderStore(t testing.TB) (*survey.Store, *surveytest.Clock, *survey.Structure) {
 	t.Helper()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 	s := surveytest.Store(t, clock.Now)
