@@ -14,17 +14,22 @@ import (
 
 // apiOperation documents one route of the JSON API. The OpenAPI document is
 // built from apiOperations; TestOpenAPICoversEveryRoute fails when a route
-// of the router is missing from it, so adding a route means adding a line.
+// of the router is missing from it, so adding a route means adding a line:
+//
+//	{Method: "POST", Path: sapi + "/orders/import", Tag: "orders", Summary: "Importer un fichier CSV ou XLSX", Upload: "file", Query: []string{"dry_run"}, Status: 200, Reply: importResultJSON{}},
+//	{Method: "GET", Path: sapi + "/orders/:oid/survey/qr.png", Tag: "surveys", Summary: "QR code du lien", Status: 200, ReplyType: "image/png"},
 type apiOperation struct {
-	Method  string
-	Path    string // as registered in gin: "/api/v1/structures/:sid"
-	Tag     string
-	Summary string
-	Request any      // JSON body: a zero value of its Go type, nil for none
-	Status  int      // success status
-	Reply   any      // success body: a Go value, a list(...) wrapper, or nil for none
-	Query   []string // query parameters, described in queryParameters
-	Public  bool     // no API key needed
+	Method    string
+	Path      string // as registered in gin: "/api/v1/structures/:sid"
+	Tag       string
+	Summary   string
+	Request   any      // JSON body: a zero value of its Go type, nil for none
+	Upload    string   // multipart/form-data file field, for uploads
+	Status    int      // success status
+	Reply     any      // JSON success body: a Go value, a list(...) wrapper, or nil for none
+	ReplyType string   // content type of a non-JSON success body ("image/png", "text/csv"...)
+	Query     []string // query parameters, described in queryParameters (add new ones there)
+	Public    bool     // no API key needed
 }
 
 // list documents a body of the form {"key": [item, ...]}.
@@ -84,6 +89,7 @@ func queryParameters() map[string]map[string]any {
 		"q":            str("Recherche dans la référence et le client, sans tenir compte des majuscules ni des accents"),
 		"page":         integer("Page, à partir de 1", 1, 1000000),
 		"per_page":     integer("Bons par page (50 par défaut)", 1, survey.MaxOrdersPerPage),
+		"dry_run":      {"description": "Vérifier sans rien écrire", "schema": map[string]any{"type": "boolean"}},
 	}
 }
 
@@ -175,22 +181,30 @@ func operationObject(op apiOperation, params []string, schemas *schemaSet, errRe
 	if ps != nil {
 		o["parameters"] = ps
 	}
-	if op.Request != nil {
+	hasBody := op.Request != nil || op.Upload != ""
+	switch {
+	case op.Request != nil:
 		o["requestBody"] = map[string]any{"required": true, "content": jsonContent(schemas.ref(reflect.TypeOf(op.Request)))}
+	case op.Upload != "":
+		form := map[string]any{"type": "object", "required": []any{op.Upload}, "properties": map[string]any{op.Upload: map[string]any{"type": "string", "format": "binary"}}}
+		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": form}}}
 	}
 	success := map[string]any{"description": http.StatusText(op.Status)}
-	if op.Reply != nil {
+	switch {
+	case op.Reply != nil:
 		success["content"] = jsonContent(schemas.reply(op.Reply))
+	case op.ReplyType != "":
+		success["content"] = map[string]any{op.ReplyType: map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
 	}
 	responses := map[string]any{strconv.Itoa(op.Status): success}
 	errorsOf := []int{http.StatusNotFound}
 	if !op.Public {
 		errorsOf = append(errorsOf, http.StatusUnauthorized, http.StatusForbidden)
 	}
-	if op.Request != nil || op.Query != nil {
+	if hasBody || op.Query != nil {
 		errorsOf = append(errorsOf, http.StatusBadRequest, http.StatusUnprocessableEntity)
 	}
-	if op.Request != nil {
+	if hasBody {
 		errorsOf = append(errorsOf, http.StatusRequestEntityTooLarge)
 	}
 	if op.Method != http.MethodGet {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -83,4 +84,23 @@ func keys(m map[string]any) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+func TestOpenAPIUploadAndBinaryReplies(t *testing.T) {
+	t.Parallel()
+	schemas := schemaSet{defs: map[string]any{}, names: map[reflect.Type]string{}}
+	errRef := schemas.ref(reflect.TypeFor[apiError]())
+	upload := operationObject(apiOperation{Method: "POST", Path: "/api/v1/x", Upload: "file", Status: 200, Reply: map[string]int{}}, nil, &schemas, errRef)
+	content := upload["requestBody"].(map[string]any)["content"].(map[string]any)
+	if _, ok := content["multipart/form-data"]; !ok {
+		t.Fatalf("upload body: %v", content)
+	}
+	if _, ok := upload["responses"].(map[string]any)["413"]; !ok {
+		t.Fatal("an upload can be too large")
+	}
+	png := operationObject(apiOperation{Method: "GET", Path: "/api/v1/x/:id/qr.png", Status: 200, ReplyType: "image/png"}, []string{"id"}, &schemas, errRef)
+	reply := png["responses"].(map[string]any)["200"].(map[string]any)["content"].(map[string]any)
+	if _, ok := reply["image/png"]; !ok {
+		t.Fatalf("png reply: %v", reply)
+	}
 }
