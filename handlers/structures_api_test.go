@@ -70,7 +70,11 @@ func TestStructureRoutes(t *testing.T) {
 			t.Errorf("%s: %d %s", tc.name, rec.Code, rec.Body)
 		}
 	}
-	if got := names(fed); got != "AI du Bocage,AI du Lauragais,ETTI de la Côte" {
+	anon := e.do(http.MethodPost, "/api/v1/structures", `{"name":"ACI anonyme","siret":"73282932000074","region":"Corse","type":"ACI","settings":{"anonymous":true}}`, fed)
+	if got := decode[survey.Structure](t, anon); anon.Code != http.StatusCreated || !got.Settings.Anonymous || got.Settings.SurveyExpiryDays != survey.DefaultSurveyExpiryDays {
+		t.Fatalf("settings without expiry: %d %s", anon.Code, anon.Body)
+	}
+	if got := names(fed); got != "ACI anonyme,AI du Bocage,AI du Lauragais,ETTI de la Côte" {
 		t.Fatalf("refused creations wrote structures: %s", got)
 	}
 

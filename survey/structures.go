@@ -80,6 +80,11 @@ func validStructureType(t StructureType) bool {
 // published. The questionnaires are written first and removed again if the
 // structure cannot be, so that no half-created structure remains.
 func (s *Store) CreateStructure(ctx context.Context, in StructureInput) (*Structure, error) {
+	if in.Settings != nil && in.Settings.SurveyExpiryDays == 0 { // settings given without the expiry
+		settings := *in.Settings
+		settings.SurveyExpiryDays = DefaultSurveyExpiryDays
+		in.Settings = &settings
+	}
 	if err := s.validate.Structure(&in); err != nil {
 		return nil, err
 	}
