@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -304,4 +305,33 @@ func mustList(t *testing.T, s *survey.Store, sid string) []survey.Questionnaire 
 		t.Fatal(err)
 	}
 	return qs
+}
+
+func TestConcurrentDuplicateReferences(t *testing.T) {
+	t.Parallel()
+	s, _, st := newOrderStore(t)
+	var wg sync.WaitGroup
+	results := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			_, err := s.CreateOrder(context.Background(), st.ID, validOrder())
+			results <- err
+		})
+	}
+	wg.Wait()
+	close(results)
+	created, conflicts := 0, 0
+	for err := range results {
+		switch {
+		case err == nil:
+			created++
+		case errors.Is(err, survey.ErrConflict):
+			conflicts++
+		default:
+			t.Errorf("create: %v", err)
+		}
+	}
+	if created != 1 || conflicts != 7 {
+		t.Fatalf("want 1 created and 7 conflicts, got %d and %d", created, conflicts)
+	}
 }
