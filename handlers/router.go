@@ -105,6 +105,17 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(sapi, http.MethodPost, "/orders/:oid/survey", orders.issueSurvey, policyStructure)
 	r.route(sapi, http.MethodDelete, "/orders/:oid/survey", orders.cancelSurvey, policyStructure)
 
+	// QR codes of an order's live survey link, to print on the purchase order.
+	qr := &qrAPI{store: d.Store, baseURL: d.Config.BaseURL, now: d.Now}
+	r.route(sapi, http.MethodGet, "/orders/:oid/survey/qr.png", qr.png, policyStructure)
+	r.route(sapi, http.MethodGet, "/orders/:oid/survey/qr.svg", qr.svg, policyStructure)
+
+	// File uploads: same API, with the upload size limit instead of the body limit.
+	uploads := e.Group("/api/v1", bodyLimit(d.Config.MaxUploadBytes), authenticate(d.Store))
+	suploads := uploads.Group("/structures/:sid")
+	imports := &importAPI{store: d.Store, maxBytes: d.Config.MaxUploadBytes}
+	r.route(suploads, http.MethodPost, "/orders/import", imports.importOrders, policyStructure)
+
 	return r, nil
 }
 
