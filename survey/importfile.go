@@ -140,7 +140,10 @@ func parseCSV(text string) (*ImportFile, error) {
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = false
 	var records []record
-	for n := 1; ; n++ {
+	row, offset := 0, 0
+	for {
+		// encoding/csv skips empty lines; a spreadsheet shows them as rows.
+		row += leadingEmptyLines(text[offset:])
 		cells, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			break
@@ -156,9 +159,27 @@ func parseCSV(text string) (*ImportFile, error) {
 		if len(records) > MaxImportRows+1 {
 			return nil, tooManyRows()
 		}
-		records = append(records, record{row: n, cells: cells})
+		row++
+		offset = int(r.InputOffset())
+		records = append(records, record{row: row, cells: cells})
 	}
 	return buildImport("csv", records, cellFormat{})
+}
+
+// leadingEmptyLines counts the empty lines at the start of s.
+func leadingEmptyLines(s string) int {
+	n := 0
+	for {
+		switch {
+		case strings.HasPrefix(s, "\n"):
+			s = s[1:]
+		case strings.HasPrefix(s, "\r\n"):
+			s = s[2:]
+		default:
+			return n
+		}
+		n++
+	}
 }
 
 func tooManyRows() error {
