@@ -86,13 +86,16 @@ var importColumnByName = func() map[string]*importColumn {
 // smallWords are dropped when comparing labels: "Date de début" is "Date début".
 var smallWords = map[string]bool{"de": true, "du": true, "des": true, "d": true, "la": true, "le": true, "les": true, "l": true}
 
+// ordinalSigns separate "N°" and "Nº" from what follows; º is a letter to Unicode.
+var ordinalSigns = strings.NewReplacer("°", " ", "º", " ")
+
 var stripAccents = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 
 // normalizeLabel folds a header or an enumerated value for comparison:
 // lower case, no accents, no text in parentheses, punctuation as spaces,
 // small words dropped. "N° de commande (BC)" becomes "n commande".
 func normalizeLabel(s string) string {
-	s = dropParentheses(s)
+	s = ordinalSigns.Replace(dropParentheses(s))
 	if folded, _, err := transform.String(stripAccents, s); err == nil {
 		s = folded
 	}
