@@ -53,7 +53,7 @@ func TestImportStoresTheSampleFileValues(t *testing.T) {
 	o := storedOrder(t, s, st.ID, "BC-2026-0102")
 	want := survey.Order{
 		ID: o.ID, StructureID: st.ID, Reference: "BC-2026-0102", ServiceType: survey.ServiceMAD,
-		Client: survey.Client{Company: "Boulangerie Lefèvre", SIRET: "73282932000074", ContactName: "M. Lefèvre", Email: "contact@boulangerie-lefevre.fr", Phone: o.Client.Phone},
+		Client:   survey.Client{Company: "Boulangerie Lefèvre", SIRET: "73282932000074", ContactName: "M. Lefèvre", Email: "contact@boulangerie-lefevre.fr", Phone: o.Client.Phone},
 		JobTitle: "Aide boulanger(ère)", StartDate: "2026-03-09", EndDate: "2026-03-27", Hours: 52.5,
 		Notes:     "Horaires décalés : 5h-12h.\nPrévoir chaussures de sécurité.",
 		CreatedAt: clock.Now(), UpdatedAt: clock.Now(),
