@@ -75,9 +75,16 @@ func (s *Store) ImportOrders(ctx context.Context, sid string, f *ImportFile, dry
 	return report, nil
 }
 
+// importProjection is what comparing and updating orders needs: the
+// embedded store spends its time encoding documents, so send less.
+var importProjection = bson.M{
+	"reference": 1, "service_type": 1, "client": 1, "job_title": 1, "start_date": 1, "end_date": 1,
+	"hours": 1, "notes": 1, "survey.token": 1, "survey.answered_at": 1,
+}
+
 // ordersByReference loads the structure's orders in one query.
 func (s *Store) ordersByReference(ctx context.Context, sid string) (map[string]*Order, error) {
-	cur, err := s.db.Collection(colOrders).Find(ctx, bson.M{"structure_id": sid})
+	cur, err := s.db.Collection(colOrders).Find(ctx, bson.M{"structure_id": sid}, options.Find().SetProjection(importProjection))
 	if err != nil {
 		return nil, fmt.Errorf("load orders for import: %w", err)
 	}
