@@ -61,7 +61,7 @@ func (s *Store) ImportOrders(ctx context.Context, sid string, f *ImportFile, dry
 	if err != nil {
 		return nil, err
 	}
-	plan := planImport(sid, f, existing, s.Now())
+	plan := planImport(sid, f, existing, s.Now(), (*OrderInput).Validate)
 	if err := s.refuseAnsweredUpdates(ctx, f, plan); err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (s *Store) ImportOrders(ctx context.Context, sid string, f *ImportFile, dry
 // embedded store spends its time encoding documents, so send less.
 var importProjection = bson.M{
 	"reference": 1, "service_type": 1, "client": 1, "job_title": 1, "start_date": 1, "end_date": 1,
-	"hours": 1, "notes": 1, "survey.token": 1, "survey.answered_at": 1,
+	"hours": 1, "notes": 1, "survey": 1,
 }
 
 // ordersByReference loads the structure's orders in one query.
@@ -102,8 +102,8 @@ func (s *Store) ordersByReference(ctx context.Context, sid string) (map[string]*
 // planImport validates every row and sorts it into insert, update,
 // unchanged or rejected. A reference repeated in the file is rejected from
 // its second occurrence on. Columns absent from the file leave the stored
-// values as they are.
-func planImport(sid string, f *ImportFile, existing map[string]*Order, now time.Time) *importPlan {
+// values as they are. validate checks and normalises one input.
+func planImport(sid string, f *ImportFile, existing map[string]*Order, now time.Time, validate func(*OrderInput) error) *importPlan {
 	plan := &importPlan{}
 	firstRow := map[string]int{}
 	for i := range f.Rows {
@@ -116,7 +116,7 @@ func planImport(sid string, f *ImportFile, existing map[string]*Order, now time.
 		firstRow[ref] = row.Row
 		stored := existing[ref]
 		in := mergeImportRow(f, row.Input, stored)
-		if rejected := plan.validate(f, row, &in); rejected {
+		if rejected := plan.validate(f, row, &in, validate); rejected {
 			continue
 		}
 		switch {
@@ -126,6 +126,9 @@ func planImport(sid string, f *ImportFile, existing map[string]*Order, now time.
 			plan.unchanged++
 		case stored.Survey != nil && stored.Survey.AnsweredAt != nil:
 			plan.reject(f, row.Row, "reference", answeredMessage(ref))
+		case in.ServiceType != stored.ServiceType && stored.SurveyStatusAt(now) == SurveyIssued:
+			// The live link's questionnaire was chosen for the old type.
+			plan.reject(f, row.Row, "service_type", "Un questionnaire est en cours pour ce bon de commande : annulez-le avant de changer le type de prestation.")
 		default:
 			plan.updates = append(plan.updates, plannedUpdate{row: row.Row, order: stored, input: in})
 		}
@@ -135,9 +138,9 @@ func planImport(sid string, f *ImportFile, existing map[string]*Order, now time.
 
 // validate records the row's unreadable cells and the validation errors of
 // its input; it reports whether the row is rejected.
-func (p *importPlan) validate(f *ImportFile, row *ImportRow, in *OrderInput) bool {
+func (p *importPlan) validate(f *ImportFile, row *ImportRow, in *OrderInput, validate func(*OrderInput) error) bool {
 	p.rejected = append(p.rejected, row.Problems...)
-	err := in.Validate()
+	err := validate(in)
 	var verr *ValidationError
 	if errors.As(err, &verr) {
 		for key, fe := range verr.Fields {

@@ -159,3 +159,28 @@ func TestImportIsScopedToItsStructure(t *testing.T) {
 		}
 	}
 }
+
+func TestImportRefusesAServiceTypeChangeWhileASurveyIsLive(t *testing.T) {
+	t.Parallel()
+	s := surveytest.Store(t, nil)
+	st := surveytest.Structure(t, s, "AI", "Bretagne")
+	o, err := s.CreateOrder(t.Context(), st.ID, survey.OrderInput{Reference: "BC-1", ServiceType: survey.ServiceMAD, Client: survey.Client{Company: "A"}, StartDate: "2026-03-02"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.IssueSurvey(t.Context(), st.ID, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	f := parseImport(t, "N° commande;Type de prestation;Client;Date début\nBC-1;Recrutement;A;02/03/2026\n")
+	rep, err := s.ImportOrders(t.Context(), st.ID, f, false)
+	if err != nil || len(rep.Rejected) != 1 || rep.Rejected[0].Column != "Type de prestation" {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	// Once the link is cancelled the change goes through.
+	if err := s.CancelSurvey(t.Context(), st.ID, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := s.ImportOrders(t.Context(), st.ID, f, false); err != nil || rep.Updated != 1 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+}

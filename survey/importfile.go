@@ -135,8 +135,13 @@ type record struct {
 }
 
 func parseCSV(text string) (*ImportFile, error) {
+	sep := detectSeparator(text)
+	// Excel honours a first line "sep=;" and does not show it as a row.
+	if line, rest, ok := strings.Cut(text, "\n"); ok && len(strings.TrimSuffix(line, "\r")) == 5 && strings.HasPrefix(strings.ToLower(line), "sep=") {
+		sep, text = rune(line[4]), rest
+	}
 	r := csv.NewReader(strings.NewReader(text))
-	r.Comma = detectSeparator(text)
+	r.Comma = sep
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = false
 	var records []record

@@ -171,3 +171,14 @@ func TestImportWholeFileErrorsAreOnTheFileField(t *testing.T) {
 		}
 	}
 }
+
+func TestImportHonoursExcelSeparatorLine(t *testing.T) {
+	t.Parallel()
+	f, err := ParseOrderImport([]byte("sep=,\r\nN° commande,Type,Client,Date début,Heures\r\nA,MAD,\"Dupont; fils\",01/03/2026,\"7,5\"\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Rows) != 1 || f.Rows[0].Row != 2 || f.Rows[0].Input.Client.Company != "Dupont; fils" || f.Rows[0].Input.Hours != 7.5 {
+		t.Fatalf("%+v", f.Rows)
+	}
+}
