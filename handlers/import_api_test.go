@@ -432,3 +432,27 @@ func TestImportOversizedFileIs413(t *testing.T) {
 		t.Fatalf("%+v", got)
 	}
 }
+
+// TestImport10000RowsInOneRequest is issue 3's acceptance check through the
+// real router: 10,000 rows accepted at once, then 10,000 unchanged.
+func TestImport10000RowsInOneRequest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10,000-row import: several seconds")
+	}
+	t.Parallel()
+	e := newTestEnv(t)
+	st, key := e.structure("AI", "Normandie")
+	var b strings.Builder
+	b.WriteString(importHeader + ";Notes\r\n")
+	for i := range 10000 {
+		fmt.Fprintf(&b, "BC-%05d;%s;Entreprise %d;;Contact %d;c%d@exemple.fr;;Agent;%02d/03/2026;;%d,5;\"note\r\n%d\"\r\n",
+			i, []string{"MAD", "Recrutement"}[i%2], i%300, i, i, 1+i%28, i%40, i)
+	}
+	data := []byte(b.String())
+	if got := e.importOK(st.ID, key, "commandes.csv", data, ""); got.Created != 10000 || len(got.Rejected) != 0 {
+		t.Fatalf("first import: created %d, rejected %v", got.Created, got.Rejected[:min(3, len(got.Rejected))])
+	}
+	if got := e.importOK(st.ID, key, "commandes.csv", data, ""); got.Unchanged != 10000 || got.Created+got.Updated+len(got.Rejected) != 0 {
+		t.Fatalf("re-import: %+v", got)
+	}
+}

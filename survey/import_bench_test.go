@@ -15,8 +15,8 @@ import (
 
 const benchRows = 10000
 
-// importCSV writes n orders as French Excel exports them; hoursSuffix
-// changes every row's hours, to make a re-import update them all.
+// importCSV writes n orders as French Excel exports them; hoursSuffix sets
+// every row's hours decimals, so that a second file can change them all.
 func importCSV(n int, hoursSuffix string) []byte {
 	var b strings.Builder
 	b.WriteString("N° commande;Type de prestation;Client;SIRET;Contact;Email;Téléphone;Poste;Date début;Date fin;Heures;Observations\r\n")
@@ -32,107 +32,107 @@ func importCSV(n int, hoursSuffix string) []byte {
 	return []byte(b.String())
 }
 
-// importFresh parses data and imports it into a new structure of a new
-// database, returning the store and the structure id. Only the parse and
-// the import run under the benchmark's timer.
-func importFresh(b *testing.B, data []byte) (*survey.Store, string, *survey.ImportReport) {
-	b.StopTimer()
+// benchStructure returns a store on a new database with one structure.
+func benchStructure(b *testing.B) (*survey.Store, string) {
 	s := surveytest.Store(b, nil)
-	st := surveytest.Structure(b, s, "AI", "Normandie")
-	b.StartTimer()
+	return s, surveytest.Structure(b, s, "AI", "Normandie").ID
+}
+
+// timed runs f and returns its duration.
+func timed(b *testing.B, f func() error) time.Duration {
+	start := time.Now()
+	if err := f(); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(start)
+}
+
+// BenchmarkImport10k measures, in each iteration and so under the same
+// machine load, a 10,000-row import into an empty structure, the re-import
+// of the same file (10,000 unchanged) and the baseline: InsertMany of the
+// same 10,000 orders straight into an empty collection. Parsing counts in
+// the import times. Setup (databases, structures) is outside all timings.
+// Run: go test ./survey -run '^$' -bench Import10k -benchtime 3x
+func BenchmarkImport10k(b *testing.B) {
+	data := importCSV(benchRows, "5")
+	var baseline, first, again time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		baseStore, baseSID := benchStructure(b)
+		store, sid := benchStructure(b)
+		docs := ordersOf(b, data, baseSID)
+		b.StartTimer()
+		baseline += timed(b, func() error {
+			_, err := baseStore.DB().Collection("orders").InsertMany(context.Background(), docs, options.InsertMany().SetOrdered(false))
+			return err
+		})
+		first += timed(b, func() error { return importAndExpect(store, sid, data, benchRows, 0, 0) })
+		again += timed(b, func() error { return importAndExpect(store, sid, data, 0, 0, benchRows) })
+	}
+	n := float64(b.N)
+	b.ReportMetric(baseline.Seconds()/n, "baseline-s")
+	b.ReportMetric(first.Seconds()/n, "import-s")
+	b.ReportMetric(again.Seconds()/n, "reimport-s")
+	b.ReportMetric(first.Seconds()/baseline.Seconds(), "import/baseline")
+	b.ReportMetric(again.Seconds()/baseline.Seconds(), "reimport/baseline")
+}
+
+// BenchmarkImportUpdates measures a re-import that changes 1,000 orders of
+// a structure holding 10,000 (one update by _id each) against the
+// re-import of the unchanged file, in the same iteration.
+func BenchmarkImportUpdates(b *testing.B) {
+	const changedRows = 1000
+	base := importCSV(benchRows, "5")
+	changed := append(importCSV(changedRows, "75"), base[len(importCSV(changedRows, "5")):]...)
+	var unchanged, updated time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		store, sid := benchStructure(b)
+		if err := importAndExpect(store, sid, base, benchRows, 0, 0); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		unchanged += timed(b, func() error { return importAndExpect(store, sid, base, 0, 0, benchRows) })
+		updated += timed(b, func() error { return importAndExpect(store, sid, changed, 0, changedRows, benchRows-changedRows) })
+	}
+	n := float64(b.N)
+	b.ReportMetric(unchanged.Seconds()/n, "reimport-s")
+	b.ReportMetric(updated.Seconds()/n, "update1000-s")
+	b.ReportMetric(updated.Seconds()/unchanged.Seconds(), "update1000/reimport")
+}
+
+// importAndExpect parses and imports data, checking the counts.
+func importAndExpect(s *survey.Store, sid string, data []byte, created, updated, unchanged int) error {
+	f, err := survey.ParseOrderImport(data)
+	if err != nil {
+		return err
+	}
+	rep, err := s.ImportOrders(context.Background(), sid, f, false)
+	if err != nil {
+		return err
+	}
+	if rep.Created != created || rep.Updated != updated || rep.Unchanged != unchanged || len(rep.Rejected) != 0 {
+		return fmt.Errorf("import: %d created, %d updated, %d unchanged, %d rejected (%v)", rep.Created, rep.Updated, rep.Unchanged, len(rep.Rejected), rep.Rejected[:min(3, len(rep.Rejected))])
+	}
+	return nil
+}
+
+// ordersOf builds the orders of data as the baseline inserts them.
+func ordersOf(b *testing.B, data []byte, sid string) []any {
 	f, err := survey.ParseOrderImport(data)
 	if err != nil {
 		b.Fatal(err)
 	}
-	rep, err := s.ImportOrders(context.Background(), st.ID, f, false)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return s, st.ID, rep
-}
-
-// BenchmarkImport10k measures a 10,000-row import (parse, load, diff,
-// write) against its floor: InsertMany of the same 10,000 orders.
-// Run: go test ./survey -run '^$' -bench Import10k -benchtime 3x
-func BenchmarkImport10k(b *testing.B) {
-	data := importCSV(benchRows, "5")
-
-	b.Run("baseline_insertmany", func(b *testing.B) {
-		f, err := survey.ParseOrderImport(data)
-		if err != nil {
+	now := time.Now()
+	docs := make([]any, len(f.Rows))
+	for i, r := range f.Rows {
+		in := r.Input
+		if err := in.Validate(); err != nil {
 			b.Fatal(err)
 		}
-		for b.Loop() {
-			b.StopTimer()
-			s := surveytest.Store(b, nil)
-			st := surveytest.Structure(b, s, "AI", "Normandie")
-			docs := make([]any, len(f.Rows))
-			for i, r := range f.Rows {
-				in := r.Input
-				docs[i] = survey.Order{ID: survey.NewID(), StructureID: st.ID, Reference: in.Reference, ServiceType: in.ServiceType,
-					Client: in.Client, JobTitle: in.JobTitle, StartDate: in.StartDate, EndDate: in.EndDate, Hours: in.Hours,
-					Notes: in.Notes, CreatedAt: time.Now(), UpdatedAt: time.Now()}
-			}
-			b.StartTimer()
-			if _, err := s.DB().Collection("orders").InsertMany(context.Background(), docs, options.InsertMany().SetOrdered(false)); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-
-	b.Run("parse_only", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := survey.ParseOrderImport(data); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-
-	b.Run("import_new", func(b *testing.B) {
-		for b.Loop() {
-			_, _, rep := importFresh(b, data)
-			if rep.Created != benchRows {
-				b.Fatalf("%d created, %d rejected", rep.Created, len(rep.Rejected))
-			}
-		}
-	})
-
-	b.Run("reimport_unchanged", func(b *testing.B) {
-		s, sid, _ := importFresh(b, data)
-		for b.Loop() {
-			f, err := survey.ParseOrderImport(data)
-			if err != nil {
-				b.Fatal(err)
-			}
-			rep, err := s.ImportOrders(context.Background(), sid, f, false)
-			if err != nil || rep.Unchanged != benchRows {
-				b.Fatalf("%+v %v", rep, err)
-			}
-		}
-	})
-}
-
-// BenchmarkImportUpdates measures a re-import that changes n orders of a
-// structure holding 10,000: each change is one update by _id.
-func BenchmarkImportUpdates(b *testing.B) {
-	for _, n := range []int{100, 1000} {
-		b.Run(fmt.Sprintf("changed_%d_of_10000", n), func(b *testing.B) {
-			base := importCSV(benchRows, "5")
-			changed := append(importCSV(n, "75"), importCSV(benchRows, "5")[len(importCSV(n, "5")):]...)
-			for b.Loop() {
-				s, sid, _ := importFresh(b, base)
-				b.StopTimer()
-				f, err := survey.ParseOrderImport(changed)
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-				rep, err := s.ImportOrders(context.Background(), sid, f, false)
-				if err != nil || rep.Updated != n || rep.Unchanged != benchRows-n {
-					b.Fatalf("%d updated, %d unchanged, %v", rep.Updated, rep.Unchanged, err)
-				}
-			}
-		})
+		docs[i] = survey.Order{ID: survey.NewID(), StructureID: sid, Reference: in.Reference, ServiceType: in.ServiceType,
+			Client: in.Client, JobTitle: in.JobTitle, StartDate: in.StartDate, EndDate: in.EndDate, Hours: in.Hours,
+			Notes: in.Notes, CreatedAt: now, UpdatedAt: now}
 	}
+	return docs
 }
-

@@ -87,7 +87,8 @@ func ParseOrderImport(data []byte) (*ImportFile, error) {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		return parseXLSX(data)
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		return nil, fileError("format", "Les classeurs Excel 97-2003 (.xls) ne sont pas pris en charge : enregistrez le fichier au format .xlsx ou CSV.")
+		// An OLE container: an Excel 97-2003 workbook, or an encrypted .xlsx.
+		return nil, fileError("format", "Les classeurs Excel 97-2003 (.xls) et les classeurs protégés par mot de passe ne sont pas pris en charge : enregistrez le fichier au format .xlsx sans mot de passe, ou en CSV.")
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}), bytes.IndexByte(data, 0) >= 0:
 		return nil, fileError("encoding", "Encodage non pris en charge (UTF-16 ou fichier binaire) : enregistrez le fichier en CSV UTF-8 ou « CSV (séparateur : point-virgule) », ou en .xlsx.")
 	}
@@ -226,7 +227,7 @@ func parseXLSX(data []byte) (*ImportFile, error) {
 	defer wb.Close()
 	sheets := wb.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, fileError("empty", "Le classeur ne contient aucune feuille.")
+		return nil, fileError("format", "Ce fichier n'est ni un CSV ni un classeur XLSX lisible.")
 	}
 	rows, err := wb.GetRows(sheets[0], excelize.Options{RawCellValue: true})
 	if err != nil {
