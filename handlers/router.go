@@ -120,6 +120,17 @@ func NewRouter(d Deps) (*Router, error) {
 	// The API's own description: public, so that clients can be generated.
 	r.route(api, http.MethodGet, "/openapi.json", openAPIHandler(d.Config.BaseURL), policyPublic)
 
+	// QR codes of an order's live survey link, to print on the purchase order.
+	qr := &qrAPI{store: d.Store, baseURL: d.Config.BaseURL, now: d.Now}
+	r.route(sapi, http.MethodGet, "/orders/:oid/survey/qr.png", qr.png, policyStructure)
+	r.route(sapi, http.MethodGet, "/orders/:oid/survey/qr.svg", qr.svg, policyStructure)
+
+	// File uploads: same API, with the upload size limit instead of the body limit.
+	uploads := e.Group("/api/v1", bodyLimit(d.Config.MaxUploadBytes), authenticate(d.Store))
+	suploads := uploads.Group("/structures/:sid")
+	imports := &importAPI{store: d.Store, maxBytes: d.Config.MaxUploadBytes}
+	r.route(suploads, http.MethodPost, "/orders/import", imports.importOrders, policyStructure)
+
 	return r, nil
 }
 
