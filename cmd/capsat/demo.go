@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"sync"
 	"time"
 
 	"capsat/config"
@@ -118,10 +117,6 @@ type demoClock struct{ t time.Time }
 func (c *demoClock) now() time.Time  { return c.t }
 func (c *demoClock) set(t time.Time) { c.t = t }
 
-// demoWorkers is how many structures are filled at once: the embedded
-// store spends its time parsing documents, which spreads over the cores.
-const demoWorkers = 1
-
 // seedDemo creates the demo network in db, the given number of months up to
 // now, through the domain API only. What an earlier run created is found and
 // left alone.
@@ -134,27 +129,15 @@ func seedDemo(ctx context.Context, db *mongo.Database, now time.Time, months int
 	for _, s := range existing {
 		byName[s.Name] = s
 	}
-	network := demoNetwork()
-	results := make([]demoStructureReport, len(network))
-	errs := make([]error, len(network))
-	slots := make(chan struct{}, demoWorkers)
-	var wg sync.WaitGroup
-	for i, spec := range network {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			s, found := byName[spec.Name]
-			results[i], errs[i] = seedStructure(ctx, db, now, months, i, spec, s, found)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	report := &demoReport{Structures: results}
-	for _, r := range results {
+	report := &demoReport{}
+	for i, spec := range demoNetwork() {
+		s, found := byName[spec.Name]
+		r, err := seedStructure(ctx, db, now, months, i, spec, s, found)
+		if err != nil {
+			return nil, err
+		}
 		report.Totals.add(r.demoCounts)
+		report.Structures = append(report.Structures, r)
 	}
 	return report, nil
 }
