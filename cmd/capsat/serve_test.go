@@ -119,16 +119,21 @@ func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 	key := mustRunJSON[map[string]string](t, vars, "admin", "create-api-key", "--name", "test", "--role", "federation")
 	srv := startServe(t, vars)
 
-	// Send a request whose body is only half there, so that it is in flight
-	// when the shutdown begins.
+	// Send a request that waits for "100 Continue" before its body: once the
+	// server asks for the body, the handler is running and the request is in
+	// flight.
 	body := fmt.Sprintf(`{"name": "ACI des Landes", "siret": %q, "region": "Bretagne", "type": "ACI"}`, surveytest.ValidSIRET)
 	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.url, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	half := len(body) / 2
-	fmt.Fprintf(conn, "POST /api/v1/structures HTTP/1.1\r\nHost: capsat\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", key["key"], len(body), body[:half])
+	fmt.Fprintf(conn, "POST /api/v1/structures HTTP/1.1\r\nHost: capsat\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", key["key"], len(body))
+	replies := bufio.NewReader(conn)
+	cont, err := http.ReadResponse(replies, nil)
+	if err != nil || cont.StatusCode != http.StatusContinue {
+		t.Fatalf("want 100 Continue, got %v %v", cont, err)
+	}
 
 	srv.stop()
 	waitUntilListenerCloses(t, srv.url)
@@ -138,8 +143,8 @@ func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 	default:
 	}
 
-	fmt.Fprint(conn, body[half:])
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	fmt.Fprint(conn, body)
+	resp, err := http.ReadResponse(replies, nil)
 	if err != nil {
 		t.Fatalf("in-flight request: %v", err)
 	}
