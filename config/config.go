@@ -58,6 +58,10 @@ type setting struct {
 	get   func(c *Config) string
 }
 
+// isBoolFlag tells the flags that may be given without a value (--debug
+// means --debug=true).
+func isBoolFlag(name string) bool { return name == "debug" }
+
 func settings() []setting {
 	return []setting{
 		{"CAPSAT_ADDR", "addr", "listen address", func(c *Config, v string) error {
@@ -177,14 +181,29 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	}
 	fs := flag.NewFlagSet("capsat serve", flag.ContinueOnError)
 	fs.SetOutput(usage)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: capsat [serve] [flags]\n\nEach flag overrides its environment variable (NAME_FILE reads the value from a file).\n\n")
+		fs.PrintDefaults()
+	}
+	defaults := Default()
 	for _, s := range all {
 		s := s
-		fs.Func(s.flag, s.usage+" ("+s.env+")", func(v string) error {
+		help := s.usage + " (" + s.env
+		if d := s.get(&defaults); d != "" {
+			help += ", default " + d
+		}
+		help += ")"
+		parse := func(v string) error {
 			if err := s.set(&cfg, v); err != nil {
 				return fmt.Errorf("invalid --%s (%s): %w", s.flag, s.env, err)
 			}
 			return nil
-		})
+		}
+		if isBoolFlag(s.flag) {
+			fs.BoolFunc(s.flag, help, parse)
+		} else {
+			fs.Func(s.flag, help, parse)
+		}
 	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
