@@ -114,7 +114,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return s.ensureAccountIndexes(ctx)
 }
 
 // createIndexes is for sibling files (users, sessions, summaries...) that
