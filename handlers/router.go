@@ -79,7 +79,6 @@ func NewRouter(d Deps) (*Router, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = pages // used by the page handlers
 
 	health := &healthHandlers{store: d.Store}
 	structures := &structuresAPI{store: d.Store}
@@ -104,6 +103,35 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(sapi, http.MethodGet, "/orders/:oid", orders.get, policyStructure)
 	r.route(sapi, http.MethodPost, "/orders/:oid/survey", orders.issueSurvey, policyStructure)
 	r.route(sapi, http.MethodDelete, "/orders/:oid/survey", orders.cancelSurvey, policyStructure)
+
+	// Accounts: API keys, users and the audit log of a structure; the
+	// federation's own accounts; sessions for the pages.
+	audit := auditor{store: d.Store}
+	apiKeys := &apiKeysAPI{store: d.Store, audit: audit}
+	users := &usersAPI{store: d.Store, audit: audit}
+	auditLog := &auditAPI{store: d.Store}
+	r.route(sapi, http.MethodPost, "/api-keys", apiKeys.create, policyStructureAdmin)
+	r.route(sapi, http.MethodGet, "/api-keys", apiKeys.list, policyStructureAdmin)
+	r.route(sapi, http.MethodDelete, "/api-keys/:kid", apiKeys.revoke, policyStructureAdmin)
+	r.route(sapi, http.MethodPost, "/users", users.createInStructure, policyStructureAdmin, policyFederation)
+	r.route(sapi, http.MethodGet, "/users", users.list, policyStructureAdmin)
+	r.route(sapi, http.MethodDelete, "/users/:uid", users.delete, policyStructureAdmin)
+	r.route(sapi, http.MethodGet, "/audit", auditLog.list, policyStructureAdmin)
+	r.route(api, http.MethodPost, "/users", users.createNetworkUser, policyFederation)
+
+	sessions := newSessionPages(d.Store, pages, audit, d.Config.CookiesSecure(),
+		survey.SessionLimits{Idle: d.Config.SessionIdleTimeout, Absolute: d.Config.SessionMaxAge},
+		d.Config.LoginIPLimit, d.Config.LoginAccountLimit, d.Now)
+	// The login form is posted without a session, so without CSRF token.
+	loginPages := e.Group("/", bodyLimit(d.Config.MaxBodyBytes), markPages(pages))
+	r.route(loginPages, http.MethodGet, loginPath, sessions.loginForm, policyPublic)
+	r.route(loginPages, http.MethodPost, loginPath, sessions.login, policyPublic)
+	// Pages of signed-in people: session cookie, CSRF token on every form.
+	userPages := e.Group("/", bodyLimit(d.Config.MaxBodyBytes), markPages(pages), authenticate(d.Store))
+	r.route(userPages, http.MethodPost, "/deconnexion", sessions.logout, policyUser)
+	r.route(userPages, http.MethodGet, homePath, sessions.account, policyUser)
+	r.route(userPages, http.MethodGet, "/compte/mot-de-passe", sessions.passwordForm, policyUser)
+	r.route(userPages, http.MethodPost, "/compte/mot-de-passe", sessions.changePassword, policyUser)
 
 	return r, nil
 }
