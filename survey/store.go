@@ -32,6 +32,8 @@ const (
 type Store struct {
 	db  *mongo.Database
 	now func() time.Time
+	// passwordParams overrides DefaultPasswordParams when set (tests).
+	passwordParams *PasswordParams
 }
 
 // NewStore returns a store on db. now is the clock (time.Now in production).

@@ -102,7 +102,7 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	if err := v.OrNil(); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(in.Password, DefaultPasswordParams())
+	hash, err := HashPassword(in.Password, s.hashParams())
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +118,22 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 		return nil, fmt.Errorf("create user: %w", translate(err))
 	}
 	return u, nil
+}
+
+// WithPasswordParams returns a store on the same database that hashes new
+// passwords with p. Tests use cheap parameters; verification always reads
+// the parameters stored in each hash.
+func (s *Store) WithPasswordParams(p PasswordParams) *Store {
+	cp := *s
+	cp.passwordParams = &p
+	return &cp
+}
+
+func (s *Store) hashParams() PasswordParams {
+	if s.passwordParams != nil {
+		return *s.passwordParams
+	}
+	return DefaultPasswordParams()
 }
 
 // User returns one account.
@@ -185,7 +201,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID, current, next string
 	if next == current {
 		return Invalid("new_password", "unchanged", "Le nouveau mot de passe doit être différent de l'actuel.")
 	}
-	hash, err := HashPassword(next, DefaultPasswordParams())
+	hash, err := HashPassword(next, s.hashParams())
 	if err != nil {
 		return err
 	}

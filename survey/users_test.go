@@ -10,10 +10,13 @@ import (
 	"capsat/survey/surveytest"
 )
 
+// cheapHashes keep account fixtures fast; the default cost has its own test.
+var cheapHashes = survey.PasswordParams{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
 func TestCreateUserNormalisesEmailAndRefusesDuplicates(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := surveytest.Store(t, nil)
+	s := surveytest.Store(t, nil).WithPasswordParams(cheapHashes)
 	st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
 	u, err := s.CreateUser(ctx, survey.UserInput{Email: "  Claire.Martin@Exemple.FR ", Password: "douze-caracteres", Role: survey.RoleStructureAdmin, StructureID: st.ID, Region: "Bretagne"})
 	if err != nil {
@@ -41,7 +44,7 @@ func TestCreateUserNormalisesEmailAndRefusesDuplicates(t *testing.T) {
 func TestCreateUserValidatesScope(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := surveytest.Store(t, nil)
+	s := surveytest.Store(t, nil).WithPasswordParams(cheapHashes)
 	cases := []struct {
 		name  string
 		in    survey.UserInput
@@ -69,7 +72,7 @@ func TestChangePasswordEndsOtherSessions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	s := surveytest.Store(t, clock.Now)
+	s := surveytest.Store(t, clock.Now).WithPasswordParams(cheapHashes)
 	u, err := s.CreateUser(ctx, survey.UserInput{Email: "f@coorace.test", Password: "ancien-mot-de-passe", Role: survey.RoleFederation})
 	if err != nil {
 		t.Fatal(err)
