@@ -210,4 +210,3 @@ func (e *testEnv) login(email, password string) *httptest.ResponseRecorder {
 	e.t.Helper()
 	return postForm(e.router, loginPath, url.Values{"email": {email}, "password": {password}}, "", "")
 }
-
