@@ -205,7 +205,7 @@ func sessionCookie(rec *httptest.ResponseRecorder) *http.Cookie {
 	return nil
 }
 
-// login signs in through the login form and returns the cookie's token.
+// login posts the login form and returns the response.
 func (e *testEnv) login(email, password string) *httptest.ResponseRecorder {
 	e.t.Helper()
 	return postForm(e.router, loginPath, url.Values{"email": {email}, "password": {password}}, "", "")
