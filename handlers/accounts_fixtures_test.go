@@ -156,6 +156,16 @@ func (e *testEnv) session(userID string) (token, csrf string) {
 	return token, sess.CSRFToken
 }
 
+// routerOn builds a router on another view of the store (same database).
+func (e *testEnv) routerOn(store *survey.Store) *Router {
+	e.t.Helper()
+	r, err := NewRouter(Deps{Store: store, Config: e.cfg, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now})
+	if err != nil {
+		e.t.Fatalf("router: %v", err)
+	}
+	return r
+}
+
 // routerWith builds another router (another "instance") on the same store
 // and clock, with a changed configuration.
 func (e *testEnv) routerWith(change func(*config.Config)) *Router {
