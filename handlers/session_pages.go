@@ -84,6 +84,12 @@ func (h *sessionPages) loginForm(c *gin.Context) {
 // session (a fresh token, the old session deleted) and goes to a local path.
 func (h *sessionPages) login(c *gin.Context) {
 	ctx := c.Request.Context()
+	// The login form has no session yet, hence no CSRF token: refuse what
+	// browsers mark as posted from another site (login CSRF).
+	if c.GetHeader("Sec-Fetch-Site") == "cross-site" {
+		renderRefusal(c, http.StatusForbidden, "Formulaire refusé", "Ce formulaire de connexion ne vient pas de capsat. Ouvrez la page de connexion et recommencez.")
+		return
+	}
 	email := survey.NormalizeEmail(c.PostForm("email"))
 	page := loginPage{Email: email, Next: safeNext(c.PostForm("next"))}
 	if email == "" || c.PostForm("password") == "" {

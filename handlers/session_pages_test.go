@@ -323,3 +323,19 @@ func newJSONRequest(method, path, body string) *http.Request {
 	req.Header.Set("Content-Type", "application/json")
 	return req
 }
+
+func TestLoginFromAnotherSiteIsRefused(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	e.user("fede@coorace.test", survey.RoleFederation, "", "")
+	for site, want := range map[string]int{"cross-site": http.StatusForbidden, "same-origin": http.StatusSeeOther, "": http.StatusSeeOther} {
+		req := httptest.NewRequest(http.MethodPost, loginPath, strings.NewReader(url.Values{"email": {"fede@coorace.test"}, "password": {testPassword}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if site != "" {
+			req.Header.Set("Sec-Fetch-Site", site)
+		}
+		if rec := e.serve(req); rec.Code != want || (want == http.StatusForbidden && sessionCookie(rec) != nil) {
+			t.Errorf("Sec-Fetch-Site %q: %d, want %d", site, rec.Code, want)
+		}
+	}
+}
