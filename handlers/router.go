@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -69,6 +70,11 @@ func NewRouter(d Deps) (*Router, error) {
 	e.ContextWithFallback = true
 	e.HandleMethodNotAllowed = true
 	r := &Router{Engine: e, policies: map[string][]policy{}}
+	// Only configured load balancers may name the client's IP: rate limits
+	// and the audit log must not trust a forged X-Forwarded-For.
+	if err := e.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies (CAPSAT_TRUSTED_PROXIES): %w", err)
+	}
 	e.Use(requestID(d.Logger), accessLog(), recovery())
 	e.NoRoute(func(c *gin.Context) { respondError(c, survey.ErrNotFound) })
 	e.NoMethod(func(c *gin.Context) {

@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -229,9 +232,9 @@ func assertNoClientDataForNetworkRoles(t *testing.T, e *testEnv, f *accountFixtu
 				continue
 			}
 			checked++
-			body := rec.Body.String()
+			body := responseText(t, rec.Body.Bytes())
 			for _, secret := range seededClientData {
-				if strings.Contains(body, secret) || strings.Contains(body, htmlEscaped(secret)) {
+				if strings.Contains(body, secret) || strings.Contains(body, htmlEscaped(secret)) || strings.Contains(body, xmlEscaped(secret)) {
 					t.Errorf("%s %s as %s shows client data %q", rt.method, rt.path, c.name, secret)
 				}
 			}
@@ -244,6 +247,40 @@ func htmlEscaped(s string) string {
 	return strings.NewReplacer("'", "&#39;", "&", "&amp;", "\"", "&#34;").Replace(s)
 }
 
+func xmlEscaped(s string) string {
+	return strings.NewReplacer("'", "&apos;", "&", "&amp;", "\"", "&quot;").Replace(s)
+}
+
+// responseText returns a body as text; a zip body (an xlsx workbook) is
+// replaced by the text of all its files, so that workbooks are searched too.
+func responseText(t *testing.T, body []byte) string {
+	t.Helper()
+	if !bytes.HasPrefix(body, []byte("PK\x03\x04")) {
+		return string(body)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Errorf("zip body: %v", err)
+		return string(body)
+	}
+	var out strings.Builder
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Errorf("zip entry %s: %v", f.Name, err)
+			continue
+		}
+		b, err := io.ReadAll(io.LimitReader(rc, 64<<20))
+		rc.Close()
+		if err != nil {
+			t.Errorf("zip entry %s: %v", f.Name, err)
+		}
+		out.Write(b)
+		out.WriteByte('\n')
+	}
+	return out.String()
+}
+
 func TestNetworkRolesNeverSeeClientData(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -254,5 +291,19 @@ func TestNetworkRolesNeverSeeClientData(t *testing.T) {
 	}
 	if n := assertNoClientDataForNetworkRoles(t, e, f); n == 0 {
 		t.Fatal("no route checked")
+	}
+}
+
+func TestResponseTextReadsWorkbooks(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("xl/sharedStrings.xml")
+	_, _ = w.Write([]byte("<si><t>" + xmlEscaped(seededClientData[8]) + "</t></si>"))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if text := responseText(t, buf.Bytes()); !strings.Contains(text, xmlEscaped(seededClientData[8])) {
+		t.Fatalf("workbook text not read: %q", text)
 	}
 }

@@ -339,3 +339,31 @@ func TestLoginFromAnotherSiteIsRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestForgedForwardedForDoesNotEscapeTheIPLimit(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	e.user("x@y.fr", survey.RoleFederation, "", "")
+	r := e.routerWith(func(c *config.Config) { c.LoginIPLimit = 2 })
+	codes := []int{}
+	for i := 0; i < 3; i++ {
+		req := httptest.NewRequest(http.MethodPost, loginPath, strings.NewReader(url.Values{"email": {"x@y.fr"}, "password": {"mauvais-mot-de-passe"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", "198.51.100."+string(rune('1'+i)))
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, req)
+		codes = append(codes, rec.Code)
+	}
+	if codes[2] != http.StatusTooManyRequests {
+		t.Fatalf("codes %v: a forged X-Forwarded-For escaped the per-IP limit", codes)
+	}
+	trusting := e.routerWith(func(c *config.Config) { c.LoginIPLimit = 2; c.TrustedProxies = []string{"192.0.2.0/24"} })
+	req := httptest.NewRequest(http.MethodPost, loginPath, strings.NewReader(url.Values{"email": {"x@y.fr"}, "password": {"mauvais-mot-de-passe"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-For", "198.51.100.77")
+	rec := httptest.NewRecorder()
+	trusting.ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnauthorized {
+		t.Fatalf("behind a trusted proxy: %d", rec.Code)
+	}
+}
