@@ -102,6 +102,11 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	if err := v.OrNil(); err != nil {
 		return nil, err
 	}
+	// A cheap lookup first spares a hash for a taken address; the unique
+	// index still decides when two creations race.
+	if _, err := s.User(ctx, UserIDForEmail(in.Email)); err == nil {
+		return nil, errEmailTaken()
+	}
 	hash, err := HashPassword(in.Password, s.hashParams())
 	if err != nil {
 		return nil, err
@@ -113,7 +118,7 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	}
 	if _, err := s.db.Collection(colUsers).InsertOne(ctx, u); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
-			return nil, Invalid("email", "taken", "Un compte existe déjà avec cette adresse e-mail.")
+			return nil, errEmailTaken()
 		}
 		return nil, fmt.Errorf("create user: %w", translate(err))
 	}
@@ -134,6 +139,10 @@ func (s *Store) hashParams() PasswordParams {
 		return *s.passwordParams
 	}
 	return DefaultPasswordParams()
+}
+
+func errEmailTaken() error {
+	return Invalid("email", "taken", "Un compte existe déjà avec cette adresse e-mail.")
 }
 
 // User returns one account.
