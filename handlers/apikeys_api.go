@@ -29,13 +29,16 @@ type apiKeyCreated struct {
 	Key string `json:"key"`
 }
 
+// apiKeyBody is the JSON of a key creation.
+type apiKeyBody struct {
+	Name string      `json:"name"`
+	Role survey.Role `json:"role"`
+}
+
 // create makes a key of the structure; role is structure_member (default)
 // or structure_admin.
 func (h *apiKeysAPI) create(c *gin.Context) {
-	var in struct {
-		Name string      `json:"name"`
-		Role survey.Role `json:"role"`
-	}
+	var in apiKeyBody
 	if !bindJSON(c, &in) {
 		return
 	}
