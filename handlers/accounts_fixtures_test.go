@@ -137,7 +137,8 @@ var cheapHashes = survey.PasswordParams{MemoryKiB: 1024, Time: 1, Threads: 1, Sa
 // user creates an account with testPassword (hashed at a low cost).
 func (e *testEnv) user(email string, role survey.Role, sid, region string) *survey.User {
 	e.t.Helper()
-	u, err := e.store.WithPasswordParams(cheapHashes).CreateUser(context.Background(), survey.UserInput{Email: email, Password: testPassword, Role: role, StructureID: sid, Region: region})
+	e.store.SetPasswordParams(cheapHashes)
+	u, err := e.store.CreateUser(context.Background(), survey.UserInput{Email: email, Password: testPassword, Role: role, StructureID: sid, Region: region})
 	if err != nil {
 		e.t.Fatalf("create user: %v", err)
 	}
@@ -154,16 +155,6 @@ func (e *testEnv) session(userID string) (token, csrf string) {
 		e.t.Fatalf("create session: %v", err)
 	}
 	return token, sess.CSRFToken
-}
-
-// routerOn builds a router on another view of the store (same database).
-func (e *testEnv) routerOn(store *survey.Store) *Router {
-	e.t.Helper()
-	r, err := NewRouter(Deps{Store: store, Config: e.cfg, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now})
-	if err != nil {
-		e.t.Fatalf("router: %v", err)
-	}
-	return r
 }
 
 // routerWith builds another router (another "instance") on the same store

@@ -244,8 +244,6 @@ func TestPasswordChange(t *testing.T) {
 	e := newTestEnv(t)
 	st, _ := e.structure("AI du Bocage", "Normandie")
 	e.user("claire@bocage.test", survey.RoleStructureAdmin, st.ID, "")
-	// New passwords hashed cheaply too; the cost has its own test in survey.
-	e.router = e.routerOn(e.store.WithPasswordParams(cheapHashes))
 	token := e.signedIn("claire@bocage.test")
 	other := e.signedIn("claire@bocage.test") // another browser
 	page := getWithCookie(e.router, "/compte/mot-de-passe", token)

@@ -11,7 +11,7 @@ import (
 func TestFederationCreatesAStructureAndItsFirstAdmin(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
-	e.router = e.routerOn(e.store.WithPasswordParams(cheapHashes))
+	e.store.SetPasswordParams(cheapHashes) // the default cost has its own test in survey
 	fed := e.federationKey()
 	rec := e.do(http.MethodPost, "/api/v1/structures", `{"name":"AI du Bocage","siret":"`+surveytest.ValidSIRET+`","region":"Normandie","type":"AI"}`, fed)
 	if rec.Code != http.StatusCreated {

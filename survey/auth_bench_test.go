@@ -14,7 +14,8 @@ import (
 // sessions and keys.
 func BenchmarkAuthenticate(b *testing.B) {
 	ctx := context.Background()
-	s := surveytest.Store(b, nil).WithPasswordParams(cheapHashes)
+	s := surveytest.Store(b, nil)
+	s.SetPasswordParams(cheapHashes)
 	st := surveytest.Structure(b, s, "AI", "Normandie")
 	u, err := s.CreateUser(ctx, survey.UserInput{Email: "a@b.fr", Password: "douze-caracteres", Role: survey.RoleStructureAdmin, StructureID: st.ID})
 	if err != nil {

@@ -1,11 +1,13 @@
 package survey_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 
 	"capsat/survey"
+	"capsat/survey/surveytest"
 )
 
 func TestHashPasswordEncodesArgon2idParameters(t *testing.T) {
@@ -77,5 +79,17 @@ func TestValidatePasswordLength(t *testing.T) {
 	}
 	if err := survey.ValidatePassword("password", strings.Repeat("a", survey.MaxPasswordLen+1)); !errors.As(err, &v) {
 		t.Fatalf("too long accepted: %v", err)
+	}
+}
+
+func TestCreateUserHashesAtTheDefaultCost(t *testing.T) {
+	t.Parallel()
+	s := surveytest.Store(t, nil)
+	u, err := s.CreateUser(context.Background(), survey.UserInput{Email: "f@coorace.test", Password: "douze-caracteres", Role: survey.RoleFederation})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(u.PasswordHash, "$argon2id$v=19$m=65536,t=2,p=2$") {
+		t.Fatalf("stored hash %q", u.PasswordHash)
 	}
 }

@@ -13,7 +13,8 @@ import (
 func newSessionFixture(t *testing.T) (*survey.Store, *surveytest.Clock, *survey.User) {
 	t.Helper()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	s := surveytest.Store(t, clock.Now).WithPasswordParams(cheapHashes)
+	s := surveytest.Store(t, clock.Now)
+	s.SetPasswordParams(cheapHashes)
 	u, err := s.CreateUser(context.Background(), survey.UserInput{Email: "n@coorace.test", Password: "douze-caracteres", Role: survey.RoleRegionViewer, Region: "Normandie"})
 	if err != nil {
 		t.Fatal(err)

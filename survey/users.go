@@ -125,13 +125,11 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	return u, nil
 }
 
-// WithPasswordParams returns a store on the same database that hashes new
-// passwords with p. Tests use cheap parameters; verification always reads
-// the parameters stored in each hash.
-func (s *Store) WithPasswordParams(p PasswordParams) *Store {
-	cp := *s
-	cp.passwordParams = &p
-	return &cp
+// SetPasswordParams makes the store hash new passwords with p rather than
+// DefaultPasswordParams. Call it before the store is used (tests use cheap
+// parameters); verification always reads the parameters stored in each hash.
+func (s *Store) SetPasswordParams(p PasswordParams) {
+	s.passwordParams = &p
 }
 
 func (s *Store) hashParams() PasswordParams {

@@ -16,7 +16,8 @@ var cheapHashes = survey.PasswordParams{MemoryKiB: 1024, Time: 1, Threads: 1, Sa
 func TestCreateUserNormalisesEmailAndRefusesDuplicates(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := surveytest.Store(t, nil).WithPasswordParams(cheapHashes)
+	s := surveytest.Store(t, nil)
+	s.SetPasswordParams(cheapHashes)
 	st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
 	u, err := s.CreateUser(ctx, survey.UserInput{Email: "  Claire.Martin@Exemple.FR ", Password: "douze-caracteres", Role: survey.RoleStructureAdmin, StructureID: st.ID, Region: "Bretagne"})
 	if err != nil {
@@ -44,7 +45,8 @@ func TestCreateUserNormalisesEmailAndRefusesDuplicates(t *testing.T) {
 func TestCreateUserValidatesScope(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := surveytest.Store(t, nil).WithPasswordParams(cheapHashes)
+	s := surveytest.Store(t, nil)
+	s.SetPasswordParams(cheapHashes)
 	cases := []struct {
 		name  string
 		in    survey.UserInput
@@ -72,7 +74,8 @@ func TestChangePasswordEndsOtherSessions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	s := surveytest.Store(t, clock.Now).WithPasswordParams(cheapHashes)
+	s := surveytest.Store(t, clock.Now)
+	s.SetPasswordParams(cheapHashes)
 	u, err := s.CreateUser(ctx, survey.UserInput{Email: "f@coorace.test", Password: "ancien-mot-de-passe", Role: survey.RoleFederation})
 	if err != nil {
 		t.Fatal(err)
