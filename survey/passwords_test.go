@@ -26,11 +26,18 @@ func TestHashPasswordEncodesArgon2idParameters(t *testing.T) {
 	if p.MemoryKiB != 64*1024 || p.Time != 2 || p.Threads != 2 || len(salt) != 16 || len(key) != 32 {
 		t.Fatalf("parsed %+v salt %d key %d", p, len(salt), len(key))
 	}
-	again, _ := survey.HashPassword("correct horse battery", survey.DefaultPasswordParams())
-	if again == hash {
+	if ok, err := survey.VerifyPassword("correct horse battery", hash); !ok || err != nil {
+		t.Fatalf("verify: %v %v", ok, err)
+	}
+}
+
+func TestHashPasswordSaltsAndComparesExactly(t *testing.T) {
+	t.Parallel()
+	hash, _ := survey.HashPassword("correct horse battery", cheapHashes)
+	if again, _ := survey.HashPassword("correct horse battery", cheapHashes); again == hash {
 		t.Fatal("two hashes of one password are equal: salt not random")
 	}
-	for pw, want := range map[string]bool{"correct horse battery": true, "correct horse batterY": false, "": false} {
+	for pw, want := range map[string]bool{"correct horse battery": true, "correct horse batterY": false, "correct horse battery ": false, "": false} {
 		ok, err := survey.VerifyPassword(pw, hash)
 		if err != nil || ok != want {
 			t.Errorf("verify %q = %v, %v; want %v", pw, ok, err, want)
