@@ -30,6 +30,14 @@ type Config struct {
 	ShutdownTimeout time.Duration // CAPSAT_SHUTDOWN_TIMEOUT
 	PublicRateLimit int           // CAPSAT_PUBLIC_RATE_LIMIT (requests per minute per IP)
 	SecureCookies   string        // CAPSAT_SECURE_COOKIES: auto, always, never
+	// Sessions and logins (accounts issue).
+	SessionIdleTimeout time.Duration // CAPSAT_SESSION_IDLE_TIMEOUT
+	SessionMaxAge      time.Duration // CAPSAT_SESSION_MAX_AGE
+	LoginIPLimit       int           // CAPSAT_LOGIN_IP_LIMIT (attempts per 15 minutes per IP)
+	LoginAccountLimit  int           // CAPSAT_LOGIN_ACCOUNT_LIMIT (failures per 15 minutes per account)
+	// TrustedProxies may set X-Forwarded-For (CAPSAT_TRUSTED_PROXIES, comma-separated
+	// IPs or CIDRs); empty trusts none, so the client IP is the connection's.
+	TrustedProxies []string
 }
 
 // Default returns the configuration used when nothing is set.
@@ -46,6 +54,11 @@ func Default() Config {
 		ShutdownTimeout: 20 * time.Second,
 		PublicRateLimit: 60,
 		SecureCookies:   "auto",
+
+		SessionIdleTimeout: 2 * time.Hour,
+		SessionMaxAge:      12 * time.Hour,
+		LoginIPLimit:       30,
+		LoginAccountLimit:  5,
 	}
 }
 
@@ -136,6 +149,36 @@ func settings() []setting {
 			}
 			return errors.New("expected auto, always or never")
 		}, func(c *Config) string { return c.SecureCookies }},
+		{"CAPSAT_SESSION_IDLE_TIMEOUT", "session-idle-timeout", "a session ends after this long without activity", durationSetter(func(c *Config) *time.Duration { return &c.SessionIdleTimeout }), func(c *Config) string { return c.SessionIdleTimeout.String() }},
+		{"CAPSAT_SESSION_MAX_AGE", "session-max-age", "a session ends this long after login, active or not", durationSetter(func(c *Config) *time.Duration { return &c.SessionMaxAge }), func(c *Config) string { return c.SessionMaxAge.String() }},
+		{"CAPSAT_LOGIN_IP_LIMIT", "login-ip-limit", "login attempts per 15 minutes per IP (0 disables)", countSetter(func(c *Config) *int { return &c.LoginIPLimit }), func(c *Config) string { return strconv.Itoa(c.LoginIPLimit) }},
+		{"CAPSAT_TRUSTED_PROXIES", "trusted-proxies", "load balancers allowed to set X-Forwarded-For (comma-separated IPs or CIDRs; empty: none)", func(c *Config, v string) error {
+			var list []string
+			for _, p := range strings.Split(v, ",") {
+				p = strings.TrimSpace(p)
+				if p == "" {
+					continue
+				}
+				if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+					return fmt.Errorf("%q is neither an IP nor a CIDR", p)
+				}
+				list = append(list, p)
+			}
+			c.TrustedProxies = list
+			return nil
+		}, func(c *Config) string { return strings.Join(c.TrustedProxies, ",") }},
+		{"CAPSAT_LOGIN_ACCOUNT_LIMIT", "login-account-limit", "failed logins per 15 minutes per account (0 disables)", countSetter(func(c *Config) *int { return &c.LoginAccountLimit }), func(c *Config) string { return strconv.Itoa(c.LoginAccountLimit) }},
+	}
+}
+
+func countSetter(field func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return errors.New("expected a whole number, 0 or more")
+		}
+		*field(c) = n
+		return nil
 	}
 }
 

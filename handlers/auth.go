@@ -15,29 +15,52 @@ const ctxPrincipal = "capsat.principal"
 // authenticator resolves credentials to a principal.
 type authenticator interface {
 	AuthenticateAPIKey(ctx context.Context, key string) (*survey.Principal, error)
+	Session(ctx context.Context, token string) (*survey.Session, *survey.Principal, error)
 }
 
-// authenticate reads a Bearer API key, when present, and sets the principal.
-// It rejects bad credentials but lets anonymous requests through: each
-// route's policy decides whether it needs one.
+// authenticate reads a Bearer API key, or else the session cookie, and sets
+// the principal. It rejects a bad API key but lets anonymous requests (and
+// stale cookies) through: each route's policy decides whether it needs a
+// caller. A cookie-authenticated state-changing request must carry the
+// session's CSRF token; API keys need none, browsers never send them alone.
 func authenticate(a authenticator) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		h := c.GetHeader("Authorization")
-		if h == "" {
+		if h := c.GetHeader("Authorization"); h != "" {
+			key, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				respondError(c, survey.ErrUnauthenticated)
+				return
+			}
+			p, err := a.AuthenticateAPIKey(c.Request.Context(), strings.TrimSpace(key))
+			if err != nil {
+				respondError(c, err)
+				return
+			}
+			c.Set(ctxPrincipal, p)
 			c.Next()
 			return
 		}
-		key, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok {
-			respondError(c, survey.ErrUnauthenticated)
+		token, err := c.Cookie(sessionCookieName)
+		if err != nil || token == "" {
+			c.Next()
 			return
 		}
-		p, err := a.AuthenticateAPIKey(c.Request.Context(), strings.TrimSpace(key))
+		sess, p, err := a.Session(c.Request.Context(), token)
+		if errors.Is(err, survey.ErrUnauthenticated) {
+			c.Next()
+			return
+		}
 		if err != nil {
 			respondError(c, err)
 			return
 		}
+		if changesState(c.Request.Method) && !validCSRF(c, sess.CSRFToken) {
+			refuseCSRF(c)
+			return
+		}
 		c.Set(ctxPrincipal, p)
+		c.Set(ctxSession, sess)
+		c.Set(ctxSessionToken, token)
 		c.Next()
 	}
 }
@@ -66,6 +89,9 @@ const (
 	policyFederation policy = "federation"
 	// policyRegion: the federation, or a region user of the :region parameter.
 	policyRegion policy = "region"
+	// policyUser: a person signed in with a session (any role), not an API
+	// key: account pages such as the password change.
+	policyUser policy = "user"
 )
 
 // authorize lets the request through when any of the policies accepts the
@@ -78,6 +104,7 @@ func authorize(policies ...policy) gin.HandlerFunc {
 		for _, p := range policies {
 			err := check(p, principal(c), c)
 			if err == nil {
+				traceDecision(c, nil)
 				c.Next()
 				return
 			}
@@ -85,7 +112,29 @@ func authorize(policies ...policy) gin.HandlerFunc {
 				first = err
 			}
 		}
+		traceDecision(c, first)
+		if isPage(c) {
+			refusePage(c, first)
+			return
+		}
 		respondError(c, first)
+	}
+}
+
+// authTraceKey marks a request context carrying an *authTrace.
+type authTraceKey struct{}
+
+// authTrace records authorize's decision when the request's context carries
+// one, so that the route-walking test can tell a policy refusal from a
+// handler's own 404 (both answer the same body, on purpose).
+type authTrace struct {
+	decided bool
+	err     error
+}
+
+func traceDecision(c *gin.Context, err error) {
+	if tr, ok := c.Request.Context().Value(authTraceKey{}).(*authTrace); ok {
+		tr.decided, tr.err = true, err
 	}
 }
 
@@ -119,6 +168,11 @@ func check(p policy, who *survey.Principal, c *gin.Context) error {
 		return survey.ErrForbidden
 	case policyRegion:
 		if who.Role == survey.RoleFederation || (who.Role == survey.RoleRegionViewer && who.Region == c.Param("region")) {
+			return nil
+		}
+		return survey.ErrForbidden
+	case policyUser:
+		if who.UserID != "" {
 			return nil
 		}
 		return survey.ErrForbidden

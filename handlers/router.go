@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -69,6 +70,11 @@ func NewRouter(d Deps) (*Router, error) {
 	e.ContextWithFallback = true
 	e.HandleMethodNotAllowed = true
 	r := &Router{Engine: e, policies: map[string][]policy{}}
+	// Only configured load balancers may name the client's IP: rate limits
+	// and the audit log must not trust a forged X-Forwarded-For.
+	if err := e.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies (CAPSAT_TRUSTED_PROXIES): %w", err)
+	}
 	e.Use(requestID(d.Logger), accessLog(), recovery())
 	e.NoRoute(func(c *gin.Context) { respondError(c, survey.ErrNotFound) })
 	e.NoMethod(func(c *gin.Context) {
@@ -79,7 +85,6 @@ func NewRouter(d Deps) (*Router, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = pages // used by the page handlers
 
 	health := &healthHandlers{store: d.Store}
 	structures := &structuresAPI{store: d.Store}
@@ -130,6 +135,35 @@ func NewRouter(d Deps) (*Router, error) {
 	suploads := uploads.Group("/structures/:sid")
 	imports := &importAPI{store: d.Store, maxBytes: d.Config.MaxUploadBytes}
 	r.route(suploads, http.MethodPost, "/orders/import", imports.importOrders, policyStructure)
+
+	// Accounts: API keys, users and the audit log of a structure; the
+	// federation's own accounts; sessions for the pages.
+	audit := auditor{store: d.Store}
+	apiKeys := &apiKeysAPI{store: d.Store, audit: audit}
+	users := &usersAPI{store: d.Store, audit: audit}
+	auditLog := &auditAPI{store: d.Store}
+	r.route(sapi, http.MethodPost, "/api-keys", apiKeys.create, policyStructureAdmin)
+	r.route(sapi, http.MethodGet, "/api-keys", apiKeys.list, policyStructureAdmin)
+	r.route(sapi, http.MethodDelete, "/api-keys/:kid", apiKeys.revoke, policyStructureAdmin)
+	r.route(sapi, http.MethodPost, "/users", users.createInStructure, policyStructureAdmin, policyFederation)
+	r.route(sapi, http.MethodGet, "/users", users.list, policyStructureAdmin)
+	r.route(sapi, http.MethodDelete, "/users/:uid", users.delete, policyStructureAdmin)
+	r.route(sapi, http.MethodGet, "/audit", auditLog.list, policyStructureAdmin)
+	r.route(api, http.MethodPost, "/users", users.createNetworkUser, policyFederation)
+
+	sessions := newSessionPages(d.Store, pages, audit, d.Config.CookiesSecure(),
+		survey.SessionLimits{Idle: d.Config.SessionIdleTimeout, Absolute: d.Config.SessionMaxAge},
+		d.Config.LoginIPLimit, d.Config.LoginAccountLimit, d.Now)
+	// The login form is posted without a session, so without CSRF token.
+	loginPages := e.Group("/", bodyLimit(d.Config.MaxBodyBytes), markPages(pages))
+	r.route(loginPages, http.MethodGet, loginPath, sessions.loginForm, policyPublic)
+	r.route(loginPages, http.MethodPost, loginPath, sessions.login, policyPublic)
+	// Pages of signed-in people: session cookie, CSRF token on every form.
+	userPages := e.Group("/", bodyLimit(d.Config.MaxBodyBytes), markPages(pages), authenticate(d.Store))
+	r.route(userPages, http.MethodPost, "/deconnexion", sessions.logout, policyUser)
+	r.route(userPages, http.MethodGet, homePath, sessions.account, policyUser)
+	r.route(userPages, http.MethodGet, "/compte/mot-de-passe", sessions.passwordForm, policyUser)
+	r.route(userPages, http.MethodPost, "/compte/mot-de-passe", sessions.changePassword, policyUser)
 
 	return r, nil
 }

@@ -34,6 +34,8 @@ type Store struct {
 	db       *mongo.Database
 	now      func() time.Time
 	validate *Validator
+	// passwordParams overrides DefaultPasswordParams when set (tests).
+	passwordParams *PasswordParams
 }
 
 // NewStore returns a store on db. now is the clock (time.Now in production).
@@ -119,7 +121,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return s.ensureAccountIndexes(ctx)
 }
 
 // createIndexes is for sibling files (users, sessions, summaries...) that

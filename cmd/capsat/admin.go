@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"os"
+	"strings"
 
 	"capsat/config"
 	"capsat/survey"
@@ -20,6 +24,7 @@ func admin(ctx context.Context, args []string, e env) error {
 	commands := map[string]func(context.Context, *survey.Store, []string, env) (any, error){
 		"create-structure": adminCreateStructure,
 		"create-api-key":   adminCreateAPIKey,
+		"create-user":      adminCreateUser,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
@@ -87,6 +92,12 @@ var adminFlagDefs = map[string]func(*flag.FlagSet){
 		fs.String("role", "", "structure_member (default with --structure), structure_admin, region or federation")
 		fs.String("region", "", "region (with --role region)")
 	},
+	"create-user": func(fs *flag.FlagSet) {
+		fs.String("email", "", "e-mail address, the login (required)")
+		fs.String("role", "", "structure_admin, structure_member, region or federation (required)")
+		fs.String("structure", "", "structure id (structure roles)")
+		fs.String("region", "", "region (role region)")
+	},
 }
 
 func flagValues(name string, args []string, e env) (map[string]string, error) {
@@ -125,4 +136,55 @@ func adminCreateAPIKey(ctx context.Context, st *survey.Store, args []string, e e
 		return nil, err
 	}
 	return map[string]string{"key": plain, "id": k.ID, "role": string(k.Role)}, nil
+}
+
+// adminCreateUser creates an account. The password is the first line of
+// stdin when one is piped in; otherwise one is generated and printed once.
+func adminCreateUser(ctx context.Context, st *survey.Store, args []string, e env) (any, error) {
+	v, err := flagValues("create-user", args, e)
+	if err != nil {
+		return nil, err
+	}
+	password, err := passwordFromStdin(e.stdin)
+	if err != nil {
+		return nil, err
+	}
+	generated := password == ""
+	if generated {
+		password = survey.NewPassword()
+	}
+	u, err := st.CreateUser(ctx, survey.UserInput{Email: v["email"], Password: password, Role: survey.Role(v["role"]), StructureID: v["structure"], Region: v["region"]})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{"id": u.ID, "email": u.Email, "role": string(u.Role)}
+	if u.StructureID != "" {
+		out["structure_id"] = u.StructureID
+	}
+	if u.Region != "" {
+		out["region"] = u.Region
+	}
+	if generated {
+		out["password"] = password
+	}
+	return out, nil
+}
+
+// passwordFromStdin reads the first line of stdin, unless stdin is a
+// terminal (nothing piped in) or absent; an empty result means "generate".
+func passwordFromStdin(r io.Reader) (string, error) {
+	if r == nil {
+		return "", nil
+	}
+	if f, ok := r.(*os.File); ok {
+		info, err := f.Stat()
+		if err != nil || info.Mode()&os.ModeCharDevice != 0 {
+			return "", nil
+		}
+	}
+	line, err := bufio.NewReader(io.LimitReader(r, survey.MaxPasswordLen+2)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", fmt.Errorf("read password from stdin: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }

@@ -46,6 +46,8 @@ Usage:
 Admin commands:
   create-structure    --name N --siret S --region R --type AI
   create-api-key      --name N (--structure SID | --role region --region NAME | --role federation)
+  create-user         --email E --role R [--structure SID | --region NAME]
+                      (password: first line of stdin, or generated and printed once)
 
 Run "capsat COMMAND --help" for the flags of a command ("capsat serve --help"
 lists every setting). Settings come from environment variables (see README),

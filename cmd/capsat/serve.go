@@ -11,6 +11,7 @@ import (
 
 	"capsat/config"
 	"capsat/handlers"
+	"capsat/survey"
 )
 
 // newLogger returns the JSON logger at the configured level.
@@ -59,6 +60,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go purgeSessionsEvery(ctx, time.Hour, st.store, log)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http server: %w", err)
@@ -72,4 +74,23 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// purgeSessionsEvery deletes expired sessions periodically until ctx ends:
+// the embedded store has no TTL indexes. Several instances doing it is harmless.
+func purgeSessionsEvery(ctx context.Context, every time.Duration, st *survey.Store, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := st.PurgeExpiredSessions(ctx); err != nil {
+				log.Warn("purge expired sessions", slog.String("error", err.Error()))
+			} else if n > 0 {
+				log.Info("expired sessions purged", slog.Int64("count", n))
+			}
+		}
+	}
 }
