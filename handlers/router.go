@@ -105,6 +105,15 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(sapi, http.MethodPost, "/orders/:oid/survey", orders.issueSurvey, policyStructure)
 	r.route(sapi, http.MethodDelete, "/orders/:oid/survey", orders.cancelSurvey, policyStructure)
 
+	// Public survey: anyone holding a link; strict page headers and a
+	// per-IP rate limit.
+	surveyPages := &surveyPage{store: d.Store, views: pages, secureCookies: d.Config.CookiesSecure()}
+	publicLimit := newRateLimiter(d.Config.PublicRateLimit, time.Minute, d.Now)
+	public := e.Group("/s", pageSecurityHeaders(), limitPerIP(publicLimit, surveyPages.tooManyRequests))
+	r.route(public, http.MethodGet, "/:token", surveyPages.show, policyPublic)
+	r.route(public, http.MethodPost, "/:token", surveyPages.submit, policyPublic)
+	r.route(public, http.MethodGet, "/:token/merci", surveyPages.thanks, policyPublic)
+
 	return r, nil
 }
 
