@@ -30,8 +30,9 @@ const (
 // Lookups on hot paths filter on exactly {_id: v}, the only filter the
 // embedded store answers without scanning in Go.
 type Store struct {
-	db  *mongo.Database
-	now func() time.Time
+	db     *mongo.Database
+	now    func() time.Time
+	frozen *frozenCache // published questionnaire versions
 }
 
 // NewStore returns a store on db. now is the clock (time.Now in production).
@@ -39,7 +40,7 @@ func NewStore(db *mongo.Database, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, now: now}
+	return &Store{db: db, now: now, frozen: &frozenCache{m: map[string]*Questionnaire{}}}
 }
 
 // Now is the store's clock, in UTC and truncated to the millisecond as BSON stores it.
