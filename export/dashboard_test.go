@@ -168,7 +168,6 @@ func TestFillDashboardKeepsWorkbook(t *testing.T) {
 	}
 }
 
-
 // zipOf builds a zip archive of the given entries.
 func zipOf(t *testing.T, entries map[string][]byte) []byte {
 	t.Helper()
