@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"capsat/config"
+	"capsat/export"
 	"capsat/survey"
 
 	"github.com/gin-gonic/gin"
@@ -104,6 +105,16 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(sapi, http.MethodGet, "/orders/:oid", orders.get, policyStructure)
 	r.route(sapi, http.MethodPost, "/orders/:oid/survey", orders.issueSurvey, policyStructure)
 	r.route(sapi, http.MethodDelete, "/orders/:oid/survey", orders.cancelSurvey, policyStructure)
+
+	// Indicators and workbooks of a structure; the dashboard upload has the
+	// upload size limit instead of the JSON body limit.
+	exports := &exportsAPI{store: d.Store, now: d.Now, maxUpload: d.Config.MaxUploadBytes, limits: export.DefaultUploadLimits}
+	r.route(sapi, http.MethodGet, "/indicators", exports.indicators, policyStructure)
+	r.route(sapi, http.MethodGet, "/exports/satisfaction.xlsx", exports.satisfaction, policyStructure)
+	// The margin covers the multipart envelope and the form fields, so that a
+	// file just over the limit gets the handler's precise message.
+	uploads := e.Group("/api/v1/structures/:sid", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), authenticate(d.Store))
+	r.route(uploads, http.MethodPost, "/exports/dashboard", exports.dashboard, policyStructure)
 
 	return r, nil
 }
