@@ -16,6 +16,7 @@ import (
 // styles are the cell styles of one workbook.
 type styles struct {
 	header, text, literal, date, percent, score, integer, title int
+	loc                                                         *time.Location // of the civil dates shown
 }
 
 // Number formats, as Excel stores them; the display follows the reader's
@@ -29,7 +30,7 @@ const (
 )
 
 func newStyles(f *excelize.File) (*styles, error) {
-	s := &styles{}
+	s := &styles{loc: survey.IndicatorLocation()}
 	custom := func(code string) *excelize.Style { return &excelize.Style{CustomNumFmt: &code} }
 	defs := []struct {
 		dst   *int
@@ -83,7 +84,7 @@ func (s *styles) dateCell(t time.Time) excelize.Cell {
 	if t.IsZero() {
 		return excelize.Cell{}
 	}
-	d := t.In(survey.IndicatorLocation())
+	d := t.In(s.loc)
 	return excelize.Cell{StyleID: s.date, Value: time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)}
 }
 

@@ -27,12 +27,10 @@ func responseColumns(in *Satisfaction) ([]responseColumn, []string) {
 		header = append(header, q.Label+" ["+q.Code+"]")
 	}
 	var extra []string
-	for i := range in.Responses {
-		for code := range in.Responses[i].Answers {
-			if !seen[code] {
-				seen[code] = true
-				extra = append(extra, code)
-			}
+	for _, code := range in.Source.Codes {
+		if !seen[code] {
+			seen[code] = true
+			extra = append(extra, code)
 		}
 	}
 	sort.Strings(extra)
@@ -48,17 +46,18 @@ func responseColumns(in *Satisfaction) ([]responseColumn, []string) {
 func writeResponses(f *excelize.File, st *styles, in *Satisfaction) error {
 	cols, qHeader := responseColumns(in)
 	versions := map[string]survey.Questionnaire{}
-	for _, q := range in.Questionnaires {
+	for _, q := range in.Source.Questionnaires {
 		versions[q.ID] = q
 	}
-	picked := make([]int, 0, len(in.Responses))
-	for i := range in.Responses {
-		r := &in.Responses[i]
+	rows := in.Source.Responses
+	picked := make([]int, 0, len(rows))
+	for i := range rows {
+		r := &rows[i]
 		if in.Current.Range.Contains(r.IssuedAt) && (in.Current.Service == "" || r.ServiceType == in.Current.Service) {
 			picked = append(picked, i)
 		}
 	}
-	sort.SliceStable(picked, func(a, b int) bool { return in.Responses[picked[a]].IssuedAt.Before(in.Responses[picked[b]].IssuedAt) })
+	sort.SliceStable(picked, func(a, b int) bool { return rows[picked[a]].IssuedAt.Before(rows[picked[b]].IssuedAt) })
 
 	header := append([]string{"Référence du bon de commande", "Prestation", "Questionnaire", "Version", "Date d'envoi", "Date de réponse"}, qHeader...)
 	widths := []float64{24, 20, 30, 9, 14, 14}
@@ -69,13 +68,13 @@ func writeResponses(f *excelize.File, st *styles, in *Satisfaction) error {
 	return t.writeStream(f, st, func(write cellWriter) error {
 		row := make([]excelize.Cell, len(header))
 		for _, i := range picked {
-			r := &in.Responses[i]
+			r := &rows[i]
 			title := versions[r.QuestionnaireID].Title
 			row[0], row[1], row[2] = st.textCell(r.OrderReference), plain(r.ServiceType.Label()), st.textCell(title)
 			row[3] = excelize.Cell{StyleID: st.integer, Value: r.QuestionnaireVersion}
 			row[4], row[5] = st.dateCell(r.IssuedAt), st.dateCell(r.SubmittedAt)
 			for c, col := range cols {
-				row[6+c] = st.answerCell(col.kind, r.Answers[col.code])
+				row[6+c] = st.answerCell(col.kind, in.Source.Answer(r, col.code))
 			}
 			if err := write(row); err != nil {
 				return err

@@ -28,10 +28,10 @@ type Satisfaction struct {
 	Current *survey.Indicators
 	// Previous holds the figures of the previous range of the same length.
 	Previous *survey.Indicators
-	// Responses are the responses counted in Current, one row each.
-	Responses      []survey.Response
-	Questionnaires []survey.Questionnaire
-	GeneratedAt    time.Time
+	// Source holds the responses (those counted in Current get one row each)
+	// and the questionnaire versions.
+	Source      *survey.IndicatorSource
+	GeneratedAt time.Time
 }
 
 // WriteSatisfaction builds the satisfaction workbook and writes it to w.

@@ -44,7 +44,7 @@ func fixtureSource() *survey.IndicatorSource {
 			answers["commentaire"] = comment
 		}
 		src.Surveys = append(src.Surveys, survey.IssuedSurvey{OrderID: id, ServiceType: st, IssuedAt: issued})
-		src.Responses = append(src.Responses, survey.Response{OrderID: id, OrderReference: "BC-" + id, ServiceType: st,
+		src.AddResponse(&survey.Response{OrderID: id, OrderReference: "BC-" + id, ServiceType: st,
 			QuestionnaireID: q.ID, QuestionnaireVersion: 1, IssuedAt: issued, SubmittedAt: issued.AddDate(0, 0, 3), Answers: answers})
 	}
 	add("d1", survey.ServiceMAD, at(2025, 12, 5), "satisfait", "oui", "10", "")
@@ -67,12 +67,11 @@ func buildWorkbook(t *testing.T) (*export.Satisfaction, *excelize.File, []byte) 
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	r := fixtureRange()
 	in := &export.Satisfaction{
-		StructureName:  "=AI du Test",
-		Current:        survey.ComputeIndicators(src, survey.IndicatorQuery{Range: r, By: survey.ByMonth}, now),
-		Previous:       survey.ComputeIndicators(src, survey.IndicatorQuery{Range: r.Previous(), By: survey.ByMonth}, now),
-		Responses:      src.Responses,
-		Questionnaires: src.Questionnaires,
-		GeneratedAt:    now,
+		StructureName: "=AI du Test",
+		Current:       survey.ComputeIndicators(src, survey.IndicatorQuery{Range: r, By: survey.ByMonth}, now),
+		Previous:      survey.ComputeIndicators(src, survey.IndicatorQuery{Range: r.Previous(), By: survey.ByMonth}, now),
+		Source:        src,
+		GeneratedAt:   now,
 	}
 	var buf bytes.Buffer
 	if err := export.WriteSatisfaction(&buf, *in); err != nil {

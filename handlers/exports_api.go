@@ -112,12 +112,11 @@ func (h *exportsAPI) satisfaction(c *gin.Context) {
 	}
 	now := h.now()
 	in := export.Satisfaction{
-		StructureName:  st.Name,
-		Current:        survey.ComputeIndicators(src, q, now),
-		Previous:       survey.ComputeIndicators(src, survey.IndicatorQuery{Range: prev, By: survey.ByMonth, Service: q.Service}, now),
-		Responses:      src.Responses,
-		Questionnaires: src.Questionnaires,
-		GeneratedAt:    now,
+		StructureName: st.Name,
+		Current:       survey.ComputeIndicators(src, q, now),
+		Previous:      survey.ComputeIndicators(src, survey.IndicatorQuery{Range: prev, By: survey.ByMonth, Service: q.Service}, now),
+		Source:        src,
+		GeneratedAt:   now,
 	}
 	var buf bytes.Buffer
 	if err := export.WriteSatisfaction(&buf, in); err != nil {

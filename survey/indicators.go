@@ -115,10 +115,15 @@ type IssuedSurvey struct {
 
 // IndicatorSource is the raw material of a structure's indicators: its
 // issued surveys, its responses and its questionnaire versions.
+// Fill Responses with AddResponse.
 type IndicatorSource struct {
 	Surveys        []IssuedSurvey
-	Responses      []Response
+	Responses      []ResponseRow
 	Questionnaires []Questionnaire
+	// Codes are the question codes of the answer columns of the rows.
+	Codes    []string
+	columns  map[string]int    // code → column
+	interned map[string]string // shared short values
 }
 
 // IndicatorQuery selects what to compute.

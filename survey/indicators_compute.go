@@ -110,7 +110,7 @@ func ComputeIndicators(src *IndicatorSource, q IndicatorQuery, now time.Time) *I
 	answered := make(map[string]bool, len(src.Responses))
 	for i := range src.Responses {
 		r := &src.Responses[i]
-		if c.addResponse(r) {
+		if c.addResponse(src, r) {
 			answered[r.OrderID] = true
 		}
 	}
@@ -140,34 +140,30 @@ func (c *computation) each(t time.Time, st ServiceType, fn func(*bucket)) bool {
 }
 
 // addResponse counts a response in its cohort; false when out of the query.
-func (c *computation) addResponse(r *Response) bool {
+func (c *computation) addResponse(src *IndicatorSource, r *ResponseRow) bool {
 	meta := c.versions[r.QuestionnaireID]
 	if meta == nil {
 		meta = &versionMeta{types: map[string]QuestionType{}}
 	}
 	comment := ""
 	if meta.comments != "" {
-		comment = r.Answers[meta.comments]
+		comment = src.Answer(r, meta.comments)
 	}
 	in := c.each(r.IssuedAt, r.ServiceType, func(b *bucket) {
 		b.sent++
 		b.answered++
-		for code, v := range r.Answers {
-			if v == "" {
-				continue
-			}
+		src.eachAnswer(r, func(code, v string) {
 			t, ok := meta.types[code]
 			if !ok {
 				t = c.typeOf(code)
 			}
-			if t == QuestionText || t == "" {
-				continue
+			if t != QuestionText && t != "" {
+				b.question(code).add(v)
 			}
-			b.question(code).add(v)
-		}
-		addRole(&b.overall, r.Answers, meta.overall)
-		addRole(&b.reuse, r.Answers, meta.reuse)
-		addRole(&b.nps, r.Answers, meta.recommend)
+		})
+		addRole(&b.overall, src.Answer(r, meta.overall))
+		addRole(&b.reuse, src.Answer(r, meta.reuse))
+		addRole(&b.nps, src.Answer(r, meta.recommend))
 		if comment != "" {
 			b.comments++
 		}
@@ -185,11 +181,8 @@ func (c *computation) addResponse(r *Response) bool {
 	return true
 }
 
-func addRole(t *tally, answers map[string]string, code string) {
-	if code == "" {
-		return
-	}
-	if v := answers[code]; v != "" {
+func addRole(t *tally, v string) {
+	if v != "" {
 		t.add(v)
 	}
 }

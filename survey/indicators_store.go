@@ -47,7 +47,7 @@ func (s *Store) IndicatorSource(ctx context.Context, sid string, r DateRange) (*
 		return nil, fmt.Errorf("read issued surveys: %w", err)
 	}
 	err = s.EachResponse(ctx, sid, r, func(resp *Response) error {
-		src.Responses = append(src.Responses, *resp)
+		src.AddResponse(resp)
 		return nil
 	})
 	if err != nil {

@@ -34,19 +34,19 @@ func indicatorFixture() *survey.IndicatorSource {
 	resp := func(id string, st survey.ServiceType, qid string, issued, submitted time.Time, answers map[string]string) survey.Response {
 		return survey.Response{OrderID: id, OrderReference: "BC-" + id, ServiceType: st, QuestionnaireID: qid, IssuedAt: issued, SubmittedAt: submitted, Answers: answers}
 	}
-	return &survey.IndicatorSource{
+	responses := []survey.Response{
+		resp("o1", survey.ServiceMAD, "mad1", day(2026, 1, 10), day(2026, 1, 12), map[string]string{
+			"reactivite": "tres_satisfait", "satisfaction_globale": "satisfait", "reutiliser": "oui", "recommandation": "10", "commentaire": "Très bien"}),
+		// answered after its period (January) ended: counts in January.
+		resp("o2", survey.ServiceMAD, "mad2", day(2026, 1, 20), day(2026, 2, 15), map[string]string{
+			"reactivite": "peu_satisfait", "ponctualite": "satisfait", "satisfaction_globale": "pas_du_tout_satisfait", "reutiliser": "non", "recommandation": "3"}),
+		resp("o3", survey.ServiceMAC, "mac1", day(2026, 2, 5), day(2026, 2, 6), map[string]string{
+			"preselection": "sans_objet", "satisfaction_globale": "sans_objet", "reutiliser": "oui", "recommandation": "9", "commentaire": `=HYPERLINK("http://x","y")`}),
+		// issued before the range: out.
+		resp("o4", survey.ServiceMAD, "mad1", day(2025, 12, 31), day(2026, 1, 2), map[string]string{"satisfaction_globale": "tres_satisfait"}),
+	}
+	src := &survey.IndicatorSource{
 		Questionnaires: []survey.Questionnaire{mac1, mad2, mad1},
-		Responses: []survey.Response{
-			resp("o1", survey.ServiceMAD, "mad1", day(2026, 1, 10), day(2026, 1, 12), map[string]string{
-				"reactivite": "tres_satisfait", "satisfaction_globale": "satisfait", "reutiliser": "oui", "recommandation": "10", "commentaire": "Très bien"}),
-			// answered after its period (January) ended: counts in January.
-			resp("o2", survey.ServiceMAD, "mad2", day(2026, 1, 20), day(2026, 2, 15), map[string]string{
-				"reactivite": "peu_satisfait", "ponctualite": "satisfait", "satisfaction_globale": "pas_du_tout_satisfait", "reutiliser": "non", "recommandation": "3"}),
-			resp("o3", survey.ServiceMAC, "mac1", day(2026, 2, 5), day(2026, 2, 6), map[string]string{
-				"preselection": "sans_objet", "satisfaction_globale": "sans_objet", "reutiliser": "oui", "recommandation": "9", "commentaire": `=HYPERLINK("http://x","y")`}),
-			// issued before the range: out.
-			resp("o4", survey.ServiceMAD, "mad1", day(2025, 12, 31), day(2026, 1, 2), map[string]string{"satisfaction_globale": "tres_satisfait"}),
-		},
 		Surveys: []survey.IssuedSurvey{
 			{OrderID: "o1", ServiceType: survey.ServiceMAD, IssuedAt: day(2026, 1, 10)},
 			{OrderID: "o2", ServiceType: survey.ServiceMAD, IssuedAt: day(2026, 1, 20)},
@@ -56,6 +56,10 @@ func indicatorFixture() *survey.IndicatorSource {
 			{OrderID: "o7", ServiceType: survey.ServiceMAC, IssuedAt: day(2026, 2, 20)},                  // not answered
 		},
 	}
+	for i := range responses {
+		src.AddResponse(&responses[i])
+	}
+	return src
 }
 
 func janFeb() survey.DateRange {
@@ -177,7 +181,7 @@ func TestComputeIndicatorsServiceFilter(t *testing.T) {
 func TestComputeIndicatorsNoResponse(t *testing.T) {
 	t.Parallel()
 	src := indicatorFixture()
-	src.Responses, src.Surveys = nil, nil
+	src = &survey.IndicatorSource{Questionnaires: src.Questionnaires}
 	in := survey.ComputeIndicators(src, survey.IndicatorQuery{Range: janFeb(), By: survey.ByMonth}, time.Now())
 	checkFigures(t, in, []want{
 		{"QUESTIONNAIRES_ENVOYES", "Total", all, 0, 0, 0},
