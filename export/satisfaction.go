@@ -44,6 +44,12 @@ func WriteSatisfaction(w io.Writer, in Satisfaction) error {
 	if err != nil {
 		return err
 	}
+	// Rename the default sheet rather than delete it at the end: deleting
+	// (or changing the active sheet) makes excelize parse every streamed
+	// sheet back into memory.
+	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
+		return fmt.Errorf("name first sheet: %w", err)
+	}
 	steps := []func(*excelize.File, *styles, *Satisfaction) error{
 		writeSummary, writeIndicators, writeQuestions, writeEvolution, writeVerbatims, writeResponses, writeMethod,
 	}
@@ -52,10 +58,6 @@ func WriteSatisfaction(w io.Writer, in Satisfaction) error {
 			return err
 		}
 	}
-	if err := f.DeleteSheet("Sheet1"); err != nil {
-		return fmt.Errorf("drop default sheet: %w", err)
-	}
-	f.SetActiveSheet(0)
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
