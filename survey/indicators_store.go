@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,33 +28,45 @@ type issuedOrder struct {
 // IndicatorSource reads what the indicators of structure sid need for the
 // surveys issued in r: one find on the orders and one on the responses,
 // each filtered on structure_id and issued_at (the structure_issued
-// indexes on MongoDB) and read through one cursor in batches.
+// indexes on MongoDB) and read through one cursor in batches. The two
+// finds run side by side: the embedded store spends its time converting
+// documents, and does so on both cores.
 func (s *Store) IndicatorSource(ctx context.Context, sid string, r DateRange) (*IndicatorSource, error) {
 	qs, err := s.ListQuestionnaires(ctx, sid)
 	if err != nil {
 		return nil, err
 	}
 	src := &IndicatorSource{Questionnaires: qs}
+	ordersDone := make(chan error, 1)
+	go func() { ordersDone <- s.readIssuedSurveys(ctx, sid, r, src) }()
+	errResponses := s.EachResponse(ctx, sid, r, func(resp *Response) error {
+		src.AddResponse(resp)
+		return nil
+	})
+	if err := errors.Join(<-ordersDone, errResponses); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+// readIssuedSurveys fills src.Surveys (and nothing else, so that it can run
+// beside the reading of the responses).
+func (s *Store) readIssuedSurveys(ctx context.Context, sid string, r DateRange, src *IndicatorSource) error {
 	issued := bson.M{"$gte": r.From.UTC(), "$lt": r.End().UTC()}
-	orderProj := bson.M{"_id": 1, "service_type": 1, "survey.issued_at": 1, "survey.cancelled_at": 1, "survey.answered_at": 1}
-	err = streamFind(ctx, s, colOrders, bson.M{"structure_id": sid, "survey.issued_at": issued}, orderProj, func(o *issuedOrder) error {
-		src.Surveys = append(src.Surveys, IssuedSurvey{
+	proj := bson.M{"_id": 1, "service_type": 1, "survey.issued_at": 1, "survey.cancelled_at": 1, "survey.answered_at": 1}
+	var surveys []IssuedSurvey
+	err := streamFind(ctx, s, colOrders, bson.M{"structure_id": sid, "survey.issued_at": issued}, proj, func(o *issuedOrder) error {
+		surveys = append(surveys, IssuedSurvey{
 			OrderID: o.ID, ServiceType: o.ServiceType, IssuedAt: o.Survey.IssuedAt,
 			Cancelled: o.Survey.CancelledAt != nil && o.Survey.AnsweredAt == nil,
 		})
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read issued surveys: %w", err)
+		return fmt.Errorf("read issued surveys: %w", err)
 	}
-	err = s.EachResponse(ctx, sid, r, func(resp *Response) error {
-		src.AddResponse(resp)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return src, nil
+	src.Surveys = surveys
+	return nil
 }
 
 // EachResponse calls fn on every response of structure sid whose survey was
