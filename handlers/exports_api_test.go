@@ -18,9 +18,9 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// surveyed creates an order, issues its link at the clock's time and
+// exportOrder creates an order, issues its link at the clock's time and
 // returns the order id and the link token.
-func (e *testEnv) surveyed(sid, key, ref string, st survey.ServiceType, issuedAt time.Time) (string, string) {
+func (e *testEnv) exportOrder(sid, key, ref string, st survey.ServiceType, issuedAt time.Time) (string, string) {
 	e.t.Helper()
 	e.clock.T = issuedAt
 	body := fmt.Sprintf(`{"reference":%q,"service_type":%q,"client":{"company":"Client %s"},"start_date":"2025-12-01","end_date":"2025-12-31","hours":10}`, ref, st, ref)
@@ -37,8 +37,8 @@ func (e *testEnv) surveyed(sid, key, ref string, st survey.ServiceType, issuedAt
 	return oid, url[strings.LastIndex(url, "/")+1:]
 }
 
-// answer submits a response through the store at time at.
-func (e *testEnv) answer(token string, at time.Time, overall, nps, comment string, st survey.ServiceType) {
+// exportAnswer submits a response through the store at time at.
+func (e *testEnv) exportAnswer(token string, at time.Time, overall, nps, comment string, st survey.ServiceType) {
 	e.t.Helper()
 	e.clock.T = at
 	qs := survey.DefaultMADQuestions()
@@ -60,7 +60,7 @@ func (e *testEnv) answer(token string, at time.Time, overall, nps, comment strin
 	}
 }
 
-func paris(y int, m time.Month, d int) time.Time {
+func exportDay(y int, m time.Month, d int) time.Time {
 	return time.Date(y, m, d, 10, 0, 0, 0, survey.IndicatorLocation())
 }
 
@@ -70,20 +70,20 @@ func paris(y int, m time.Month, d int) time.Time {
 func exportFixture(t *testing.T) (*testEnv, *survey.Structure, string) {
 	e := newTestEnv(t)
 	st, key := e.structure("AI d'Évreux & Co", "Normandie")
-	_, t1 := e.surveyed(st.ID, key, "BC-1", survey.ServiceMAD, paris(2026, 1, 5))
-	e.answer(t1, paris(2026, 1, 6), "tres_satisfait", "10", "Très réactifs", survey.ServiceMAD)
-	_, t2 := e.surveyed(st.ID, key, "BC-2", survey.ServiceMAD, paris(2026, 1, 20))
-	e.answer(t2, paris(2026, 2, 10), "peu_satisfait", "5", "", survey.ServiceMAD) // answered after January ended
-	_, t3 := e.surveyed(st.ID, key, "BC-3", survey.ServiceMAC, paris(2026, 1, 25))
-	e.answer(t3, paris(2026, 1, 26), "satisfait", "8", `=HYPERLINK("http://x","y")`, survey.ServiceMAC)
-	e.surveyed(st.ID, key, "BC-4", survey.ServiceMAD, paris(2026, 1, 28))
-	cancelled, _ := e.surveyed(st.ID, key, "BC-5", survey.ServiceMAD, paris(2026, 1, 29))
+	_, t1 := e.exportOrder(st.ID, key, "BC-1", survey.ServiceMAD, exportDay(2026, 1, 5))
+	e.exportAnswer(t1, exportDay(2026, 1, 6), "tres_satisfait", "10", "Très réactifs", survey.ServiceMAD)
+	_, t2 := e.exportOrder(st.ID, key, "BC-2", survey.ServiceMAD, exportDay(2026, 1, 20))
+	e.exportAnswer(t2, exportDay(2026, 2, 10), "peu_satisfait", "5", "", survey.ServiceMAD) // answered after January ended
+	_, t3 := e.exportOrder(st.ID, key, "BC-3", survey.ServiceMAC, exportDay(2026, 1, 25))
+	e.exportAnswer(t3, exportDay(2026, 1, 26), "satisfait", "8", `=HYPERLINK("http://x","y")`, survey.ServiceMAC)
+	e.exportOrder(st.ID, key, "BC-4", survey.ServiceMAD, exportDay(2026, 1, 28))
+	cancelled, _ := e.exportOrder(st.ID, key, "BC-5", survey.ServiceMAD, exportDay(2026, 1, 29))
 	if rec := e.do(http.MethodDelete, "/api/v1/structures/"+st.ID+"/orders/"+cancelled+"/survey", "", key); rec.Code != http.StatusNoContent {
 		t.Fatalf("cancel: %d", rec.Code)
 	}
-	reissued, _ := e.surveyed(st.ID, key, "BC-6", survey.ServiceMAD, paris(2026, 2, 2))
+	reissued, _ := e.exportOrder(st.ID, key, "BC-6", survey.ServiceMAD, exportDay(2026, 2, 2))
 	e.do(http.MethodDelete, "/api/v1/structures/"+st.ID+"/orders/"+reissued+"/survey", "", key)
-	e.clock.T = paris(2026, 2, 3)
+	e.clock.T = exportDay(2026, 2, 3)
 	if rec := e.do(http.MethodPost, "/api/v1/structures/"+st.ID+"/orders/"+reissued+"/survey", "", key); rec.Code != http.StatusOK {
 		t.Fatalf("re-issue: %d %s", rec.Code, rec.Body)
 	}
@@ -91,7 +91,7 @@ func exportFixture(t *testing.T) (*testEnv, *survey.Structure, string) {
 	return e, st, key
 }
 
-func figureOf(t *testing.T, in map[string]any, code, period, service string) map[string]any {
+func exportFigure(t *testing.T, in map[string]any, code, period, service string) map[string]any {
 	t.Helper()
 	for _, f := range in["figures"].([]any) {
 		m := f.(map[string]any)
@@ -124,7 +124,7 @@ func TestIndicatorsAPI(t *testing.T) {
 		{"NPS", "2026-02", "all", nil, 0.0, 0.0},
 	}
 	for _, c := range checks {
-		f := figureOf(t, in, c.code, c.period, c.service)
+		f := exportFigure(t, in, c.code, c.period, c.service)
 		if f["value"] != c.value || f["numerator"] != c.num || f["denominator"] != c.den {
 			t.Errorf("%s %s %s: %v", c.code, c.period, c.service, f)
 		}
@@ -134,7 +134,7 @@ func TestIndicatorsAPI(t *testing.T) {
 	}
 	rec = e.do(http.MethodGet, "/api/v1/structures/"+st.ID+"/indicators?from=2026-01-01&to=2026-03-31&by=quarter&service=mise_a_contrat", "", key)
 	in = decode[map[string]any](t, rec)
-	if f := figureOf(t, in, "REPONSES", "2026-T1", "mise_a_contrat"); f["value"] != 1.0 {
+	if f := exportFigure(t, in, "REPONSES", "2026-T1", "mise_a_contrat"); f["value"] != 1.0 {
 		t.Errorf("quarter: %v", f)
 	}
 	// No dates: the last 12 full months before the clock (1 March 2026).
@@ -142,7 +142,7 @@ func TestIndicatorsAPI(t *testing.T) {
 	if in["from"] != "2025-03-01" || in["to"] != "2026-02-28" {
 		t.Errorf("default range %v – %v", in["from"], in["to"])
 	}
-	if f := figureOf(t, in, "REPONSES", "Total", "all"); f["value"] != 3.0 {
+	if f := exportFigure(t, in, "REPONSES", "Total", "all"); f["value"] != 3.0 {
 		t.Errorf("default range total %v", f)
 	}
 }

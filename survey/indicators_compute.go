@@ -51,19 +51,19 @@ func newVersionMeta(q *Questionnaire) *versionMeta {
 		m.types[qu.Code] = qu.Type
 		switch qu.Role {
 		case RoleOverall:
-			m.overall = first(m.overall, qu.Code)
+			m.overall = firstNonEmpty(m.overall, qu.Code)
 		case RoleReuse:
-			m.reuse = first(m.reuse, qu.Code)
+			m.reuse = firstNonEmpty(m.reuse, qu.Code)
 		case RoleRecommend:
-			m.recommend = first(m.recommend, qu.Code)
+			m.recommend = firstNonEmpty(m.recommend, qu.Code)
 		case RoleComment:
-			m.comments = first(m.comments, qu.Code)
+			m.comments = firstNonEmpty(m.comments, qu.Code)
 		}
 	}
 	return m
 }
 
-func first(have, candidate string) string {
+func firstNonEmpty(have, candidate string) string {
 	if have != "" {
 		return have
 	}
