@@ -194,3 +194,26 @@ func BenchmarkStreamWriterBaseline100k(b *testing.B) {
 		b.ReportMetric(float64(n-1), "rows")
 	}
 }
+
+// BenchmarkFillDashboard100k fills a small CAP dashboard with the figures of
+// a year of 100,000 responses (by month, quarter and year).
+func BenchmarkFillDashboard100k(b *testing.B) {
+	src := benchSource(benchResponses)
+	board := capDashboard(b)
+	q := survey.IndicatorQuery{Range: survey.DateRange{From: time.Date(2025, 1, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 12, 31, 0, 0, 0, 0, paris)}}
+	b.ResetTimer()
+	for b.Loop() {
+		cpu := cpuTime()
+		by := func(g survey.Granularity) *survey.Indicators {
+			q.By = g
+			return survey.ComputeIndicators(src, q, time.Now())
+		}
+		d := export.Dashboard{Monthly: by(survey.ByMonth), Quarterly: by(survey.ByQuarter), Yearly: by(survey.ByYear)}
+		var out bytes.Buffer
+		if _, err := export.FillDashboard(bytes.NewReader(board), int64(len(board)), d, export.DefaultUploadLimits, &out); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s")
+		b.ReportMetric(float64(len(d.Monthly.Figures)), "figures")
+	}
+}

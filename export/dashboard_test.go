@@ -20,7 +20,7 @@ const board = "Tableau de bord"
 // capDashboard is a dashboard as a structure keeps it: named input cells,
 // formulas reading them, styles, a data validation, a chart, another sheet,
 // another name, and an old "Satisfaction clients" sheet.
-func capDashboard(t *testing.T) []byte {
+func capDashboard(t testing.TB) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
