@@ -1,6 +1,7 @@
 package export
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -38,6 +39,9 @@ type Satisfaction struct {
 // Callers that answer HTTP write into a buffer first, so that an error
 // still gets a proper error response.
 func WriteSatisfaction(w io.Writer, in Satisfaction) error {
+	if in.Current == nil || in.Previous == nil || in.Source == nil {
+		return errors.New("satisfaction workbook: current and previous indicators and their source are required")
+	}
 	f := excelize.NewFile()
 	defer f.Close()
 	st, err := newStyles(f)
