@@ -113,8 +113,8 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(sapi, http.MethodGet, "/exports/satisfaction.xlsx", exports.satisfaction, policyStructure)
 	// The margin covers the multipart envelope and the form fields, so that a
 	// file just over the limit gets the handler's precise message.
-	uploads := e.Group("/api/v1/structures/:sid", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), authenticate(d.Store))
-	r.route(uploads, http.MethodPost, "/exports/dashboard", exports.dashboard, policyStructure)
+	dashboardUploads := e.Group("/api/v1/structures/:sid", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), authenticate(d.Store))
+	r.route(dashboardUploads, http.MethodPost, "/exports/dashboard", exports.dashboard, policyStructure)
 
 	return r, nil
 }
