@@ -33,6 +33,9 @@ type Satisfaction struct {
 	// and the questionnaire versions.
 	Source      *survey.IndicatorSource
 	GeneratedAt time.Time
+	// FollowUps are the flagged responses with their follow-up, for the
+	// "Suivi des insatisfactions" sheet (empty: the sheet has its header only).
+	FollowUps []survey.Response
 }
 
 // WriteSatisfaction builds the satisfaction workbook and writes it to w.
@@ -55,7 +58,7 @@ func WriteSatisfaction(w io.Writer, in Satisfaction) error {
 		return fmt.Errorf("name first sheet: %w", err)
 	}
 	steps := []func(*excelize.File, *styles, *Satisfaction) error{
-		writeSummary, writeIndicators, writeQuestions, writeEvolution, writeVerbatims, writeResponses, writeMethod,
+		writeSummary, writeIndicators, writeQuestions, writeEvolution, writeVerbatims, writeFollowUps, writeResponses, writeMethod,
 	}
 	for _, step := range steps {
 		if err := step(f, st, &in); err != nil {

@@ -130,7 +130,7 @@ func serviceKey(label string) string {
 func TestSatisfactionSheets(t *testing.T) {
 	t.Parallel()
 	_, f, _ := buildWorkbook(t)
-	want := []string{"Synthèse", "Indicateurs", "Questions", "Évolution", "Verbatims", "Réponses", "Méthode"}
+	want := []string{"Synthèse", "Indicateurs", "Questions", "Évolution", "Verbatims", "Suivi des insatisfactions", "Réponses", "Méthode"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}

@@ -28,6 +28,7 @@ const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadshe
 type exportStore interface {
 	Structure(ctx context.Context, id string) (*survey.Structure, error)
 	IndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error)
+	ListFollowUps(ctx context.Context, sid string) ([]survey.Response, error)
 }
 
 // exportsAPI serves a structure's indicators, its satisfaction workbook and
@@ -110,8 +111,14 @@ func (h *exportsAPI) satisfaction(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
+	followUps, err := h.followUpsIn(ctx, st.ID, q.Range)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
 	now := h.now()
 	in := export.Satisfaction{
+		FollowUps:     followUps,
 		StructureName: st.Name,
 		Current:       survey.ComputeIndicators(src, q, now),
 		Previous:      survey.ComputeIndicators(src, survey.IndicatorQuery{Range: prev, By: survey.ByMonth, Service: q.Service}, now),
@@ -125,6 +132,22 @@ func (h *exportsAPI) satisfaction(c *gin.Context) {
 	}
 	name := "satisfaction-" + st.Name + "-" + periodFileName(q.Range)
 	sendWorkbook(c, name, buf.Bytes())
+}
+
+// followUpsIn returns the flagged responses whose survey was issued in r:
+// the period attribution of every other sheet.
+func (h *exportsAPI) followUpsIn(ctx context.Context, sid string, r survey.DateRange) ([]survey.Response, error) {
+	all, err := h.store.ListFollowUps(ctx, sid)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, f := range all {
+		if r.Contains(f.IssuedAt) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // dashboard fills the uploaded CAP dashboard with the figures of the period.
