@@ -185,7 +185,22 @@ func NewRouter(d Deps) (*Router, error) {
 	dashboardUploads := e.Group("/api/v1/structures/:sid", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), authenticate(d.Store))
 	r.route(dashboardUploads, http.MethodPost, "/exports/dashboard", exports.dashboard, policyStructure)
 
+	routeBackoffice(r, d, pages, audit)
+
 	return r, nil
+}
+
+// routeBackoffice registers the back-office pages of a structure: session
+// (or key) callers, CSRF token on every form, page refusals.
+func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
+	app := r.Group("/", bodyLimit(d.Config.MaxBodyBytes), markPages(pages), backofficeHeaders(), authenticate(d.Store))
+	r.route(app, http.MethodGet, "/tableau-de-bord", toStructureHome, policyUser)
+	sapp := app.Group("/app/structures/:sid")
+	dashboard := &dashboardPage{store: d.Store, views: pages, now: d.Now}
+	r.route(sapp, http.MethodGet, "", dashboard.show, policyStructure)
+	followUps := &followUpsPage{store: d.Store, views: pages, audit: audit}
+	r.route(sapp, http.MethodGet, "/suivi", followUps.list, policyStructure)
+	r.route(sapp, http.MethodPost, "/suivi/:oid", followUps.record, policyStructure)
 }
 
 // staticFiles serves the embedded stylesheet and images, cacheable for a day.

@@ -10,6 +10,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
+// AuditFollowUp is the audit action of a recorded follow-up.
+const AuditFollowUp AuditAction = "follow_up.record"
+
 // FollowUpActionMaxLen bounds the text of an action taken on a dissatisfied answer.
 const FollowUpActionMaxLen = 2000
 

@@ -1,0 +1,147 @@
+package handlers
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"capsat/survey"
+)
+
+// backofficeEnv is a structure with a signed-in member and one answered,
+// dissatisfied order whose comment holds markup.
+type backofficeEnv struct {
+	*testEnv
+	st      *survey.Structure
+	key     string
+	session string
+	csrf    string
+	orderID string
+}
+
+const hostileComment = `<script>alert("x")</script> Intérimaire absent`
+
+func newBackofficeEnv(t *testing.T) *backofficeEnv {
+	t.Helper()
+	e := newTestEnv(t)
+	st, key := e.structure("AI <du> Bocage", "Normandie")
+	u := e.user("charge@bocage.fr", survey.RoleStructureMember, st.ID, "")
+	token, csrf := e.session(u.ID)
+	oid, link := e.exportOrder(st.ID, key, "BC-<1>", survey.ServiceMAD, e.clock.T)
+	e.exportAnswer(link, e.clock.T, "pas_du_tout_satisfait", "3", hostileComment, survey.ServiceMAD)
+	return &backofficeEnv{testEnv: e, st: st, key: key, session: token, csrf: csrf, orderID: oid}
+}
+
+func (b *backofficeEnv) get(path string) *httptest.ResponseRecorder {
+	b.t.Helper()
+	return getWithCookie(b.router, path, b.session)
+}
+
+func (b *backofficeEnv) post(path string, form url.Values) *httptest.ResponseRecorder {
+	b.t.Helper()
+	if form.Get(csrfField) == "" {
+		form.Set(csrfField, b.csrf)
+	}
+	return postForm(b.router, path, form, b.session, "")
+}
+
+func (b *backofficeEnv) root() string { return structurePagesPath(b.st.ID) }
+
+func mustContain(t *testing.T, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+}
+
+func TestDashboardShowsFiguresTrendAndOpenFollowUps(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	rec := b.get(b.root())
+	if rec.Code != http.StatusOK {
+		t.Fatalf("dashboard: %d %s", rec.Code, rec.Body)
+	}
+	body := rec.Body.String()
+	mustContain(t, body,
+		"Taux de réponse", "100 %", "n = 1 questionnaires envoyés",
+		"Satisfaction globale", "0 %", "NPS (recommandation)", "-100",
+		`<polyline class="trend-line"`, `<svg class="bar"`,
+		"1 insatisfaction à traiter", "Intérimaire absent",
+		`value="2025-04-01"`, `value="2026-03-01"`)
+	if strings.Contains(body, "<script>alert") {
+		t.Error("comment not escaped")
+	}
+	if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP %q", csp)
+	}
+}
+
+func TestDashboardPeriodErrorsBesideFields(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	rec := b.get(b.root() + "?from=2026-13-01&to=2026-02-01&service=plomberie")
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", rec.Code)
+	}
+	mustContain(t, rec.Body.String(),
+		`<p class="field-error" id="from-error">Date de début invalide (AAAA-MM-JJ).</p>`,
+		`<p class="field-error" id="service-error">Type de prestation inconnu.</p>`,
+		`value="2026-13-01"`, `href="#from"`, `aria-invalid="true"`)
+}
+
+func TestFollowUpRecordAndClose(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	list := b.root() + "/suivi"
+	body := b.get(list).Body.String()
+	mustContain(t, body, "À traiter (1)", "BC-&lt;1&gt;", "Pas du tout satisfait", "3 / 10")
+	if strings.Contains(body, "<script>alert") {
+		t.Error("comment not escaped")
+	}
+
+	// An empty action is refused beside its field; the checkbox stays ticked.
+	rec := b.post(list+"/"+b.orderID, url.Values{"action": {"  "}, "close": {"1"}})
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("empty action: %d", rec.Code)
+	}
+	mustContain(t, rec.Body.String(), `id="action-`+b.orderID+`-error">Décrivez l&#39;action menée auprès du client.</p>`,
+		`href="#action-`+b.orderID+`"`, `name="close" value="1" checked`)
+
+	// Typed text is kept when too long.
+	long := strings.Repeat("é", survey.FollowUpActionMaxLen+1)
+	rec = b.post(list+"/"+b.orderID, url.Values{"action": {long}})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), long) {
+		t.Fatalf("long action: %d, typed text kept %v", rec.Code, strings.Contains(rec.Body.String(), long))
+	}
+
+	// Without the CSRF token the form is refused.
+	rec = postForm(b.router, list+"/"+b.orderID, url.Values{"action": {"Appel"}, "close": {"1"}}, b.session, "")
+	if rec.Code != http.StatusForbidden {
+		t.Fatalf("without CSRF: %d", rec.Code)
+	}
+
+	rec = b.post(list+"/"+b.orderID, url.Values{"action": {"Appel du client <b>le 2 mars</b>"}, "close": {"1"}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("close: %d %s", rec.Code, rec.Body)
+	}
+	body = b.get(rec.Header().Get("Location")).Body.String()
+	mustContain(t, body, "le suivi clôturé", "À traiter (0)", "Clôturées (1)", "Appel du client &lt;b&gt;le 2 mars&lt;/b&gt;", "charge@bocage.fr")
+	mustContain(t, b.get(b.root()).Body.String(), "0 insatisfaction à traiter")
+}
+
+func TestFollowUpOfAnotherStructureIs404(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	other, otherKey := b.structure("ETTI du Port", "Bretagne")
+	oid, _ := b.exportOrder(other.ID, otherKey, "BC-9", survey.ServiceMAD, b.clock.T)
+	if rec := b.post(b.root()+"/suivi/"+oid, url.Values{"action": {"x"}}); rec.Code != http.StatusNotFound {
+		t.Fatalf("other structure's order: %d", rec.Code)
+	}
+	if rec := b.get(structurePagesPath(other.ID)); rec.Code != http.StatusNotFound {
+		t.Fatalf("other structure's dashboard: %d", rec.Code)
+	}
+}

@@ -1,0 +1,240 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"capsat/survey"
+
+	"github.com/gin-gonic/gin"
+)
+
+// dashboardStore is what the structure dashboard needs.
+type dashboardStore interface {
+	backofficeStore
+	IndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error)
+	CountOpenFollowUps(ctx context.Context, sid string) (int, error)
+}
+
+// dashboardPage serves a structure's dashboard.
+type dashboardPage struct {
+	store dashboardStore
+	views *views
+	now   func() time.Time
+}
+
+// headlineView is one headline figure as the dashboard shows it.
+type headlineView struct {
+	Label string
+	Value string // formatted, "—" without data
+	N     int
+	Unit  string // what N counts
+}
+
+// barView is one horizontal bar of the per-question chart.
+type barView struct {
+	Label   string
+	Value   string
+	Percent float64 // width of the bar, 0..100
+	N       int
+}
+
+// trendPoint is one month of the trend chart and its table.
+type trendPoint struct {
+	Label     string
+	Value     string // satisfaction, formatted
+	Responses int
+	X, Y      float64
+	HasValue  bool
+}
+
+// dashboardView is the data of dashboard.html.
+type dashboardView struct {
+	pageBase
+	From, To, Service string
+	Errors            *formErrors
+	Services          []survey.ServiceType
+	Period            string
+	Headlines         []headlineView
+	Bars              []barView
+	Trend             []trendPoint
+	TrendLine         string // SVG polyline points
+	Comments          []survey.Verbatim
+	OpenFollowUps     int
+}
+
+// Trend chart geometry, in SVG user units.
+const (
+	trendWidth, trendHeight = 640.0, 240.0
+	trendLeft, trendRight   = 48.0, 16.0
+	trendTop, trendBottom   = 16.0, 40.0
+)
+
+// dashboardPeriod is the default range of the dashboard: the current month
+// and the 11 before it, so that today's answers count at once.
+func dashboardPeriod(now time.Time) survey.DateRange {
+	loc := survey.IndicatorLocation()
+	n := now.In(loc)
+	first := time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, loc)
+	return survey.DateRange{From: first.AddDate(0, -11, 0), To: time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)}
+}
+
+// show renders the dashboard for the period and service of the query.
+func (h *dashboardPage) show(c *gin.Context) {
+	base, ok := newPageBase(c, h.store, structurePagesPath(c.Param("sid")))
+	if !ok {
+		return
+	}
+	page := dashboardView{pageBase: base, Services: survey.ServiceTypes,
+		From: strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to")), Service: c.Query("service")}
+	q := survey.IndicatorQuery{Range: dashboardPeriod(h.now()), By: survey.ByMonth}
+	status := http.StatusOK
+	if page.From != "" || page.To != "" {
+		r, err := survey.ParseDateRange(page.From, page.To, survey.IndicatorLocation())
+		if fe, bad := newFormErrors(err, []string{"from", "to"}, nil); bad {
+			page.Errors, status = fe, http.StatusUnprocessableEntity
+		} else {
+			q.Range = r
+		}
+	}
+	if page.Service != "" {
+		if st := survey.ServiceType(page.Service); st.Valid() {
+			q.Service = st
+		} else {
+			page.Errors = addFormError(page.Errors, "service", "Type de prestation inconnu.")
+			status = http.StatusUnprocessableEntity
+		}
+	}
+	if page.From == "" && page.To == "" {
+		page.From, page.To = q.Range.From.Format(time.DateOnly), q.Range.To.Format(time.DateOnly)
+	}
+	ctx := c.Request.Context()
+	src, err := h.store.IndicatorSource(ctx, base.SID, q.Range)
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	open, err := h.store.CountOpenFollowUps(ctx, base.SID)
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	in := survey.ComputeIndicators(src, q, h.now())
+	svc := survey.AllServices
+	if q.Service != "" {
+		svc = string(q.Service)
+	}
+	page.Period = q.Range.String()
+	page.Headlines = headlines(in, svc)
+	page.Bars = questionBars(in, svc)
+	page.Trend, page.TrendLine = trend(in, svc)
+	page.OpenFollowUps = open
+	page.Comments = in.Verbatims[:min(len(in.Verbatims), 5)]
+	h.views.render(c, status, "dashboard", page)
+}
+
+// addFormError adds one field message to fe (created when nil).
+func addFormError(fe *formErrors, key, message string) *formErrors {
+	if fe == nil {
+		fe = &formErrors{Message: "Le formulaire contient des erreurs.", Fields: map[string]string{}}
+	}
+	fe.Fields[key] = message
+	fe.Links = append(fe.Links, errorLink{Href: "#" + fieldID(key), Message: message})
+	return fe
+}
+
+// headlines are the four figures at the top of the dashboard.
+func headlines(in *survey.Indicators, svc string) []headlineView {
+	out := []headlineView{}
+	for _, h := range []struct{ code, label, unit string }{
+		{survey.CodeResponseRate, "Taux de réponse", "questionnaires envoyés"},
+		{survey.CodeOverall, "Satisfaction globale", "réponses"},
+		{survey.CodeNPS, "NPS (recommandation)", "réponses"},
+		{survey.CodeLoyalty, "Feraient de nouveau appel à nous", "réponses"},
+	} {
+		f, _ := in.Figure(h.code, survey.TotalPeriodKey, svc)
+		out = append(out, headlineView{Label: h.label, Value: formatFigure(f), N: f.N, Unit: h.unit})
+	}
+	return out
+}
+
+// formatFigure writes a figure's value in French: "82 %", "+35", "3,4".
+func formatFigure(f survey.Figure) string {
+	if f.Value == nil {
+		return "—"
+	}
+	v := *f.Value
+	switch f.Kind {
+	case survey.KindRate:
+		return strconv.Itoa(int(math.Round(v*100))) + " %"
+	case survey.KindNPS:
+		return fmt.Sprintf("%+d", int(math.Round(v)))
+	case survey.KindScore:
+		return strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1)
+	}
+	return strconv.Itoa(int(v))
+}
+
+// questionBars are the per-question figures of the whole range: share of
+// satisfied (scales), of yes (yes/no) and the NPS placed on a 0..100 bar.
+func questionBars(in *survey.Indicators, svc string) []barView {
+	out := []barView{}
+	for _, q := range in.Questions {
+		if q.Type != survey.QuestionScale && q.Type != survey.QuestionYesNo && q.Type != survey.QuestionNPS {
+			continue
+		}
+		f, ok := in.Figure(q.IndicatorCode, survey.TotalPeriodKey, svc)
+		if !ok {
+			continue
+		}
+		b := barView{Label: q.Label, Value: formatFigure(f), N: f.N}
+		if f.Value != nil {
+			b.Percent = *f.Value * 100
+			if f.Kind == survey.KindNPS {
+				b.Percent = (*f.Value + 100) / 2
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// trend places the monthly overall satisfaction on the chart: x by month,
+// y from 0 % (bottom) to 100 % (top); months without answers have no point.
+func trend(in *survey.Indicators, svc string) ([]trendPoint, string) {
+	var months []survey.Period
+	for _, p := range in.Periods {
+		if p.Key != survey.TotalPeriodKey {
+			months = append(months, p)
+		}
+	}
+	step := (trendWidth - trendLeft - trendRight) / float64(max(len(months)-1, 1))
+	var points []trendPoint
+	var line []string
+	for i, p := range months {
+		f, _ := in.Figure(survey.CodeOverall, p.Key, svc)
+		resp, _ := in.Figure(survey.CodeResponses, p.Key, svc)
+		tp := trendPoint{Label: shortMonth(p.From), Value: formatFigure(f), Responses: resp.N, X: trendLeft + float64(i)*step}
+		if f.Value != nil {
+			tp.HasValue = true
+			tp.Y = trendTop + (1-*f.Value)*(trendHeight-trendTop-trendBottom)
+			line = append(line, fmt.Sprintf("%.1f,%.1f", tp.X, tp.Y))
+		}
+		points = append(points, tp)
+	}
+	return points, strings.Join(line, " ")
+}
+
+// shortMonth is "mars 26": short enough for twelve labels on a phone.
+func shortMonth(t time.Time) string {
+	m := frMonths[t.Month()-1]
+	if len([]rune(m)) > 4 {
+		m = string([]rune(m)[:4]) + "."
+	}
+	return fmt.Sprintf("%s %02d", m, t.Year()%100)
+}
