@@ -37,7 +37,7 @@ type Config struct {
 	LoginAccountLimit  int           // CAPSAT_LOGIN_ACCOUNT_LIMIT (failures per 15 minutes per account)
 	// TrustedProxies may set X-Forwarded-For (CAPSAT_TRUSTED_PROXIES, comma-separated
 	// IPs or CIDRs); empty trusts none, so the client IP is the connection's.
-	TrustedProxies []string
+	TrustedProxies string
 }
 
 // Default returns the configuration used when nothing is set.
@@ -70,6 +70,10 @@ type setting struct {
 	set   func(c *Config, v string) error
 	get   func(c *Config) string
 }
+
+// isBoolFlag tells the flags that may be given without a value (--debug
+// means --debug=true).
+func isBoolFlag(name string) bool { return name == "debug" }
 
 func settings() []setting {
 	return []setting{
@@ -149,22 +153,29 @@ func settings() []setting {
 		{"CAPSAT_SESSION_MAX_AGE", "session-max-age", "a session ends this long after login, active or not", durationSetter(func(c *Config) *time.Duration { return &c.SessionMaxAge }), func(c *Config) string { return c.SessionMaxAge.String() }},
 		{"CAPSAT_LOGIN_IP_LIMIT", "login-ip-limit", "login attempts per 15 minutes per IP (0 disables)", countSetter(func(c *Config) *int { return &c.LoginIPLimit }), func(c *Config) string { return strconv.Itoa(c.LoginIPLimit) }},
 		{"CAPSAT_TRUSTED_PROXIES", "trusted-proxies", "load balancers allowed to set X-Forwarded-For (comma-separated IPs or CIDRs; empty: none)", func(c *Config, v string) error {
-			var list []string
-			for _, p := range strings.Split(v, ",") {
-				p = strings.TrimSpace(p)
-				if p == "" {
-					continue
-				}
+			for _, p := range splitList(v) {
 				if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
 					return fmt.Errorf("%q is neither an IP nor a CIDR", p)
 				}
-				list = append(list, p)
 			}
-			c.TrustedProxies = list
+			c.TrustedProxies = strings.Join(splitList(v), ",")
 			return nil
-		}, func(c *Config) string { return strings.Join(c.TrustedProxies, ",") }},
+		}, func(c *Config) string { return c.TrustedProxies }},
 		{"CAPSAT_LOGIN_ACCOUNT_LIMIT", "login-account-limit", "failed logins per 15 minutes per account (0 disables)", countSetter(func(c *Config) *int { return &c.LoginAccountLimit }), func(c *Config) string { return strconv.Itoa(c.LoginAccountLimit) }},
 	}
+}
+
+// TrustedProxyList returns the trusted proxies as a list (nil: none).
+func (c Config) TrustedProxyList() []string { return splitList(c.TrustedProxies) }
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func countSetter(field func(*Config) *int) func(*Config, string) error {
@@ -220,14 +231,29 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	}
 	fs := flag.NewFlagSet("capsat serve", flag.ContinueOnError)
 	fs.SetOutput(usage)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: capsat [serve] [flags]\n\nEach flag overrides its environment variable (NAME_FILE reads the value from a file).\n\n")
+		fs.PrintDefaults()
+	}
+	defaults := Default()
 	for _, s := range all {
 		s := s
-		fs.Func(s.flag, s.usage+" ("+s.env+")", func(v string) error {
+		help := s.usage + " (" + s.env
+		if d := s.get(&defaults); d != "" {
+			help += ", default " + d
+		}
+		help += ")"
+		parse := func(v string) error {
 			if err := s.set(&cfg, v); err != nil {
 				return fmt.Errorf("invalid --%s (%s): %w", s.flag, s.env, err)
 			}
 			return nil
-		})
+		}
+		if isBoolFlag(s.flag) {
+			fs.BoolFunc(s.flag, help, parse)
+		} else {
+			fs.Func(s.flag, help, parse)
+		}
 	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

@@ -21,6 +21,7 @@ type apiError struct {
 // Unknown errors are 500s whose detail goes to the log only.
 func errorStatus(err error) (int, apiError) {
 	var verr *survey.ValidationError
+	var cerr *survey.ConflictError
 	switch {
 	case errors.As(err, &verr):
 		body := apiError{Error: verr.Message, Fields: map[string]string{}, Codes: map[string]string{}}
@@ -33,6 +34,16 @@ func errorStatus(err error) (int, apiError) {
 		return http.StatusNotFound, apiError{Error: "Ressource introuvable."}
 	case errors.Is(err, survey.ErrAlreadyAnswered):
 		return http.StatusConflict, apiError{Error: "Ce questionnaire a déjà reçu une réponse."}
+	case errors.As(err, &cerr):
+		body := apiError{Error: cerr.Message}
+		for k, f := range cerr.Fields {
+			if body.Fields == nil {
+				body.Fields, body.Codes = map[string]string{}, map[string]string{}
+			}
+			body.Fields[k] = f.Message
+			body.Codes[k] = f.Code
+		}
+		return http.StatusConflict, body
 	case errors.Is(err, survey.ErrConflict):
 		return http.StatusConflict, apiError{Error: "Conflit avec l'état actuel des données."}
 	case errors.Is(err, survey.ErrExpired):

@@ -3,6 +3,8 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"strconv"
+	"time"
 
 	"capsat/survey"
 
@@ -13,14 +15,36 @@ import (
 type orderStore interface {
 	CreateOrder(ctx context.Context, sid string, in survey.OrderInput) (*survey.Order, error)
 	Order(ctx context.Context, sid, oid string) (*survey.Order, error)
+	UpdateOrder(ctx context.Context, sid, oid string, in survey.OrderInput) (*survey.Order, error)
+	DeleteOrder(ctx context.Context, sid, oid string) error
+	ListOrders(ctx context.Context, sid string, f survey.OrderFilter) (*survey.OrderPage, error)
 	IssueSurvey(ctx context.Context, sid, oid string) (*survey.SurveyLink, error)
+	IssueSurveys(ctx context.Context, sid string, f survey.OrderFilter) (*survey.BatchIssueResult, error)
 	CancelSurvey(ctx context.Context, sid, oid string) error
 }
 
-// ordersAPI serves /api/v1/structures/{sid}/orders.
+// ordersAPI serves /api/v1/structures/{sid}/orders. Updates are PUT: the
+// whole order is sent, as the forms and imports produce it.
 type ordersAPI struct {
 	store   orderStore
 	baseURL string
+	now     func() time.Time
+}
+
+// orderJSON is the API view of an order: the order, where its survey
+// stands, and the survey URL while the link is live.
+type orderJSON struct {
+	*survey.Order
+	SurveyStatus survey.SurveyStatus `json:"survey_status"`
+	SurveyURL    string              `json:"survey_url,omitempty"`
+}
+
+func (h *ordersAPI) view(o *survey.Order) orderJSON {
+	v := orderJSON{Order: o, SurveyStatus: o.SurveyStatusAt(h.now())}
+	if v.SurveyStatus == survey.SurveyIssued {
+		v.SurveyURL = h.surveyURL(o.Survey.Token)
+	}
+	return v
 }
 
 func (h *ordersAPI) create(c *gin.Context) {
@@ -33,7 +57,7 @@ func (h *ordersAPI) create(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, o)
+	c.JSON(http.StatusCreated, h.view(o))
 }
 
 func (h *ordersAPI) get(c *gin.Context) {
@@ -42,7 +66,81 @@ func (h *ordersAPI) get(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, o)
+	c.JSON(http.StatusOK, h.view(o))
+}
+
+// update replaces the order (PUT); refused once the order is answered.
+func (h *ordersAPI) update(c *gin.Context) {
+	var in survey.OrderInput
+	if !bindJSON(c, &in) {
+		return
+	}
+	o, err := h.store.UpdateOrder(c.Request.Context(), c.Param("sid"), c.Param("oid"), in)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, h.view(o))
+}
+
+// remove deletes an unanswered order and its survey links.
+func (h *ordersAPI) remove(c *gin.Context) {
+	if err := h.store.DeleteOrder(c.Request.Context(), c.Param("sid"), c.Param("oid")); err != nil {
+		respondError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// orderListJSON is one page of orders.
+type orderListJSON struct {
+	Orders  []orderJSON `json:"orders"`
+	Total   int         `json:"total"`
+	Page    int         `json:"page"`
+	PerPage int         `json:"per_page"`
+}
+
+// list answers GET .../orders?service_type=&start_from=&start_to=&status=&q=&page=&per_page=
+func (h *ordersAPI) list(c *gin.Context) {
+	f, ok := orderFilterFromQuery(c)
+	if !ok {
+		return
+	}
+	p, err := h.store.ListOrders(c.Request.Context(), c.Param("sid"), f)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	out := orderListJSON{Orders: make([]orderJSON, 0, len(p.Orders)), Total: p.Total, Page: p.Page, PerPage: p.PerPage}
+	for i := range p.Orders {
+		out.Orders = append(out.Orders, h.view(&p.Orders[i]))
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// orderFilterFromQuery reads the list filters; a page that is not a number
+// is a 400 naming the parameter, other checks are the domain's.
+func orderFilterFromQuery(c *gin.Context) (survey.OrderFilter, bool) {
+	f := survey.OrderFilter{
+		ServiceType: survey.ServiceType(c.Query("service_type")),
+		StartFrom:   c.Query("start_from"),
+		StartTo:     c.Query("start_to"),
+		Status:      survey.SurveyStatus(c.Query("status")),
+		Q:           c.Query("q"),
+	}
+	for name, dst := range map[string]*int{"page": &f.Page, "per_page": &f.PerPage} {
+		raw := c.Query(name)
+		if raw == "" {
+			continue
+		}
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			badRequest(c, "Paramètre invalide.", map[string]string{name: "Un nombre entier est attendu."})
+			return f, false
+		}
+		*dst = n
+	}
+	return f, true
 }
 
 // surveyLinkJSON is the API view of an issued link.
@@ -54,6 +152,14 @@ type surveyLinkJSON struct {
 
 func (h *ordersAPI) surveyURL(token string) string { return h.baseURL + "/s/" + token }
 
+func (h *ordersAPI) linkView(l *survey.SurveyLink) surveyLinkJSON {
+	return surveyLinkJSON{
+		URL:       h.surveyURL(l.Token),
+		ExpiresAt: l.ExpiresAt.Format(time.RFC3339),
+		IssuedAt:  l.IssuedAt.Format(time.RFC3339),
+	}
+}
+
 // issueSurvey issues the order's survey link, or returns the live one.
 func (h *ordersAPI) issueSurvey(c *gin.Context) {
 	l, err := h.store.IssueSurvey(c.Request.Context(), c.Param("sid"), c.Param("oid"))
@@ -61,11 +167,7 @@ func (h *ordersAPI) issueSurvey(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, surveyLinkJSON{
-		URL:       h.surveyURL(l.Token),
-		ExpiresAt: l.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"),
-		IssuedAt:  l.IssuedAt.Format("2006-01-02T15:04:05Z07:00"),
-	})
+	c.JSON(http.StatusOK, h.linkView(l))
 }
 
 // cancelSurvey cancels the live link; a later issue makes a new one.
@@ -75,4 +177,41 @@ func (h *ordersAPI) cancelSurvey(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// batchLinkJSON is one order's link in a batch issue.
+type batchLinkJSON struct {
+	OrderID   string `json:"order_id"`
+	Reference string `json:"reference"`
+	New       bool   `json:"new"`
+	surveyLinkJSON
+}
+
+// batchIssueJSON is the answer of a batch issue.
+type batchIssueJSON struct {
+	Matched  int                        `json:"matched"`
+	Issued   int                        `json:"issued"`
+	Existing int                        `json:"existing"`
+	Failed   int                        `json:"failed"`
+	Links    []batchLinkJSON            `json:"links"`
+	Failures []survey.BatchIssueFailure `json:"failures"`
+}
+
+// issueBatch gives a link to every order matching the JSON filter (the list
+// filters; status defaults to not_issued). An empty body is the default filter.
+func (h *ordersAPI) issueBatch(c *gin.Context) {
+	var f survey.OrderFilter
+	if c.Request.ContentLength != 0 && !bindJSON(c, &f) {
+		return
+	}
+	res, err := h.store.IssueSurveys(c.Request.Context(), c.Param("sid"), f)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	out := batchIssueJSON{Matched: res.Matched, Issued: res.Issued, Existing: res.Existing, Failed: len(res.Failures), Links: make([]batchLinkJSON, 0, len(res.Links)), Failures: res.Failures}
+	for _, l := range res.Links {
+		out.Links = append(out.Links, batchLinkJSON{OrderID: l.OrderID, Reference: l.Reference, New: l.New, surveyLinkJSON: h.linkView(&l.Link)})
+	}
+	c.JSON(http.StatusOK, out)
 }

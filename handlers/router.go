@@ -72,7 +72,7 @@ func NewRouter(d Deps) (*Router, error) {
 	r := &Router{Engine: e, policies: map[string][]policy{}}
 	// Only configured load balancers may name the client's IP: rate limits
 	// and the audit log must not trust a forged X-Forwarded-For.
-	if err := e.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
+	if err := e.SetTrustedProxies(d.Config.TrustedProxyList()); err != nil {
 		return nil, fmt.Errorf("trusted proxies (CAPSAT_TRUSTED_PROXIES): %w", err)
 	}
 	e.Use(requestID(d.Logger), accessLog(), recovery())
@@ -88,7 +88,8 @@ func NewRouter(d Deps) (*Router, error) {
 
 	health := &healthHandlers{store: d.Store}
 	structures := &structuresAPI{store: d.Store}
-	orders := &ordersAPI{store: d.Store, baseURL: d.Config.BaseURL}
+	orders := &ordersAPI{store: d.Store, baseURL: d.Config.BaseURL, now: d.Now}
+	questionnaires := &questionnairesAPI{store: d.Store}
 
 	// Probes: no credentials.
 	root := e.Group("/")
@@ -109,6 +110,31 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(sapi, http.MethodGet, "/orders/:oid", orders.get, policyStructure)
 	r.route(sapi, http.MethodPost, "/orders/:oid/survey", orders.issueSurvey, policyStructure)
 	r.route(sapi, http.MethodDelete, "/orders/:oid/survey", orders.cancelSurvey, policyStructure)
+	r.route(sapi, http.MethodGet, "/orders", orders.list, policyStructure)
+	r.route(sapi, http.MethodPut, "/orders/:oid", orders.update, policyStructure)
+	r.route(sapi, http.MethodDelete, "/orders/:oid", orders.remove, policyStructure)
+	r.route(sapi, http.MethodPost, "/surveys/batch", orders.issueBatch, policyStructure)
+	r.route(sapi, http.MethodGet, "/questionnaires", questionnaires.list, policyStructure)
+	r.route(sapi, http.MethodPost, "/questionnaires", questionnaires.create, policyStructure)
+	r.route(sapi, http.MethodGet, "/questionnaires/:qid", questionnaires.get, policyStructure)
+	r.route(sapi, http.MethodPut, "/questionnaires/:qid", questionnaires.update, policyStructure)
+	r.route(sapi, http.MethodPost, "/questionnaires/:qid/publish", questionnaires.publish, policyStructureAdmin)
+	r.route(sapi, http.MethodPost, "/questionnaires/:qid/archive", questionnaires.archive, policyStructureAdmin)
+	r.route(sapi, http.MethodPost, "/questionnaires/:qid/versions", questionnaires.newVersion, policyStructure)
+
+	// The API's own description: public, so that clients can be generated.
+	r.route(api, http.MethodGet, "/openapi.json", openAPIHandler(d.Config.BaseURL), policyPublic)
+
+	// QR codes of an order's live survey link, to print on the purchase order.
+	qr := &qrAPI{store: d.Store, baseURL: d.Config.BaseURL, now: d.Now}
+	r.route(sapi, http.MethodGet, "/orders/:oid/survey/qr.png", qr.png, policyStructure)
+	r.route(sapi, http.MethodGet, "/orders/:oid/survey/qr.svg", qr.svg, policyStructure)
+
+	// File uploads: same API, with the upload size limit instead of the body limit.
+	uploads := e.Group("/api/v1", bodyLimit(d.Config.MaxUploadBytes), authenticate(d.Store))
+	suploads := uploads.Group("/structures/:sid")
+	imports := &importAPI{store: d.Store, maxBytes: d.Config.MaxUploadBytes}
+	r.route(suploads, http.MethodPost, "/orders/import", imports.importOrders, policyStructure)
 
 	// Accounts: API keys, users and the audit log of a structure; the
 	// federation's own accounts; sessions for the pages.

@@ -17,15 +17,8 @@ func (s *Store) IssueSurvey(ctx context.Context, sid, oid string) (*SurveyLink, 
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now()
-	switch o.SurveyStatusAt(now) {
-	case SurveyAnswered:
-		return nil, ErrAlreadyAnswered
-	case SurveyIssued:
-		var l SurveyLink
-		if err := s.findByID(ctx, colLinks, o.Survey.Token, &l); err == nil {
-			return &l, nil
-		}
+	if l, err := s.liveLink(ctx, o); l != nil || err != nil {
+		return l, err
 	}
 	st, err := s.Structure(ctx, sid)
 	if err != nil {
@@ -35,22 +28,46 @@ func (s *Store) IssueSurvey(ctx context.Context, sid, oid string) (*SurveyLink, 
 	if err != nil {
 		return nil, err
 	}
+	return s.newLink(ctx, o, st, q)
+}
+
+// liveLink returns the order's live link, nil when a new one is needed, or
+// ErrAlreadyAnswered.
+func (s *Store) liveLink(ctx context.Context, o *Order) (*SurveyLink, error) {
+	switch o.SurveyStatusAt(s.Now()) {
+	case SurveyAnswered:
+		return nil, ErrAlreadyAnswered
+	case SurveyIssued:
+		var l SurveyLink
+		if err := s.findByID(ctx, colLinks, o.Survey.Token, &l); err == nil {
+			return &l, nil
+		}
+	}
+	return nil, nil
+}
+
+// newLink issues a link for o with questionnaire q and records it on the
+// order, the link's token appended to the order's list in the same write.
+func (s *Store) newLink(ctx context.Context, o *Order, st *Structure, q *Questionnaire) (*SurveyLink, error) {
+	now := s.Now()
 	days := st.Settings.SurveyExpiryDays
 	if days <= 0 {
 		days = DefaultSurveyExpiryDays
 	}
 	l := &SurveyLink{
-		Token: NewToken(), StructureID: sid, OrderID: o.ID, QuestionnaireID: q.ID,
+		Token: NewToken(), StructureID: o.StructureID, OrderID: o.ID, QuestionnaireID: q.ID,
 		ServiceType: o.ServiceType, IssuedAt: now, ExpiresAt: now.AddDate(0, 0, days),
 	}
 	if _, err := s.db.Collection(colLinks).InsertOne(ctx, l); err != nil {
 		return nil, fmt.Errorf("issue survey: %w", translate(err))
 	}
 	survey := OrderSurvey{Token: l.Token, QuestionnaireID: q.ID, IssuedAt: now, ExpiresAt: l.ExpiresAt}
-	if _, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": o.ID}, bson.M{"$set": bson.M{"survey": survey, "updated_at": now}}); err != nil {
+	update := bson.M{"$set": bson.M{"survey": survey, "updated_at": now}, "$push": bson.M{"link_tokens": l.Token}}
+	if _, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": o.ID}, update); err != nil {
 		s.deleteIDs(ctx, colLinks, []any{l.Token})
 		return nil, fmt.Errorf("issue survey: %w", translate(err))
 	}
+	o.Survey, o.LinkTokens, o.UpdatedAt = &survey, append(o.LinkTokens, l.Token), now
 	return l, nil
 }
 

@@ -2,62 +2,75 @@ package survey
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
-	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // OrderInput is a purchase order as callers give it (API, forms, imports).
+// The validate tags are checked by Validator.Order; the client's rules are
+// registered in NewValidator (Client lives in types.go without tags).
 type OrderInput struct {
-	Reference   string      `json:"reference"`
-	ServiceType ServiceType `json:"service_type"`
+	Reference   string      `json:"reference" validate:"required,max=64"`
+	ServiceType ServiceType `json:"service_type" validate:"required,service_type"`
 	Client      Client      `json:"client"`
-	JobTitle    string      `json:"job_title"`
-	StartDate   string      `json:"start_date"`
-	EndDate     string      `json:"end_date"`
-	Hours       float64     `json:"hours"`
-	Notes       string      `json:"notes"`
+	JobTitle    string      `json:"job_title" validate:"max=200"`
+	StartDate   string      `json:"start_date" validate:"required,date"`
+	EndDate     string      `json:"end_date" validate:"omitempty,date"`
+	Hours       float64     `json:"hours" validate:"min=0,max=10000"`
+	Notes       string      `json:"notes" validate:"max=2000"`
 }
 
-// Validate checks and normalises an order input.
-func (in *OrderInput) Validate() error {
-	v := &ValidationError{}
+// Validate checks and normalises an order input with a validator built for
+// the call. Loops over many orders should build one Validator (or use
+// Store.Validator) and call its Order method instead.
+func (in *OrderInput) Validate() error { return NewValidator().Order(in) }
+
+// Order normalises an order input (trimmed text, SIRET without spaces, phone
+// as "06 12 34 56 78") and checks it. Field keys are JSON paths such as
+// "client.siret" or "end_date".
+func (v *Validator) Order(in *OrderInput) error {
 	in.Reference = strings.TrimSpace(in.Reference)
-	in.Client.Company = strings.TrimSpace(in.Client.Company)
-	in.Client.SIRET = strings.ReplaceAll(strings.TrimSpace(in.Client.SIRET), " ", "")
-	if in.Reference == "" || len(in.Reference) > 64 {
-		v.Add("reference", "required", "La référence du bon de commande est obligatoire (64 caractères au plus).")
+	in.JobTitle = strings.TrimSpace(in.JobTitle)
+	in.StartDate = strings.TrimSpace(in.StartDate)
+	in.EndDate = strings.TrimSpace(in.EndDate)
+	in.Notes = strings.TrimSpace(in.Notes)
+	c := &in.Client
+	c.Company = strings.TrimSpace(c.Company)
+	c.SIRET = normalizeIdentifier(c.SIRET)
+	c.ContactName = strings.TrimSpace(c.ContactName)
+	c.Email = strings.TrimSpace(c.Email)
+	c.Phone = strings.TrimSpace(c.Phone)
+	if p, ok := NormalizeFrenchPhone(c.Phone); ok {
+		c.Phone = p
 	}
-	if !in.ServiceType.Valid() {
-		v.Add("service_type", "enum", "Type de prestation inconnu (mise_a_disposition ou mise_a_contrat).")
+	return v.check(in, orderMessage).OrNil()
+}
+
+// orderMessage words the errors of order fields whose generic message would
+// be too vague for someone filling in a purchase order.
+func orderMessage(field, tag string) string {
+	switch field + ":" + tag {
+	case "reference:required", "reference:max":
+		return "La référence du bon de commande est obligatoire (64 caractères au plus)."
+	case "client.company:required":
+		return "Le nom du client est obligatoire."
+	case "start_date:required", "start_date:date":
+		return "Date de début invalide (AAAA-MM-JJ)."
+	case "end_date:date":
+		return "Date de fin invalide (AAAA-MM-JJ)."
+	case "hours:min", "hours:max":
+		return "Le nombre d'heures doit être compris entre 0 et 10 000."
 	}
-	if in.Client.Company == "" {
-		v.Add("client.company", "required", "Le nom du client est obligatoire.")
-	}
-	if in.Client.SIRET != "" && !ValidSIRET(in.Client.SIRET) {
-		v.Add("client.siret", "siret", "SIRET invalide (14 chiffres, clé de contrôle)")
-	}
-	start, errStart := time.Parse(time.DateOnly, in.StartDate)
-	if errStart != nil {
-		v.Add("start_date", "date", "Date de début invalide (AAAA-MM-JJ).")
-	}
-	end, errEnd := time.Parse(time.DateOnly, in.EndDate)
-	if in.EndDate != "" && errEnd != nil {
-		v.Add("end_date", "date", "Date de fin invalide (AAAA-MM-JJ).")
-	}
-	if errStart == nil && errEnd == nil && end.Before(start) {
-		v.Add("end_date", "end_before_start", "La date de fin ne peut pas précéder la date de début.")
-	}
-	if in.Hours < 0 || in.Hours > 10000 {
-		v.Add("hours", "range", "Le nombre d'heures doit être compris entre 0 et 10 000.")
-	}
-	return v.OrNil()
+	return ""
 }
 
 // CreateOrder stores a new order. A duplicate reference within the
 // structure is ErrConflict (a unique index enforces it).
 func (s *Store) CreateOrder(ctx context.Context, sid string, in OrderInput) (*Order, error) {
-	if err := in.Validate(); err != nil {
+	if err := s.validate.Order(&in); err != nil {
 		return nil, err
 	}
 	now := s.Now()
@@ -67,9 +80,125 @@ func (s *Store) CreateOrder(ctx context.Context, sid string, in OrderInput) (*Or
 		Hours: in.Hours, Notes: in.Notes, CreatedAt: now, UpdatedAt: now,
 	}
 	if _, err := s.db.Collection(colOrders).InsertOne(ctx, o); err != nil {
-		return nil, fmt.Errorf("create order: %w", translate(err))
+		return nil, fmt.Errorf("create order: %w", orderWriteError(err))
 	}
 	return o, nil
+}
+
+// errDuplicateReference is the conflict of a reference already used in the structure.
+func errDuplicateReference() error {
+	return ConflictOn("reference", "duplicate", "Un bon de commande de cette structure porte déjà cette référence.")
+}
+
+// orderWriteError names the field of a duplicate key: the only unique index
+// on orders besides _id is (structure_id, reference).
+func orderWriteError(err error) error {
+	err = translate(err)
+	if errors.Is(err, ErrConflict) {
+		return errDuplicateReference()
+	}
+	return err
+}
+
+// UpdateOrder replaces the editable fields of an order (PUT semantics: the
+// whole input is given). It is refused once the order has an answer, and a
+// service type change is refused while a survey link is live, since the
+// link's questionnaire was chosen for the old type.
+func (s *Store) UpdateOrder(ctx context.Context, sid, oid string, in OrderInput) (*Order, error) {
+	if err := s.validate.Order(&in); err != nil {
+		return nil, err
+	}
+	o, err := s.Order(ctx, sid, oid)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.refuseIfAnswered(ctx, o, "modifié"); err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	if in.ServiceType != o.ServiceType && o.SurveyStatusAt(now) == SurveyIssued {
+		return nil, ConflictOn("service_type", "survey_issued", "Un questionnaire est en cours pour ce bon de commande : annulez-le avant de changer le type de prestation.")
+	}
+	set := bson.M{
+		"reference": in.Reference, "service_type": in.ServiceType, "client": in.Client,
+		"job_title": in.JobTitle, "start_date": in.StartDate, "end_date": in.EndDate,
+		"hours": in.Hours, "notes": in.Notes, "updated_at": now,
+	}
+	// $set of the editable fields only, so that a survey issued meanwhile is kept.
+	if _, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": o.ID}, bson.M{"$set": set}); err != nil {
+		return nil, fmt.Errorf("update order: %w", orderWriteError(err))
+	}
+	o.Reference, o.ServiceType, o.Client, o.JobTitle = in.Reference, in.ServiceType, in.Client, in.JobTitle
+	o.StartDate, o.EndDate, o.Hours, o.Notes, o.UpdatedAt = in.StartDate, in.EndDate, in.Hours, in.Notes, now
+	return o, nil
+}
+
+// DeleteOrder removes an unanswered order and its survey links (they then
+// resolve to "not found"). An answered order is kept: its answer counts in
+// the indicators.
+func (s *Store) DeleteOrder(ctx context.Context, sid, oid string) error {
+	o, err := s.Order(ctx, sid, oid)
+	if err != nil {
+		return err
+	}
+	if err := s.refuseIfAnswered(ctx, o, "supprimé"); err != nil {
+		return err
+	}
+	if _, err := s.db.Collection(colOrders).DeleteOne(ctx, bson.M{"_id": o.ID}); err != nil {
+		return fmt.Errorf("delete order: %w", translate(err))
+	}
+	// An answer may have arrived between the check and the delete: without
+	// transactions, put the order back rather than orphan the answer.
+	if answered, err := s.hasResponse(ctx, o.ID); err != nil || answered {
+		if _, rerr := s.db.Collection(colOrders).InsertOne(context.WithoutCancel(ctx), o); rerr != nil {
+			return fmt.Errorf("restore order answered during delete: %w", rerr)
+		}
+		if err != nil {
+			return fmt.Errorf("delete order: %w", err)
+		}
+		return errOrderAnswered("supprimé")
+	}
+	s.deleteIDs(ctx, colLinks, o.linkTokens())
+	return nil
+}
+
+// linkTokens lists every link token of the order, the current one included.
+func (o *Order) linkTokens() []any {
+	seen := map[string]bool{}
+	var out []any
+	add := func(t string) {
+		if t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	for _, t := range o.LinkTokens {
+		add(t)
+	}
+	if o.Survey != nil {
+		add(o.Survey.Token)
+	}
+	return out
+}
+
+func errOrderAnswered(verb string) error {
+	return Conflict("Ce bon de commande a reçu une réponse au questionnaire : il ne peut plus être " + verb + ".")
+}
+
+// refuseIfAnswered checks both the order's copy and the responses
+// collection, the source of truth.
+func (s *Store) refuseIfAnswered(ctx context.Context, o *Order, verb string) error {
+	if o.Survey != nil && o.Survey.AnsweredAt != nil {
+		return errOrderAnswered(verb)
+	}
+	answered, err := s.hasResponse(ctx, o.ID)
+	if err != nil {
+		return fmt.Errorf("check response: %w", err)
+	}
+	if answered {
+		return errOrderAnswered(verb)
+	}
+	return nil
 }
 
 // Order returns one order of structure sid; another structure's order is

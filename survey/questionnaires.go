@@ -56,26 +56,43 @@ func lessQuestionnaire(a, b Questionnaire) bool {
 }
 
 // PublishedQuestionnaireFor returns the questionnaire a new survey link of
-// that service type uses: the most recently published version that applies.
+// that service type uses: the most recently published version that applies,
+// so that publishing a new version supersedes the older ones for new links.
 func (s *Store) PublishedQuestionnaireFor(ctx context.Context, sid string, st ServiceType) (*Questionnaire, error) {
 	qs, err := s.ListQuestionnaires(ctx, sid)
 	if err != nil {
 		return nil, err
 	}
+	return latestPublished(qs, st)
+}
+
+// latestPublished picks the published questionnaire for st with the latest
+// publication date; ties (one clock tick) go to the higher version, then id.
+func latestPublished(qs []Questionnaire, st ServiceType) (*Questionnaire, error) {
 	var best *Questionnaire
 	for i := range qs {
 		q := &qs[i]
-		if q.Status != StatusPublished || !containsService(q.ServiceTypes, st) {
+		if q.Status != StatusPublished || q.PublishedAt == nil || !containsService(q.ServiceTypes, st) {
 			continue
 		}
-		if best == nil || q.PublishedAt.After(*best.PublishedAt) {
+		if best == nil || publishedAfter(q, best) {
 			best = q
 		}
 	}
 	if best == nil {
-		return nil, fmt.Errorf("%w: no published questionnaire for %s", ErrConflict, st)
+		return nil, &ConflictError{Message: "Aucun questionnaire publié pour le type de prestation « " + st.Label() + " » : publiez-en un avant d'envoyer des questionnaires."}
 	}
 	return best, nil
+}
+
+func publishedAfter(a, b *Questionnaire) bool {
+	if !a.PublishedAt.Equal(*b.PublishedAt) {
+		return a.PublishedAt.After(*b.PublishedAt)
+	}
+	if a.Version != b.Version {
+		return a.Version > b.Version
+	}
+	return a.ID > b.ID
 }
 
 func containsService(list []ServiceType, st ServiceType) bool {

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -30,8 +31,9 @@ const (
 // Lookups on hot paths filter on exactly {_id: v}, the only filter the
 // embedded store answers without scanning in Go.
 type Store struct {
-	db  *mongo.Database
-	now func() time.Time
+	db       *mongo.Database
+	now      func() time.Time
+	validate *Validator
 	// passwordParams overrides DefaultPasswordParams when set (tests).
 	passwordParams *PasswordParams
 }
@@ -41,8 +43,11 @@ func NewStore(db *mongo.Database, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, now: now}
+	return &Store{db: db, now: now, validate: NewValidator()}
 }
+
+// Validator returns the store's input validator, built once with the store.
+func (s *Store) Validator() *Validator { return s.validate }
 
 // Now is the store's clock, in UTC and truncated to the millisecond as BSON stores it.
 func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
@@ -194,10 +199,17 @@ func translate(err error) error {
 		return nil
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return ErrNotFound
-	case mongo.IsDuplicateKeyError(err):
+	case mongo.IsDuplicateKeyError(err), isEmbeddedUniqueViolation(err):
 		return fmt.Errorf("%w: %w", ErrConflict, err)
 	}
 	return err
+}
+
+// isEmbeddedUniqueViolation recognises the embedded FerretDB's answer to an
+// update that breaks a unique index: an InternalError carrying SQLite's
+// message instead of a duplicate key error.
+func isEmbeddedUniqueViolation(err error) bool {
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
 // NewID returns a new object id as a 24-character hex string.

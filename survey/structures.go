@@ -30,38 +30,41 @@ func ValidRegion(r string) bool {
 
 // StructureInput is what a caller gives to create or update a structure.
 type StructureInput struct {
-	Name     string             `json:"name"`
-	SIRET    string             `json:"siret"`
-	Region   string             `json:"region"`
-	Type     StructureType      `json:"type"`
+	Name     string             `json:"name" validate:"required,max=200"`
+	SIRET    string             `json:"siret" validate:"required,siret"`
+	Region   string             `json:"region" validate:"required,region"`
+	Type     StructureType      `json:"type" validate:"required,structure_type"`
 	Settings *StructureSettings `json:"settings,omitempty"`
 }
 
-// Validate checks the input and normalises it.
-func (in *StructureInput) Validate() error {
-	v := &ValidationError{}
+// Validate checks the input and normalises it with a validator built for
+// the call; the store uses its own (Validator.Structure).
+func (in *StructureInput) Validate() error { return NewValidator().Structure(in) }
+
+// Structure normalises a structure input and checks it.
+func (v *Validator) Structure(in *StructureInput) error {
 	in.Name = strings.TrimSpace(in.Name)
-	in.SIRET = strings.ReplaceAll(strings.TrimSpace(in.SIRET), " ", "")
+	in.SIRET = normalizeIdentifier(in.SIRET)
 	in.Region = strings.TrimSpace(in.Region)
-	switch {
-	case in.Name == "":
-		v.Add("name", "required", "Le nom est obligatoire.")
-	case len([]rune(in.Name)) > 200:
-		v.Add("name", "too_long", "Le nom ne doit pas dépasser 200 caractères.")
+	return v.check(in, structureMessage).OrNil()
+}
+
+func structureMessage(field, tag string) string {
+	switch field + ":" + tag {
+	case "name:required":
+		return "Le nom est obligatoire."
+	case "name:max":
+		return "Le nom ne doit pas dépasser 200 caractères."
+	case "siret:required":
+		return "SIRET invalide (14 chiffres, clé de contrôle)"
+	case "region:required":
+		return "Région inconnue."
+	case "type:required":
+		return "Type de structure inconnu (AI, ETTI, ACI, EI ou other)."
+	case "settings.survey_expiry_days:min", "settings.survey_expiry_days:max":
+		return "La durée de validité doit être comprise entre 1 et 365 jours."
 	}
-	if !ValidSIRET(in.SIRET) {
-		v.Add("siret", "siret", "SIRET invalide (14 chiffres, clé de contrôle)")
-	}
-	if !ValidRegion(in.Region) {
-		v.Add("region", "region", "Région inconnue.")
-	}
-	if !validStructureType(in.Type) {
-		v.Add("type", "enum", "Type de structure inconnu (AI, ETTI, ACI, EI ou other).")
-	}
-	if in.Settings != nil && (in.Settings.SurveyExpiryDays < 1 || in.Settings.SurveyExpiryDays > 365) {
-		v.Add("settings.survey_expiry_days", "range", "La durée de validité doit être comprise entre 1 et 365 jours.")
-	}
-	return v.OrNil()
+	return ""
 }
 
 func validStructureType(t StructureType) bool {
@@ -77,7 +80,12 @@ func validStructureType(t StructureType) bool {
 // published. The questionnaires are written first and removed again if the
 // structure cannot be, so that no half-created structure remains.
 func (s *Store) CreateStructure(ctx context.Context, in StructureInput) (*Structure, error) {
-	if err := in.Validate(); err != nil {
+	if in.Settings != nil && in.Settings.SurveyExpiryDays == 0 { // settings given without the expiry
+		settings := *in.Settings
+		settings.SurveyExpiryDays = DefaultSurveyExpiryDays
+		in.Settings = &settings
+	}
+	if err := s.validate.Structure(&in); err != nil {
 		return nil, err
 	}
 	now := s.Now()
@@ -153,6 +161,8 @@ func (s *Store) ListStructures(ctx context.Context, f StructureFilter) ([]Struct
 }
 
 // StructurePatch holds the fields a PATCH may change; nil means unchanged.
+// Settings are replaced together, except a zero survey_expiry_days, which
+// keeps the current value.
 type StructurePatch struct {
 	Name     *string            `json:"name"`
 	SIRET    *string            `json:"siret"`
@@ -181,9 +191,13 @@ func (s *Store) UpdateStructure(ctx context.Context, id string, p StructurePatch
 		in.Type = *p.Type
 	}
 	if p.Settings != nil {
-		in.Settings = p.Settings
+		settings := *p.Settings
+		if settings.SurveyExpiryDays == 0 { // absent from the patch: unchanged
+			settings.SurveyExpiryDays = st.Settings.SurveyExpiryDays
+		}
+		in.Settings = &settings
 	}
-	if err := in.Validate(); err != nil {
+	if err := s.validate.Structure(&in); err != nil {
 		return nil, err
 	}
 	st.Name, st.SIRET, st.Region, st.Type, st.Settings = in.Name, in.SIRET, in.Region, in.Type, *in.Settings

@@ -219,6 +219,7 @@ type Order struct {
 	Hours       float64      `bson:"hours" json:"hours"`
 	Notes       string       `bson:"notes,omitempty" json:"notes"`
 	Survey      *OrderSurvey `bson:"survey,omitempty" json:"survey,omitempty"`
+	LinkTokens  []string     `bson:"link_tokens,omitempty" json:"-"` // every link ever issued, so deleting the order reaches them by _id
 	CreatedAt   time.Time    `bson:"created_at" json:"created_at"`
 	UpdatedAt   time.Time    `bson:"updated_at" json:"updated_at"`
 }

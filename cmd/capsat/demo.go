@@ -3,9 +3,260 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"capsat/config"
+	"capsat/survey"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
-// demo fills the store with a demo network. (Being built in the platform issue.)
+// demo fills the configured store with the demo network and prints, as
+// JSON, what it created and how to call the API.
 func demo(ctx context.Context, args []string, e env) error {
-	return errors.New("demo: not built yet")
+	fs := flag.NewFlagSet("capsat demo", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: capsat demo [--months N]
+
+Fills the configured store (MONGODB_URI, or the embedded store in
+CAPSAT_DATA_DIR while the server is stopped) with a demo network: 3 regions,
+12 structures, 18 months of purchase orders, survey links and answers.
+Running it again adds nothing already there (only the months since the last
+run) and prints fresh API keys. Prints JSON on stdout.
+
+`)
+		fs.PrintDefaults()
+	}
+	months := fs.Int("months", 18, "months of history to create, up to today (1 to 36)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *months < 1 || *months > 36 {
+		return fmt.Errorf("invalid --months %d: expected 1 to 36", *months)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := config.Load(nil, e.getenv, e.stderr)
+	if err != nil {
+		return err
+	}
+	cfg.LogLevel = "warn"
+	opened, err := openStore(ctx, cfg, newLogger(cfg, e))
+	if err != nil {
+		return err
+	}
+	defer opened.close()
+
+	started := time.Now()
+	report, err := seedDemo(ctx, opened.store.DB(), started, *months)
+	if err != nil {
+		return err
+	}
+	access, err := demoAccess(ctx, opened.store, report.Structures[0], cfg.BaseURL)
+	if err != nil {
+		return err
+	}
+	report.Access = access
+	report.Store = "MongoDB " + cfg.MongoDatabase
+	if cfg.Embedded() {
+		report.Store = "embedded FerretDB in " + cfg.DataDir
+	}
+	report.Elapsed = time.Since(started).Round(time.Millisecond).String()
+	return printJSON(e, report)
+}
+
+// demoReport is what the demo prints.
+type demoReport struct {
+	Store      string                `json:"store"`
+	Elapsed    string                `json:"elapsed"`
+	Totals     demoCounts            `json:"totals"`
+	Structures []demoStructureReport `json:"structures"`
+	Access     *demoAccessInfo       `json:"access"`
+}
+
+// demoStructureReport is one structure and what the run did for it.
+type demoStructureReport struct {
+	ID      string               `json:"id"`
+	Name    string               `json:"name"`
+	Region  string               `json:"region"`
+	Type    survey.StructureType `json:"type"`
+	Created bool                 `json:"created"` // false: found from an earlier run
+	demoCounts
+}
+
+// demoCounts counts what a run created; orders_existing were found from an
+// earlier run and left untouched.
+type demoCounts struct {
+	OrdersCreated  int `json:"orders_created"`
+	OrdersExisting int `json:"orders_existing"`
+	SurveysIssued  int `json:"surveys_issued"`
+	Responses      int `json:"responses"`
+	Unanswered     int `json:"unanswered"` // link still open
+	Expired        int `json:"expired"`
+	Cancelled      int `json:"cancelled"`
+}
+
+func (c *demoCounts) add(o demoCounts) {
+	c.OrdersCreated += o.OrdersCreated
+	c.OrdersExisting += o.OrdersExisting
+	c.SurveysIssued += o.SurveysIssued
+	c.Responses += o.Responses
+	c.Unanswered += o.Unanswered
+	c.Expired += o.Expired
+	c.Cancelled += o.Cancelled
+}
+
+// demoClock is the store's clock during the demo: it is moved to each
+// event's date, so that orders, links and answers carry past dates.
+type demoClock struct{ t time.Time }
+
+func (c *demoClock) now() time.Time  { return c.t }
+func (c *demoClock) set(t time.Time) { c.t = t }
+
+// seedDemo creates the demo network in db, the given number of months up to
+// now, through the domain API only. What an earlier run created is found and
+// left alone.
+func seedDemo(ctx context.Context, db *mongo.Database, now time.Time, months int) (*demoReport, error) {
+	existing, err := survey.NewStore(db, nil).ListStructures(ctx, survey.StructureFilter{})
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]survey.Structure{}
+	for _, s := range existing {
+		byName[s.Name] = s
+	}
+	report := &demoReport{}
+	for i, spec := range demoNetwork() {
+		s, found := byName[spec.Name]
+		r, err := seedStructure(ctx, db, now, months, i, spec, s, found)
+		if err != nil {
+			return nil, err
+		}
+		report.Totals.add(r.demoCounts)
+		report.Structures = append(report.Structures, r)
+	}
+	return report, nil
+}
+
+// seedStructure creates demo structure i unless found, then its orders and
+// their surveys, each at its own date on a clock of its own.
+func seedStructure(ctx context.Context, db *mongo.Database, now time.Time, months, i int, spec demoStructure, s survey.Structure, found bool) (demoStructureReport, error) {
+	clock := &demoClock{t: now}
+	st := survey.NewStore(db, clock.now)
+	r := demoStructureReport{Created: !found}
+	if !found {
+		clock.set(now.AddDate(0, -months-1, 0))
+		in := survey.StructureInput{Name: spec.Name, SIRET: demoStructureSIRET(i), Region: spec.Region, Type: spec.Type}
+		if spec.ExpiryDays > 0 {
+			in.Settings = &survey.StructureSettings{SurveyExpiryDays: spec.ExpiryDays}
+		}
+		created, err := st.CreateStructure(ctx, in)
+		if err != nil {
+			return r, fmt.Errorf("demo structure %s: %w", spec.Name, err)
+		}
+		s = *created
+	}
+	r.ID, r.Name, r.Region, r.Type = s.ID, s.Name, s.Region, s.Type
+	clients := demoClients(i, spec)
+	for _, month := range demoMonths(now, months) {
+		for _, o := range planMonth(i, spec, clients, month) {
+			if !o.CreatedAt.Before(now) {
+				continue // not recorded yet
+			}
+			if err := seedOrder(ctx, st, clock, now, s.ID, o, &r.demoCounts); err != nil {
+				return r, fmt.Errorf("demo order %s: %w", o.Input.Reference, err)
+			}
+		}
+	}
+	return r, nil
+}
+
+// seedOrder records one planned order and plays its survey up to now. An
+// order whose reference exists already is left as it is.
+func seedOrder(ctx context.Context, st *survey.Store, clock *demoClock, now time.Time, sid string, o demoOrder, c *demoCounts) error {
+	clock.set(o.CreatedAt)
+	order, err := st.CreateOrder(ctx, sid, o.Input)
+	if errors.Is(err, survey.ErrConflict) {
+		c.OrdersExisting++
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c.OrdersCreated++
+	if o.IssueAt.IsZero() || !o.IssueAt.Before(now) {
+		return nil
+	}
+	clock.set(o.IssueAt)
+	link, err := st.IssueSurvey(ctx, sid, order.ID)
+	if err != nil {
+		return err
+	}
+	c.SurveysIssued++
+	switch {
+	case !o.CancelAt.IsZero() && o.CancelAt.Before(now):
+		clock.set(o.CancelAt)
+		if err := st.CancelSurvey(ctx, sid, order.ID); err != nil {
+			return err
+		}
+		c.Cancelled++
+	case !o.AnswerAt.IsZero() && o.AnswerAt.Before(now) && o.AnswerAt.Before(link.ExpiresAt):
+		clock.set(o.AnswerAt)
+		if _, err := st.SubmitResponse(ctx, link.Token, o.Answers); err != nil {
+			return err
+		}
+		c.Responses++
+	case now.Before(link.ExpiresAt):
+		c.Unanswered++
+	default:
+		c.Expired++
+	}
+	return nil
+}
+
+// demoAccessInfo tells a newcomer how to get into the demo.
+type demoAccessInfo struct {
+	FederationKey demoKey  `json:"federation_api_key"`
+	StructureKey  demoKey  `json:"structure_api_key"`
+	Examples      []string `json:"examples"`
+}
+
+// demoKey is an API key shown once.
+type demoKey struct {
+	ID          string `json:"id"`
+	Key         string `json:"key"`
+	Role        string `json:"role"`
+	StructureID string `json:"structure_id,omitempty"`
+}
+
+// demoAccess creates the credentials printed at the end of the demo: a
+// federation API key and a key of the first structure, with example calls.
+// It is the place for other ways in (demo user accounts) to be added.
+func demoAccess(ctx context.Context, st *survey.Store, first demoStructureReport, baseURL string) (*demoAccessInfo, error) {
+	fed, fedPlain, err := st.CreateAPIKey(ctx, survey.APIKeyInput{Name: "démo fédération", Role: survey.RoleFederation})
+	if err != nil {
+		return nil, fmt.Errorf("demo federation key: %w", err)
+	}
+	own, ownPlain, err := st.CreateAPIKey(ctx, survey.APIKeyInput{Name: "démo " + first.Name, Role: survey.RoleStructureAdmin, StructureID: first.ID})
+	if err != nil {
+		return nil, fmt.Errorf("demo structure key: %w", err)
+	}
+	api := baseURL + "/api/v1"
+	auth := func(key string) string { return "curl -sS -H 'Authorization: Bearer " + key + "' " }
+	order := fmt.Sprintf(`{"reference": "DEMO-%d", "service_type": "mise_a_disposition", "client": {"company": "Mairie de Vire", "email": "accueil@mairie.example"}, "job_title": "Agent de propreté", "start_date": "%s", "hours": 14}`,
+		time.Now().Unix(), time.Now().Format(time.DateOnly))
+	return &demoAccessInfo{
+		FederationKey: demoKey{ID: fed.ID, Key: fedPlain, Role: string(fed.Role)},
+		StructureKey:  demoKey{ID: own.ID, Key: ownPlain, Role: string(own.Role), StructureID: first.ID},
+		Examples: []string{
+			auth(fedPlain) + api + "/structures",
+			auth(ownPlain) + api + "/structures/" + first.ID,
+			auth(ownPlain) + "-H 'Content-Type: application/json' -d '" + order + "' " + api + "/structures/" + first.ID + "/orders",
+			auth(ownPlain) + "-X POST " + api + "/structures/" + first.ID + "/orders/ORDER_ID/survey",
+		},
+	}, nil
 }

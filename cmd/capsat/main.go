@@ -31,6 +31,9 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// onListen, when set, learns the address serve is bound to (tests
+	// listen on 127.0.0.1:0).
+	onListen func(addr string)
 }
 
 const usage = `capsat: client-satisfaction surveys and CAP indicators.
@@ -46,14 +49,23 @@ Admin commands:
   create-user         --email E --role R [--structure SID | --region NAME]
                       (password: first line of stdin, or generated and printed once)
 
-Run "capsat COMMAND --help" for the flags of a command. Settings come from
-environment variables (see README) and the flags of serve.
+Run "capsat COMMAND --help" for the flags of a command ("capsat serve --help"
+lists every setting). Settings come from environment variables (see README),
+overridden by the flags of serve.
 `
 
 // run dispatches the subcommand; it is main without the process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	return dispatch(ctx, args, env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
+}
+
+// dispatch runs the subcommand named by args[0] (serve when none).
+func dispatch(ctx context.Context, args []string, e env) error {
 	cmd := "serve"
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	}
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
@@ -65,9 +77,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "admin":
 		return admin(ctx, args, e)
 	case "help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(e.stdout, usage)
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
+	fmt.Fprint(e.stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// isHelp reports whether arg asks for the usage text.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
 }

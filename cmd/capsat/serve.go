@@ -55,6 +55,9 @@ func serve(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("listen on %s (CAPSAT_ADDR): %w", cfg.Addr, err)
 	}
 	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", cfg.BaseURL))
+	if e.onListen != nil {
+		e.onListen(ln.Addr().String())
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go purgeSessionsEvery(ctx, time.Hour, st.store, log)
