@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ func TestLoadDefaultsWhenNothingIsSet(t *testing.T) {
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
-	if cfg != Default() {
+	if !reflect.DeepEqual(cfg, Default()) {
 		t.Errorf("got %+v, want the defaults %+v", cfg, Default())
 	}
 	if !cfg.Embedded() {
@@ -122,7 +123,7 @@ func TestLoadLayersFlagsOverEnvironmentOverDefaults(t *testing.T) {
 	want.ConnectTimeout = 3 * time.Second
 	want.LogLevel = "error"
 	want.Debug = true
-	if cfg != want {
+	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("got %+v\nwant %+v", cfg, want)
 	}
 	if cfg.Embedded() {

@@ -60,9 +60,9 @@ func newAccountFixtures(t *testing.T, e *testEnv) *accountFixtures {
 	f.b, keyB = e.structure("AI de Cornouaille", "Bretagne")
 	f.adminAKey = keyA
 	f.orderA = e.seedOrder(f.a.ID, keyA, "BC-A-1", "Boulangerie Zéphyrine", "Ophélie Quarantaine", "ophelie.quarantaine@zephyrine.test", "0611223344")
-	f.tokenA = e.issueSurvey(f.a.ID, f.orderA, keyA)
+	f.tokenA = e.issueSurveyToken(f.a.ID, f.orderA, keyA)
 	answered := e.seedOrder(f.a.ID, keyA, "BC-A-2", "Garage Hippolyte", "Timothée Brassens", "t.brassens@hippolyte.test", "0799887766")
-	if _, err := e.store.SubmitResponse(ctx, e.issueSurvey(f.a.ID, answered, keyA), map[string]string{
+	if _, err := e.store.SubmitResponse(ctx, e.issueSurveyToken(f.a.ID, answered, keyA), map[string]string{
 		"reactivite": "tres_satisfait", "adequation_profil": "satisfait", "qualite_travail": "satisfait", "ponctualite": "satisfait",
 		"suivi_mission": "peu_satisfait", "clarte_administratif": "satisfait", "satisfaction_globale": "satisfait",
 		"reutiliser": survey.YesAnswer, "recommandation": "9", "commentaire": "Le chef d'équipe Anatole était formidable",
@@ -119,8 +119,8 @@ func (e *testEnv) seedOrder(sid, key, ref, company, contact, email, phone string
 	return decode[map[string]any](e.t, rec)["id"].(string)
 }
 
-// issueSurvey issues an order's survey link and returns its token.
-func (e *testEnv) issueSurvey(sid, oid, key string) string {
+// issueSurveyToken issues an order's survey link through the API and returns its token.
+func (e *testEnv) issueSurveyToken(sid, oid, key string) string {
 	e.t.Helper()
 	rec := e.do(http.MethodPost, "/api/v1/structures/"+sid+"/orders/"+oid+"/survey", "", key)
 	if rec.Code != http.StatusOK {

@@ -65,6 +65,9 @@ func apiOperations() []apiOperation {
 		{Method: "DELETE", Path: sapi + "/orders/:oid", Tag: "orders", Summary: "Supprimer un bon non répondu et ses liens", Status: 204},
 		{Method: "POST", Path: sapi + "/orders/:oid/survey", Tag: "surveys", Summary: "Émettre le lien du questionnaire (ou rendre le lien en cours)", Status: 200, Reply: surveyLinkJSON{}},
 		{Method: "DELETE", Path: sapi + "/orders/:oid/survey", Tag: "surveys", Summary: "Annuler le lien en cours", Status: 204},
+		{Method: "POST", Path: sapi + "/orders/import", Tag: "orders", Summary: "Importer des bons de commande (CSV ou XLSX) ; dry_run=true vérifie sans écrire", Upload: "file", Query: []string{"dry_run"}, Status: 200, Reply: survey.ImportReport{}},
+		{Method: "GET", Path: sapi + "/orders/:oid/survey/qr.png", Tag: "surveys", Summary: "QR code du lien, à imprimer sur le bon (PNG)", Status: 200, ReplyType: "image/png"},
+		{Method: "GET", Path: sapi + "/orders/:oid/survey/qr.svg", Tag: "surveys", Summary: "QR code du lien, à imprimer sur le bon (SVG)", Status: 200, ReplyType: "image/svg+xml"},
 		{Method: "POST", Path: sapi + "/surveys/batch", Tag: "surveys", Summary: "Émettre les liens de tous les bons d'un filtre (statut par défaut : not_issued)", Request: survey.OrderFilter{}, Status: 200, Reply: batchIssueJSON{}},
 
 		{Method: "GET", Path: sapi + "/api-keys", Tag: "accounts", Summary: "Clés d'API de la structure (nom, préfixe, dernière utilisation ; jamais la clé)", Status: 200, Reply: list{"api_keys", apiKeyJSON{}}},

@@ -165,6 +165,15 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(userPages, http.MethodGet, "/compte/mot-de-passe", sessions.passwordForm, policyUser)
 	r.route(userPages, http.MethodPost, "/compte/mot-de-passe", sessions.changePassword, policyUser)
 
+	// Public survey: anyone holding a link; strict page headers and a
+	// per-IP rate limit.
+	surveyPages := &surveyPage{store: d.Store, views: pages, secureCookies: d.Config.CookiesSecure()}
+	publicLimit := newRateLimiter(d.Config.PublicRateLimit, time.Minute, d.Now)
+	public := e.Group("/s", pageSecurityHeaders(), limitPerIP(publicLimit, surveyPages.tooManyRequests))
+	r.route(public, http.MethodGet, "/:token", surveyPages.show, policyPublic)
+	r.route(public, http.MethodPost, "/:token", surveyPages.submit, policyPublic)
+	r.route(public, http.MethodGet, "/:token/merci", surveyPages.thanks, policyPublic)
+
 	return r, nil
 }
 

@@ -61,7 +61,7 @@ func (s *Store) ImportOrders(ctx context.Context, sid string, f *ImportFile, dry
 	if err != nil {
 		return nil, err
 	}
-	plan := planImport(sid, f, existing, s.Now(), (*OrderInput).Validate)
+	plan := planImport(sid, f, existing, s.Now(), s.validate.Order)
 	if err := s.refuseAnsweredUpdates(ctx, f, plan); err != nil {
 		return nil, err
 	}

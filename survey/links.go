@@ -104,10 +104,24 @@ type SurveyContext struct {
 }
 
 // ResolveToken finds what a survey token points to. It checks the token's
-// shape first; then only lookups by _id. The error says the link's state:
+// shape first; then only lookups by _id (the questionnaire, immutable once
+// published, comes from the store's cache). The error says the link's state:
 // ErrNotFound, ErrCancelled, ErrExpired or ErrAlreadyAnswered (with the
 // context still returned, so the page can name the structure).
 func (s *Store) ResolveToken(ctx context.Context, token string) (*SurveyContext, error) {
+	sc, err := s.resolveLink(ctx, token)
+	if sc == nil {
+		return nil, err
+	}
+	if serr := s.findByID(ctx, colStructures, sc.Link.StructureID, &sc.Structure); serr != nil {
+		return nil, serr
+	}
+	return sc, err
+}
+
+// resolveLink is ResolveToken without the structure, which submitting
+// does not need: the link, its order and its questionnaire, and the state.
+func (s *Store) resolveLink(ctx context.Context, token string) (*SurveyContext, error) {
 	if !ValidTokenShape(token) {
 		return nil, ErrNotFound
 	}
@@ -118,25 +132,21 @@ func (s *Store) ResolveToken(ctx context.Context, token string) (*SurveyContext,
 	if err := s.findByID(ctx, colOrders, sc.Link.OrderID, &sc.Order); err != nil {
 		return nil, err
 	}
-	if err := s.findByID(ctx, colStructures, sc.Link.StructureID, &sc.Structure); err != nil {
+	q, err := s.frozenQuestionnaire(ctx, sc.Link.QuestionnaireID)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.findByID(ctx, colQuestionnaires, sc.Link.QuestionnaireID, &sc.Questionnaire); err != nil {
-		return nil, err
-	}
-	return &sc, s.linkState(ctx, &sc)
+	sc.Questionnaire = *q
+	return &sc, s.linkState(&sc)
 }
 
-func (s *Store) linkState(ctx context.Context, sc *SurveyContext) error {
-	answered, err := s.hasResponse(ctx, sc.Order.ID)
-	if err != nil {
-		return err
-	}
+// linkState reads the state from the link and the order's copy of the
+// survey. The order's answered_at is written right after the response; if
+// that write was lost, the link looks open until the next submission, which
+// the response's _id refuses (ErrAlreadyAnswered) and which repairs the copy.
+func (s *Store) linkState(sc *SurveyContext) error {
 	switch {
-	case answered:
-		if sc.Order.Survey != nil && sc.Order.Survey.AnsweredAt == nil {
-			_ = s.markAnswered(ctx, sc.Order.ID, s.Now()) // repair a copy a crash left behind
-		}
+	case sc.Order.Survey != nil && sc.Order.Survey.AnsweredAt != nil && sc.Order.Survey.Token == sc.Link.Token:
 		return ErrAlreadyAnswered
 	case sc.Link.CancelledAt != nil || sc.Order.Survey == nil || sc.Order.Survey.Token != sc.Link.Token:
 		// A re-issued link replaces the old one: the old token stops working.
@@ -147,22 +157,11 @@ func (s *Store) linkState(ctx context.Context, sc *SurveyContext) error {
 	return nil
 }
 
-func (s *Store) hasResponse(ctx context.Context, oid string) (bool, error) {
-	var r struct {
-		ID string `bson:"_id"`
-	}
-	err := s.findByID(ctx, colResponses, oid, &r)
-	if errors.Is(err, ErrNotFound) {
-		return false, nil
-	}
-	return err == nil, err
-}
-
 // SubmitResponse validates and stores the answer to a link in one write.
 // The response's _id is the order id, so a second submission, however it
 // races with the first, is refused by the store: ErrAlreadyAnswered.
 func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string]string) (*Response, error) {
-	sc, err := s.ResolveToken(ctx, token)
+	sc, err := s.resolveLink(ctx, token)
 	if err != nil {
 		return nil, err
 	}
@@ -180,6 +179,7 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 	}
 	if _, err := s.db.Collection(colResponses).InsertOne(ctx, r); err != nil {
 		if errors.Is(translate(err), ErrConflict) {
+			_ = s.markAnswered(ctx, sc.Order.ID, now) // repair a copy a crash left behind
 			return nil, ErrAlreadyAnswered
 		}
 		return nil, fmt.Errorf("store response: %w", err)
@@ -205,4 +205,18 @@ func (s *Store) Response(ctx context.Context, sid, oid string) (*Response, error
 		return nil, ErrNotFound
 	}
 	return &r, nil
+}
+
+// hasResponse reports whether the order has its response: the authoritative
+// check (the order's answered_at is only a copy) for changes that an answer
+// forbids, such as editing or deleting the order.
+func (s *Store) hasResponse(ctx context.Context, oid string) (bool, error) {
+	var r struct {
+		ID string `bson:"_id"`
+	}
+	err := s.findByID(ctx, colResponses, oid, &r)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -34,6 +34,7 @@ type Store struct {
 	db       *mongo.Database
 	now      func() time.Time
 	validate *Validator
+	frozen   *frozenCache // published questionnaire versions
 	// passwordParams overrides DefaultPasswordParams when set (tests).
 	passwordParams *PasswordParams
 }
@@ -43,7 +44,7 @@ func NewStore(db *mongo.Database, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, now: now, validate: NewValidator()}
+	return &Store{db: db, now: now, validate: NewValidator(), frozen: &frozenCache{m: map[string]*Questionnaire{}}}
 }
 
 // Validator returns the store's input validator, built once with the store.

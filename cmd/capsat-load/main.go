@@ -1,0 +1,119 @@
+// Command capsat-load measures the public survey path under load: it issues
+// N survey links, submits them with C concurrent HTTP clients (open the form,
+// then post it, never retrying), checks in the store that no response was
+// lost or duplicated, and compares the throughput with the raw insert rate
+// of the same store measured in the same run.
+//
+// By default it starts the embedded store and the real capsat server
+// in-process on a loopback port; -url and -key target a running server.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "capsat-load:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command-line settings.
+type options struct {
+	links       int
+	concurrency int
+	url         string // external server; empty: in-process
+	key         string // structure API key of the external server
+	sample      int    // links submitted a second time to check refusals
+	cpuProfile  string // file for a CPU profile of the load phase
+}
+
+func parseOptions(args []string, out io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("capsat-load", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.IntVar(&o.links, "n", 2000, "number of survey links to issue and answer")
+	fs.IntVar(&o.concurrency, "c", 50, "number of concurrent HTTP clients")
+	fs.StringVar(&o.url, "url", "", "base URL of a running capsat (default: start one in-process on the embedded store)")
+	fs.StringVar(&o.key, "key", "", "structure API key of the running capsat (with -url)")
+	fs.IntVar(&o.sample, "resubmit", 100, "links submitted a second time, which must be refused")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the load phase (in-process server and store included) to this file")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	switch {
+	case o.links < 1 || o.concurrency < 1:
+		return o, errors.New("-n and -c must be at least 1")
+	case (o.url == "") != (o.key == ""):
+		return o, errors.New("-url and -key go together")
+	}
+	o.sample = min(o.sample, o.links)
+	return o, nil
+}
+
+// run is main without the process.
+func run(ctx context.Context, args []string, out io.Writer) error {
+	o, err := parseOptions(args, out)
+	if err != nil {
+		return err
+	}
+	target, err := openTarget(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer target.close()
+	fmt.Fprintf(out, "capsat-load: n=%d c=%d GOMAXPROCS=%d target=%s\n", o.links, o.concurrency, runtime.GOMAXPROCS(0), target.describe)
+
+	c := newClient(target.baseURL, target.apiKey, o.concurrency)
+	tokens, setupTime, err := target.issueLinks(ctx, c, o.links, o.concurrency)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "setup: %d links issued in %s (not measured)\n", len(tokens), setupTime.Round(1e6))
+
+	stopProfile, err := startCPUProfile(o.cpuProfile)
+	if err != nil {
+		return err
+	}
+	res := c.submitAll(ctx, tokens, o.concurrency)
+	stopProfile()
+	res.print(out)
+
+	refused, err := c.resubmit(ctx, tokens[:o.sample], o.concurrency)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "re-submitted %d answered links: %d refused as already answered\n", o.sample, refused)
+
+	return target.verify(ctx, out, o, res, refused)
+}
+
+// startCPUProfile starts a CPU profile into path (nothing when empty) and
+// returns what stops it.
+func startCPUProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"capsat/config"
+	"capsat/handlers"
+	"capsat/survey"
+	"capsat/survey/embedded"
+)
+
+// loadSIRET is a SIRET with a valid key for the load structure.
+const loadSIRET = "73282932000074"
+
+// target is the server under load and, in-process, its store.
+type target struct {
+	baseURL     string
+	apiKey      string
+	structureID string
+	describe    string
+	store       *survey.Store // nil for an external server
+	close       func()
+}
+
+// openTarget starts the embedded store and the real router on a loopback
+// port, or points at the external server of -url.
+func openTarget(ctx context.Context, o options) (*target, error) {
+	if o.url != "" {
+		return externalTarget(ctx, o)
+	}
+	dir, err := os.MkdirTemp("", "capsat-load-")
+	if err != nil {
+		return nil, err
+	}
+	srv, err := embedded.Start(dir, nil)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	cleanups := []func(){func() { srv.Stop(); os.RemoveAll(dir) }}
+	closeAll := func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}
+	client, err := survey.Connect(ctx, survey.ConnectOptions{URI: srv.URI(), Timeout: 20 * time.Second, Embedded: true})
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	cleanups = append(cleanups, func() { _ = client.Disconnect(context.Background()) })
+	store := survey.NewStore(client.Database("capsat_load"), time.Now)
+	if err := store.EnsureIndexes(ctx); err != nil {
+		closeAll()
+		return nil, err
+	}
+	st, err := store.CreateStructure(ctx, survey.StructureInput{Name: "AI de charge", SIRET: loadSIRET, Region: "Normandie", Type: survey.TypeAI})
+	if err != nil {
+		closeAll()
+		return nil, fmt.Errorf("create structure: %w", err)
+	}
+	_, key, err := store.CreateAPIKey(ctx, survey.APIKeyInput{Name: "charge", Role: survey.RoleStructureAdmin, StructureID: st.ID})
+	if err != nil {
+		closeAll()
+		return nil, fmt.Errorf("create API key: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	base := "http://" + ln.Addr().String()
+	cfg := config.Default()
+	cfg.BaseURL = base
+	cfg.PublicRateLimit = 0 // every client comes from 127.0.0.1
+	// Server errors go to stderr; request lines are dropped.
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	router, err := handlers.NewRouter(handlers.Deps{Store: store, Config: cfg, Logger: log, Now: time.Now})
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	httpSrv := &http.Server{Handler: router, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = httpSrv.Serve(ln) }()
+	cleanups = append(cleanups, func() { _ = httpSrv.Close() })
+	return &target{
+		baseURL: base, apiKey: key, structureID: st.ID, store: store, close: closeAll,
+		describe: "in-process server " + base + " on the embedded store (FerretDB/SQLite)",
+	}, nil
+}
+
+// externalTarget finds the structure of the API key on a running server.
+func externalTarget(ctx context.Context, o options) (*target, error) {
+	c := newClient(o.url, o.key, 1)
+	var list []struct {
+		ID string `json:"id"`
+	}
+	if err := c.api(ctx, http.MethodGet, "/api/v1/structures", nil, &list); err != nil {
+		return nil, fmt.Errorf("find the key's structure: %w", err)
+	}
+	if len(list) != 1 {
+		return nil, fmt.Errorf("the key sees %d structures; give a key of one structure", len(list))
+	}
+	return &target{baseURL: o.url, apiKey: o.key, structureID: list[0].ID, close: func() {}, describe: "external server " + o.url}, nil
+}
+
+// verify counts what the store holds and measures its raw insert rate. For
+// an external server it checks every link through HTTP instead.
+func (t *target) verify(ctx context.Context, out io.Writer, o options, res *submitResult, refused int) error {
+	var problems []error
+	if refused != o.sample {
+		problems = append(problems, fmt.Errorf("%d of %d re-submissions were not refused", o.sample-refused, o.sample))
+	}
+	if t.store == nil {
+		fmt.Fprintln(out, "external server: store not reachable, responses counted through the accepted posts only")
+		return errors.Join(problems...)
+	}
+	stored, err := t.store.DB().Collection("responses").CountDocuments(ctx, map[string]any{"structure_id": t.structureID})
+	if err != nil {
+		return fmt.Errorf("count responses: %w", err)
+	}
+	lost := int64(o.links) - stored
+	duplicated := max(0, stored-int64(res.accepted))
+	fmt.Fprintf(out, "store: %d responses for %d links: lost %d, duplicated %d (accepted posts %d)\n", stored, o.links, max(0, lost), duplicated, res.accepted)
+	if stored != int64(o.links) || res.accepted != o.links {
+		problems = append(problems, fmt.Errorf("%d responses stored and %d posts accepted for %d links", stored, res.accepted, o.links))
+	}
+	raw, err := rawInsertRate(ctx, t.store, o.links, o.concurrency)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "raw insert: %d response documents, c=%d, in %s: %.0f inserts/s\n", o.links, o.concurrency, raw.elapsed.Round(time.Millisecond), raw.rate())
+	fmt.Fprintf(out, "ratio: HTTP submissions/s ÷ raw inserts/s = %.0f ÷ %.0f = %.2f (target ≥ 0.5)\n", res.rate(), raw.rate(), res.rate()/raw.rate())
+	return errors.Join(problems...)
+}
+
+// issueLinks creates n orders with their survey links: through the store
+// in-process (one at a time: the embedded store serialises writes anyway),
+// through the API of an external server.
+func (t *target) issueLinks(ctx context.Context, c *client, n, conc int) ([]string, time.Duration, error) {
+	if t.store == nil {
+		return c.issueLinks(ctx, t.structureID, n, conc)
+	}
+	start := time.Now()
+	tokens := make([]string, n)
+	for i := range tokens {
+		o, err := t.store.CreateOrder(ctx, t.structureID, survey.OrderInput{
+			Reference: fmt.Sprintf("CHARGE-%06d", i), ServiceType: survey.ServiceMAD,
+			Client:   survey.Client{Company: fmt.Sprintf("Client %d", i)},
+			JobTitle: "Agent d'entretien", StartDate: "2026-03-03", EndDate: "2026-03-14", Hours: 35,
+		})
+		if err != nil {
+			return nil, 0, fmt.Errorf("create order: %w", err)
+		}
+		l, err := t.store.IssueSurvey(ctx, t.structureID, o.ID)
+		if err != nil {
+			return nil, 0, fmt.Errorf("issue survey: %w", err)
+		}
+		tokens[i] = l.Token
+	}
+	return tokens, time.Since(start), nil
+}
