@@ -37,25 +37,24 @@ func TestLoadDefaultsWhenNothingIsSet(t *testing.T) {
 func TestLoadRefusesAnInvalidSettingByName(t *testing.T) {
 	t.Parallel()
 	bad := map[string]string{
-		"CAPSAT_ADDR":              "8080",
-		"CAPSAT_DATA_DIR":          "   ",
-		"CAPSAT_BASE_URL":          "capsat.example.org",
-		"MONGODB_URI":              "postgres://db:5432",
-		"MONGODB_DATABASE":         "cap.sat",
-		"CAPSAT_CONNECT_TIMEOUT":   "10",
-		"CAPSAT_DEBUG":             "maybe",
-		"CAPSAT_LOG_LEVEL":         "verbose",
-		"CAPSAT_MAX_BODY_BYTES":    "1M",
-		"CAPSAT_MAX_UPLOAD_BYTES":  "12",
-		"CAPSAT_SHUTDOWN_TIMEOUT":  "-5s",
-		"CAPSAT_PUBLIC_RATE_LIMIT": "-1",
-		"CAPSAT_SECURE_COOKIES":    "sometimes",
-
-		"CAPSAT_SESSION_IDLE_TIMEOUT": "2",
+		"CAPSAT_ADDR":                 "8080",
+		"CAPSAT_DATA_DIR":             "   ",
+		"CAPSAT_BASE_URL":             "capsat.example.org",
+		"MONGODB_URI":                 "postgres://db:5432",
+		"MONGODB_DATABASE":            "cap.sat",
+		"CAPSAT_CONNECT_TIMEOUT":      "10",
+		"CAPSAT_DEBUG":                "maybe",
+		"CAPSAT_LOG_LEVEL":            "verbose",
+		"CAPSAT_MAX_BODY_BYTES":       "1M",
+		"CAPSAT_MAX_UPLOAD_BYTES":     "12",
+		"CAPSAT_SHUTDOWN_TIMEOUT":     "-5s",
+		"CAPSAT_PUBLIC_RATE_LIMIT":    "-1",
+		"CAPSAT_SECURE_COOKIES":       "sometimes",
+		"CAPSAT_SESSION_IDLE_TIMEOUT": "2h30",
 		"CAPSAT_SESSION_MAX_AGE":      "0s",
 		"CAPSAT_LOGIN_IP_LIMIT":       "beaucoup",
 		"CAPSAT_LOGIN_ACCOUNT_LIMIT":  "-3",
-		"CAPSAT_TRUSTED_PROXIES":      "10.0.0.0/8,load-balancer",
+		"CAPSAT_TRUSTED_PROXIES":      "10.0.0.0/33",
 	}
 	// Every setting must be covered, so a new one cannot slip in unchecked.
 	for _, s := range settings() {

@@ -70,14 +70,14 @@ func apiOperations() []apiOperation {
 		{Method: "GET", Path: sapi + "/orders/:oid/survey/qr.svg", Tag: "surveys", Summary: "QR code du lien, à imprimer sur le bon (SVG)", Status: 200, ReplyType: "image/svg+xml"},
 		{Method: "POST", Path: sapi + "/surveys/batch", Tag: "surveys", Summary: "Émettre les liens de tous les bons d'un filtre (statut par défaut : not_issued)", Request: survey.OrderFilter{}, Status: 200, Reply: batchIssueJSON{}},
 
-		{Method: "GET", Path: sapi + "/api-keys", Tag: "accounts", Summary: "Clés d'API de la structure (nom, préfixe, dernière utilisation ; jamais la clé)", Status: 200, Reply: list{"api_keys", apiKeyJSON{}}},
-		{Method: "POST", Path: sapi + "/api-keys", Tag: "accounts", Summary: "Créer une clé d'API (administrateur) : la clé n'est montrée qu'une fois", Request: apiKeyBody{}, Status: 201, Reply: apiKeyCreated{}},
+		{Method: "POST", Path: sapi + "/api-keys", Tag: "accounts", Summary: "Créer une clé d'API (affichée une seule fois)", Request: apiKeyBody{}, Status: 201, Reply: apiKeyCreated{}},
+		{Method: "GET", Path: sapi + "/api-keys", Tag: "accounts", Summary: "Clés d'API de la structure (nom, dernier usage ; jamais la clé)", Status: 200, Reply: list{"api_keys", apiKeyJSON{}}},
 		{Method: "DELETE", Path: sapi + "/api-keys/:kid", Tag: "accounts", Summary: "Révoquer une clé d'API", Status: 204},
-		{Method: "GET", Path: sapi + "/users", Tag: "accounts", Summary: "Comptes de la structure (administrateur)", Status: 200, Reply: list{"users", survey.User{}}},
-		{Method: "POST", Path: sapi + "/users", Tag: "accounts", Summary: "Créer un compte de la structure (administrateur, ou fédération pour le premier administrateur) ; un mot de passe généré n'est montré qu'une fois", Request: userBody{}, Status: 201, Reply: userCreated{}},
-		{Method: "DELETE", Path: sapi + "/users/:uid", Tag: "accounts", Summary: "Supprimer un compte et fermer ses sessions", Status: 204},
-		{Method: "GET", Path: sapi + "/audit", Tag: "accounts", Summary: "Journal d'audit de la structure (administrateur)", Query: []string{"limit"}, Status: 200, Reply: list{"entries", survey.AuditEntry{}}},
-		{Method: "POST", Path: "/api/v1/users", Tag: "accounts", Summary: "Créer un compte régional ou fédéral (fédération)", Request: userBody{}, Status: 201, Reply: userCreated{}},
+		{Method: "POST", Path: sapi + "/users", Tag: "accounts", Summary: "Créer un utilisateur de la structure (mot de passe généré affiché une fois s'il n'est pas fourni)", Request: userBody{}, Status: 201, Reply: userCreated{}},
+		{Method: "GET", Path: sapi + "/users", Tag: "accounts", Summary: "Utilisateurs de la structure", Status: 200, Reply: list{"users", survey.User{}}},
+		{Method: "DELETE", Path: sapi + "/users/:uid", Tag: "accounts", Summary: "Supprimer un utilisateur de la structure", Status: 204},
+		{Method: "GET", Path: sapi + "/audit", Tag: "accounts", Summary: "Journal d'audit de la structure (connexions, clés, exports, suppressions)", Query: []string{"limit"}, Status: 200, Reply: list{"entries", survey.AuditEntry{}}},
+		{Method: "POST", Path: "/api/v1/users", Tag: "accounts", Summary: "Créer un utilisateur régional ou fédéral (fédération)", Request: userBody{}, Status: 201, Reply: userCreated{}},
 	}
 }
 
@@ -101,8 +101,8 @@ func queryParameters() map[string]map[string]any {
 		"q":            str("Recherche dans la référence et le client, sans tenir compte des majuscules ni des accents"),
 		"page":         integer("Page, à partir de 1", 1, 1000000),
 		"per_page":     integer("Bons par page (50 par défaut)", 1, survey.MaxOrdersPerPage),
+		"limit":        {"description": "Nombre d'entrées au plus (200 par défaut)", "schema": map[string]any{"type": "integer"}},
 		"dry_run":      {"description": "Vérifier sans rien écrire", "schema": map[string]any{"type": "boolean"}},
-		"limit":        integer("Nombre d'entrées, des plus récentes (200 par défaut)", 1, 1000),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"capsat/config"
+	"capsat/export"
 	"capsat/survey"
 
 	"github.com/gin-gonic/gin"
@@ -173,6 +174,16 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(public, http.MethodGet, "/:token", surveyPages.show, policyPublic)
 	r.route(public, http.MethodPost, "/:token", surveyPages.submit, policyPublic)
 	r.route(public, http.MethodGet, "/:token/merci", surveyPages.thanks, policyPublic)
+
+	// Indicators and workbooks of a structure; the dashboard upload has the
+	// upload size limit instead of the JSON body limit.
+	exports := &exportsAPI{store: d.Store, now: d.Now, maxUpload: d.Config.MaxUploadBytes, limits: export.DefaultUploadLimits}
+	r.route(sapi, http.MethodGet, "/indicators", exports.indicators, policyStructure)
+	r.route(sapi, http.MethodGet, "/exports/satisfaction.xlsx", exports.satisfaction, policyStructure)
+	// The margin covers the multipart envelope and the form fields, so that a
+	// file just over the limit gets the handler's precise message.
+	dashboardUploads := e.Group("/api/v1/structures/:sid", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), authenticate(d.Store))
+	r.route(dashboardUploads, http.MethodPost, "/exports/dashboard", exports.dashboard, policyStructure)
 
 	return r, nil
 }

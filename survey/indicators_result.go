@@ -1,0 +1,220 @@
+package survey
+
+import (
+	"sort"
+	"strconv"
+	"time"
+)
+
+// result turns the buckets into figures: for each code, each period, each
+// service selection, so that every combination has a row (null when empty).
+func (c *computation) result(now time.Time) *Indicators {
+	in := &Indicators{
+		Range: c.q.Range, From: c.q.Range.From.Format(time.DateOnly), To: c.q.Range.To.Format(time.DateOnly),
+		By: c.q.By, Service: c.q.Service, Services: c.services, Periods: c.periods,
+		Questions: c.catalog, GeneratedAt: now, index: map[figureKey]int{},
+	}
+	add := func(f Figure) {
+		in.index[figureKey{f.Code, f.Period, f.Service}] = len(in.Figures)
+		in.Figures = append(in.Figures, f)
+	}
+	for _, h := range HeadlineCodes {
+		for pi, p := range c.periods {
+			for si, svc := range c.services {
+				num, den := headlineCounts(h.Code, &c.buckets[pi][si])
+				add(NewFigure(h.Code, p.Key, svc, h.Kind, num, den))
+			}
+		}
+	}
+	for i := range c.catalog {
+		q := &c.catalog[i]
+		for _, code := range questionCodes(q) {
+			for pi, p := range c.periods {
+				for si, svc := range c.services {
+					if svc != AllServices && !containsService(q.ServiceTypes, ServiceType(svc)) {
+						continue
+					}
+					t := c.buckets[pi][si].questions[q.Code]
+					kind, num, den := questionCounts(q, code, t)
+					add(NewFigure(code, p.Key, svc, kind, num, den))
+				}
+			}
+		}
+	}
+	in.Questionnaires = c.usedVersions()
+	sort.SliceStable(c.verbs, func(i, j int) bool { return c.verbs[i].SubmittedAt.After(c.verbs[j].SubmittedAt) })
+	in.Verbatims = c.verbs
+	if in.Verbatims == nil {
+		in.Verbatims = []Verbatim{}
+	}
+	return in
+}
+
+// headlineCounts gives a headline code's numerator and denominator.
+func headlineCounts(code string, b *bucket) (num, den float64) {
+	switch code {
+	case CodeSent:
+		return float64(b.sent), 0
+	case CodeResponses:
+		return float64(b.answered), 0
+	case CodeResponseRate:
+		return float64(b.answered), float64(b.sent)
+	case CodeOverall:
+		return satisfied(&b.overall)
+	case CodeOverallScore:
+		return scoreSum(&b.overall)
+	case CodeNPS:
+		p, _, d := npsGroups(&b.nps)
+		return float64(p - d), float64(b.nps.total)
+	case CodeNPSPromoters:
+		p, _, _ := npsGroups(&b.nps)
+		return float64(p), float64(b.nps.total)
+	case CodeNPSPassives:
+		_, pa, _ := npsGroups(&b.nps)
+		return float64(pa), float64(b.nps.total)
+	case CodeNPSDetractors:
+		_, _, d := npsGroups(&b.nps)
+		return float64(d), float64(b.nps.total)
+	case CodeLoyalty:
+		return float64(b.reuse.counts[YesAnswer]), float64(b.reuse.total)
+	case CodeComments:
+		return float64(b.comments), 0
+	}
+	return 0, 0
+}
+
+// satisfied is (Très satisfait + Satisfait) over the answers other than Sans objet.
+func satisfied(t *tally) (num, den float64) {
+	num = float64(t.counts["tres_satisfait"] + t.counts["satisfait"])
+	return num, float64(t.total - t.counts[NotApplicable] - unknownScale(t))
+}
+
+// scoreSum is the sum of scores (4..1) over the answers other than Sans objet.
+func scoreSum(t *tally) (num, den float64) {
+	for v, n := range t.counts {
+		if s, ok := ScaleScore(v); ok && s > 0 {
+			num += float64(s * n)
+			den += float64(n)
+		}
+	}
+	return num, den
+}
+
+// unknownScale counts values that are not levels of the scale (a version
+// that changed a question's type): they are left out of every ratio.
+func unknownScale(t *tally) int {
+	n := 0
+	for v, c := range t.counts {
+		if _, ok := ScaleScore(v); !ok {
+			n += c
+		}
+	}
+	return n
+}
+
+// npsGroups splits recommendation answers into promoters (9–10), passives
+// (7–8) and detractors (0–6); values that are not 0–10 are ignored.
+func npsGroups(t *tally) (promoters, passives, detractors int) {
+	for v, n := range t.counts {
+		score, ok := ParseNPS(v)
+		switch {
+		case !ok:
+		case score >= npsPromoterMin:
+			promoters += n
+		case score <= npsDetractorMax:
+			detractors += n
+		default:
+			passives += n
+		}
+	}
+	return promoters, passives, detractors
+}
+
+func npsAnswers(t *tally) int {
+	p, pa, d := npsGroups(t)
+	return p + pa + d
+}
+
+// questionCodes lists the indicator codes of one question.
+func questionCodes(q *QuestionInfo) []string {
+	var out []string
+	switch q.Type {
+	case QuestionScale:
+		out = append(out, q.IndicatorCode, q.IndicatorCode+scoreSuffix)
+	case QuestionYesNo:
+		out = append(out, q.IndicatorCode)
+	case QuestionNPS:
+		out = append(out, q.IndicatorCode, q.IndicatorCode+promotersSuffix, q.IndicatorCode+passivesSuffix, q.IndicatorCode+detractorsSuffix)
+	case QuestionText:
+		return nil
+	}
+	for _, l := range q.Levels {
+		out = append(out, l.Code)
+	}
+	return out
+}
+
+// questionCounts gives the kind, numerator and denominator of a question code.
+// Distribution shares are over every answer to the question, Sans objet included.
+func questionCounts(q *QuestionInfo, code string, t *tally) (FigureKind, float64, float64) {
+	if t == nil {
+		t = &tally{}
+	}
+	switch code {
+	case q.IndicatorCode:
+		switch q.Type {
+		case QuestionScale:
+			n, d := satisfied(t)
+			return KindRate, n, d
+		case QuestionYesNo:
+			return KindRate, float64(t.counts[YesAnswer]), float64(t.counts[YesAnswer] + t.counts[NoAnswer])
+		case QuestionNPS:
+			p, _, d := npsGroups(t)
+			return KindNPS, float64(p - d), float64(npsAnswers(t))
+		}
+	case q.IndicatorCode + scoreSuffix:
+		n, d := scoreSum(t)
+		return KindScore, n, d
+	case q.IndicatorCode + promotersSuffix:
+		p, _, _ := npsGroups(t)
+		return KindRate, float64(p), float64(npsAnswers(t))
+	case q.IndicatorCode + passivesSuffix:
+		_, pa, _ := npsGroups(t)
+		return KindRate, float64(pa), float64(npsAnswers(t))
+	case q.IndicatorCode + detractorsSuffix:
+		_, _, d := npsGroups(t)
+		return KindRate, float64(d), float64(npsAnswers(t))
+	}
+	for _, l := range q.Levels {
+		if l.Code == code {
+			return KindRate, float64(t.counts[l.Value]), float64(t.total)
+		}
+	}
+	return KindRate, 0, 0
+}
+
+// usedVersions lists the questionnaire versions answered in the range.
+func (c *computation) usedVersions() []QuestionnaireVersion {
+	out := []QuestionnaireVersion{}
+	for id, n := range c.used {
+		v := QuestionnaireVersion{ID: id, Responses: n, Title: "(version supprimée)"}
+		if meta := c.versionInfo(id); meta != nil {
+			v.FamilyID, v.Title, v.Version, v.ServiceTypes = meta.FamilyID, meta.Title, meta.Version, meta.ServiceTypes
+		}
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Title != out[j].Title {
+			return out[i].Title < out[j].Title
+		}
+		return out[i].Version < out[j].Version
+	})
+	return out
+}
+
+func (c *computation) versionInfo(id string) *Questionnaire { return c.questionnaires[id] }
+
+// VersionLabel names a questionnaire version for people: "Titre (v2)".
+func (v QuestionnaireVersion) VersionLabel() string {
+	return v.Title + " (v" + strconv.Itoa(v.Version) + ")"
+}

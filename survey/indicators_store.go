@@ -1,0 +1,107 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// indicatorBatch is the number of documents asked for per round trip when
+// reading a structure's orders and responses.
+const indicatorBatch = 2000
+
+// issuedOrder is the projection of an order that indicators read.
+type issuedOrder struct {
+	ID          string      `bson:"_id"`
+	ServiceType ServiceType `bson:"service_type"`
+	Survey      struct {
+		IssuedAt    time.Time  `bson:"issued_at"`
+		CancelledAt *time.Time `bson:"cancelled_at"`
+		AnsweredAt  *time.Time `bson:"answered_at"`
+	} `bson:"survey"`
+}
+
+// IndicatorSource reads what the indicators of structure sid need for the
+// surveys issued in r: one find on the orders and one on the responses,
+// each filtered on structure_id and issued_at (the structure_issued
+// indexes on MongoDB) and read through one cursor in batches. The two
+// finds run side by side: the embedded store spends its time converting
+// documents, and does so on both cores.
+func (s *Store) IndicatorSource(ctx context.Context, sid string, r DateRange) (*IndicatorSource, error) {
+	qs, err := s.ListQuestionnaires(ctx, sid)
+	if err != nil {
+		return nil, err
+	}
+	src := &IndicatorSource{Questionnaires: qs}
+	ordersDone := make(chan error, 1)
+	go func() { ordersDone <- s.readIssuedSurveys(ctx, sid, r, src) }()
+	errResponses := s.EachResponse(ctx, sid, r, func(resp *Response) error {
+		src.AddResponse(resp)
+		return nil
+	})
+	if err := errors.Join(<-ordersDone, errResponses); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+// readIssuedSurveys fills src.Surveys (and nothing else, so that it can run
+// beside the reading of the responses).
+func (s *Store) readIssuedSurveys(ctx context.Context, sid string, r DateRange, src *IndicatorSource) error {
+	issued := bson.M{"$gte": r.From.UTC(), "$lt": r.End().UTC()}
+	proj := bson.M{"_id": 1, "service_type": 1, "survey.issued_at": 1, "survey.cancelled_at": 1, "survey.answered_at": 1}
+	var surveys []IssuedSurvey
+	err := streamFind(ctx, s, colOrders, bson.M{"structure_id": sid, "survey.issued_at": issued}, proj, func(o *issuedOrder) error {
+		surveys = append(surveys, IssuedSurvey{
+			OrderID: o.ID, ServiceType: o.ServiceType, IssuedAt: o.Survey.IssuedAt,
+			Cancelled: o.Survey.CancelledAt != nil && o.Survey.AnsweredAt == nil,
+		})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read issued surveys: %w", err)
+	}
+	src.Surveys = surveys
+	return nil
+}
+
+// EachResponse calls fn on every response of structure sid whose survey was
+// issued in r, streaming them from one cursor (fn must not keep the pointer).
+func (s *Store) EachResponse(ctx context.Context, sid string, r DateRange, fn func(*Response) error) error {
+	filter := bson.M{"structure_id": sid, "issued_at": bson.M{"$gte": r.From.UTC(), "$lt": r.End().UTC()}}
+	proj := bson.M{"follow_up": 0}
+	if err := streamFind(ctx, s, colResponses, filter, proj, fn); err != nil {
+		return fmt.Errorf("read responses: %w", err)
+	}
+	return nil
+}
+
+// streamFind runs one find and decodes its documents one at a time.
+//
+// Why one cursor and not batches ranged on _id (STYLE.md lesson 9): the
+// embedded FerretDB evaluates every filter but {_id: v} by scanning the whole
+// collection in Go, so each _id-ranged batch would rescan it; measured in
+// BENCHMARKS.md. One cursor with a batch size streams the same way (getMore
+// round trips of indicatorBatch documents) on MongoDB and FerretDB alike.
+func streamFind[T any](ctx context.Context, s *Store, collection string, filter, projection bson.M, fn func(*T) error) error {
+	opts := options.Find().SetBatchSize(indicatorBatch).SetProjection(projection)
+	cur, err := s.db.Collection(collection).Find(ctx, filter, opts)
+	if err != nil {
+		return translate(err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var v T
+		if err := cur.Decode(&v); err != nil {
+			return fmt.Errorf("decode %s: %w", collection, err)
+		}
+		if err := fn(&v); err != nil {
+			return err
+		}
+	}
+	return translate(cur.Err())
+}
