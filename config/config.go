@@ -37,7 +37,7 @@ type Config struct {
 	LoginAccountLimit  int           // CAPSAT_LOGIN_ACCOUNT_LIMIT (failures per 15 minutes per account)
 	// TrustedProxies may set X-Forwarded-For (CAPSAT_TRUSTED_PROXIES, comma-separated
 	// IPs or CIDRs); empty trusts none, so the client IP is the connection's.
-	TrustedProxies []string
+	TrustedProxies string
 }
 
 // Default returns the configuration used when nothing is set.
@@ -153,22 +153,29 @@ func settings() []setting {
 		{"CAPSAT_SESSION_MAX_AGE", "session-max-age", "a session ends this long after login, active or not", durationSetter(func(c *Config) *time.Duration { return &c.SessionMaxAge }), func(c *Config) string { return c.SessionMaxAge.String() }},
 		{"CAPSAT_LOGIN_IP_LIMIT", "login-ip-limit", "login attempts per 15 minutes per IP (0 disables)", countSetter(func(c *Config) *int { return &c.LoginIPLimit }), func(c *Config) string { return strconv.Itoa(c.LoginIPLimit) }},
 		{"CAPSAT_TRUSTED_PROXIES", "trusted-proxies", "load balancers allowed to set X-Forwarded-For (comma-separated IPs or CIDRs; empty: none)", func(c *Config, v string) error {
-			var list []string
-			for _, p := range strings.Split(v, ",") {
-				p = strings.TrimSpace(p)
-				if p == "" {
-					continue
-				}
+			for _, p := range splitList(v) {
 				if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
 					return fmt.Errorf("%q is neither an IP nor a CIDR", p)
 				}
-				list = append(list, p)
 			}
-			c.TrustedProxies = list
+			c.TrustedProxies = strings.Join(splitList(v), ",")
 			return nil
-		}, func(c *Config) string { return strings.Join(c.TrustedProxies, ",") }},
+		}, func(c *Config) string { return c.TrustedProxies }},
 		{"CAPSAT_LOGIN_ACCOUNT_LIMIT", "login-account-limit", "failed logins per 15 minutes per account (0 disables)", countSetter(func(c *Config) *int { return &c.LoginAccountLimit }), func(c *Config) string { return strconv.Itoa(c.LoginAccountLimit) }},
 	}
+}
+
+// TrustedProxyList returns the trusted proxies as a list (nil: none).
+func (c Config) TrustedProxyList() []string { return splitList(c.TrustedProxies) }
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func countSetter(field func(*Config) *int) func(*Config, string) error {

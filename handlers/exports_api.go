@@ -38,6 +38,7 @@ type exportsAPI struct {
 	now       func() time.Time
 	maxUpload int64
 	limits    export.UploadLimits
+	audit     auditor
 }
 
 // indicatorQuery reads from, to, service and by (query string or form).
@@ -131,6 +132,7 @@ func (h *exportsAPI) satisfaction(c *gin.Context) {
 		return
 	}
 	name := "satisfaction-" + st.Name + "-" + periodFileName(q.Range)
+	h.audit.record(c, survey.AuditExportDownload, st.ID, "classeur de satisfaction "+periodFileName(q.Range))
 	sendWorkbook(c, name, buf.Bytes())
 }
 
@@ -196,6 +198,7 @@ func (h *exportsAPI) dashboard(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
+	h.audit.record(c, survey.AuditExportDownload, c.Param("sid"), "tableau de bord CAP "+periodFileName(q.Range))
 	c.Header("X-Capsat-Names-Filled", strconv.Itoa(len(report.Filled)))
 	c.Header("X-Capsat-Names-Unmatched", strconv.Itoa(len(report.Unmatched)))
 	sendWorkbook(c, strings.TrimSuffix(filepath.Base(fh.Filename), filepath.Ext(fh.Filename)), buf.Bytes())

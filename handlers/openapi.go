@@ -78,6 +78,10 @@ func apiOperations() []apiOperation {
 		{Method: "DELETE", Path: sapi + "/users/:uid", Tag: "accounts", Summary: "Supprimer un utilisateur de la structure", Status: 204},
 		{Method: "GET", Path: sapi + "/audit", Tag: "accounts", Summary: "Journal d'audit de la structure (connexions, clés, exports, suppressions)", Query: []string{"limit"}, Status: 200, Reply: list{"entries", survey.AuditEntry{}}},
 		{Method: "POST", Path: "/api/v1/users", Tag: "accounts", Summary: "Créer un utilisateur régional ou fédéral (fédération)", Request: userBody{}, Status: 201, Reply: userCreated{}},
+
+		{Method: "GET", Path: sapi + "/indicators", Tag: "indicators", Summary: "Indicateurs de satisfaction de la structure (chaque valeur avec numérateur et dénominateur)", Query: []string{"from", "to", "service", "by"}, Status: 200, Reply: survey.Indicators{}},
+		{Method: "GET", Path: sapi + "/exports/satisfaction.xlsx", Tag: "indicators", Summary: "Classeur Excel de satisfaction (Synthèse, Indicateurs, Questions, Évolution, Verbatims, Réponses, Méthode)", Query: []string{"from", "to", "service"}, Status: 200, ReplyType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		{Method: "POST", Path: sapi + "/exports/dashboard", Tag: "indicators", Summary: "Remplir le tableau de bord CAP (xlsx, champ file ; champs from, to, service) : noms définis et feuille « Satisfaction clients »", Upload: "file", Status: 200, ReplyType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 	}
 }
 
@@ -102,6 +106,10 @@ func queryParameters() map[string]map[string]any {
 		"page":         integer("Page, à partir de 1", 1, 1000000),
 		"per_page":     integer("Bons par page (50 par défaut)", 1, survey.MaxOrdersPerPage),
 		"limit":        {"description": "Nombre d'entrées au plus (200 par défaut)", "schema": map[string]any{"type": "integer"}},
+		"from":         str("Début de la période (incluse, AAAA-MM-JJ ; par défaut les 12 derniers mois complets)", "format", "date"),
+		"to":           str("Fin de la période (incluse, AAAA-MM-JJ)", "format", "date"),
+		"service":      str("Type de prestation (vide : toutes)", "enum", enumValues(reflect.TypeFor[survey.ServiceType]())),
+		"by":           str("Découpage", "enum", []string{"month", "quarter", "year"}),
 		"dry_run":      {"description": "Vérifier sans rien écrire", "schema": map[string]any{"type": "boolean"}},
 	}
 }

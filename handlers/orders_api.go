@@ -29,6 +29,7 @@ type ordersAPI struct {
 	store   orderStore
 	baseURL string
 	now     func() time.Time
+	audit   auditor
 }
 
 // orderJSON is the API view of an order: the order, where its survey
@@ -89,6 +90,7 @@ func (h *ordersAPI) remove(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
+	h.audit.record(c, survey.AuditDataDelete, c.Param("sid"), "bon de commande "+c.Param("oid"))
 	c.Status(http.StatusNoContent)
 }
 

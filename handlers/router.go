@@ -73,7 +73,7 @@ func NewRouter(d Deps) (*Router, error) {
 	r := &Router{Engine: e, policies: map[string][]policy{}}
 	// Only configured load balancers may name the client's IP: rate limits
 	// and the audit log must not trust a forged X-Forwarded-For.
-	if err := e.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
+	if err := e.SetTrustedProxies(d.Config.TrustedProxyList()); err != nil {
 		return nil, fmt.Errorf("trusted proxies (CAPSAT_TRUSTED_PROXIES): %w", err)
 	}
 	e.Use(requestID(d.Logger), accessLog(), recovery())
@@ -89,7 +89,8 @@ func NewRouter(d Deps) (*Router, error) {
 
 	health := &healthHandlers{store: d.Store}
 	structures := &structuresAPI{store: d.Store}
-	orders := &ordersAPI{store: d.Store, baseURL: d.Config.BaseURL, now: d.Now}
+	audit := auditor{store: d.Store}
+	orders := &ordersAPI{store: d.Store, baseURL: d.Config.BaseURL, now: d.Now, audit: audit}
 	questionnaires := &questionnairesAPI{store: d.Store}
 
 	// Probes: no credentials.
@@ -139,7 +140,6 @@ func NewRouter(d Deps) (*Router, error) {
 
 	// Accounts: API keys, users and the audit log of a structure; the
 	// federation's own accounts; sessions for the pages.
-	audit := auditor{store: d.Store}
 	apiKeys := &apiKeysAPI{store: d.Store, audit: audit}
 	users := &usersAPI{store: d.Store, audit: audit}
 	auditLog := &auditAPI{store: d.Store}
@@ -177,7 +177,7 @@ func NewRouter(d Deps) (*Router, error) {
 
 	// Indicators and workbooks of a structure; the dashboard upload has the
 	// upload size limit instead of the JSON body limit.
-	exports := &exportsAPI{store: d.Store, now: d.Now, maxUpload: d.Config.MaxUploadBytes, limits: export.DefaultUploadLimits}
+	exports := &exportsAPI{store: d.Store, now: d.Now, maxUpload: d.Config.MaxUploadBytes, limits: export.DefaultUploadLimits, audit: audit}
 	r.route(sapi, http.MethodGet, "/indicators", exports.indicators, policyStructure)
 	r.route(sapi, http.MethodGet, "/exports/satisfaction.xlsx", exports.satisfaction, policyStructure)
 	// The margin covers the multipart envelope and the form fields, so that a

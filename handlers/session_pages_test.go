@@ -355,7 +355,7 @@ func TestForgedForwardedForDoesNotEscapeTheIPLimit(t *testing.T) {
 	if codes[2] != http.StatusTooManyRequests {
 		t.Fatalf("codes %v: a forged X-Forwarded-For escaped the per-IP limit", codes)
 	}
-	trusting := e.routerWith(func(c *config.Config) { c.LoginIPLimit = 2; c.TrustedProxies = []string{"192.0.2.0/24"} })
+	trusting := e.routerWith(func(c *config.Config) { c.LoginIPLimit = 2; c.TrustedProxies = "192.0.2.0/24" })
 	req := httptest.NewRequest(http.MethodPost, loginPath, strings.NewReader(url.Values{"email": {"x@y.fr"}, "password": {"mauvais-mot-de-passe"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Forwarded-For", "198.51.100.77")
