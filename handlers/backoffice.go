@@ -152,3 +152,14 @@ func toStructureHome(c *gin.Context) {
 	}
 	c.Redirect(http.StatusSeeOther, homePath)
 }
+
+// inputField is one text-like input of a back-office form: its name, id,
+// label, type, the typed value and its message.
+type inputField struct {
+	ID, Name, Label, Type, Value, Error string
+}
+
+// fieldOf builds an inputField for templates.
+func fieldOf(fe *formErrors, name, label, inputType, value string) inputField {
+	return inputField{ID: fieldID(name), Name: name, Label: label, Type: inputType, Value: value, Error: fe.Field(name)}
+}

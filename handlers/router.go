@@ -201,6 +201,18 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	followUps := &followUpsPage{store: d.Store, views: pages, audit: audit}
 	r.route(sapp, http.MethodGet, "/suivi", followUps.list, policyStructure)
 	r.route(sapp, http.MethodPost, "/suivi/:oid", followUps.record, policyStructure)
+	orders := &ordersPages{store: d.Store, views: pages, baseURL: d.Config.BaseURL, now: d.Now}
+	r.route(sapp, http.MethodGet, "/commandes", orders.list, policyStructure)
+	r.route(sapp, http.MethodGet, "/commandes/nouvelle", orders.newForm, policyStructure)
+	r.route(sapp, http.MethodPost, "/commandes", orders.create, policyStructure)
+	r.route(sapp, http.MethodGet, "/commandes/:oid", orders.show, policyStructure)
+	r.route(sapp, http.MethodGet, "/commandes/:oid/modifier", orders.editForm, policyStructure)
+	r.route(sapp, http.MethodPost, "/commandes/:oid", orders.update, policyStructure)
+	r.route(sapp, http.MethodPost, "/commandes/:oid/lien", orders.issue, policyStructure)
+	r.route(sapp, http.MethodPost, "/commandes/:oid/lien/annulation", orders.cancel, policyStructure)
+	qr := &qrAPI{store: d.Store, baseURL: d.Config.BaseURL, now: d.Now}
+	r.route(sapp, http.MethodGet, "/commandes/:oid/qr.png", qr.png, policyStructure)
+	r.route(sapp, http.MethodGet, "/commandes/:oid/qr.svg", qr.svg, policyStructure)
 }
 
 // staticFiles serves the embedded stylesheet and images, cacheable for a day.

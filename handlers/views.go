@@ -35,6 +35,8 @@ func funcs() template.FuncMap {
 			return strings.Replace(fmt.Sprintf("%.0f %%", f*100), ".", ",", 1)
 		},
 		"add": func(a, b int) int { return a + b },
+		// fieldOf describes one back-office form input with its message.
+		"fieldOf": fieldOf,
 	}
 }
 
