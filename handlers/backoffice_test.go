@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -144,4 +146,44 @@ func TestFollowUpOfAnotherStructureIs404(t *testing.T) {
 	if rec := b.get(structurePagesPath(other.ID)); rec.Code != http.StatusNotFound {
 		t.Fatalf("other structure's dashboard: %d", rec.Code)
 	}
+}
+
+func TestExportsPageDownloadsTheWorkbookWithFollowUps(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	mustContain(t, b.get(b.root()+"/exports").Body.String(), `action="/app/structures/`+b.st.ID+`/exports/classeur"`, `value="2025-04-01"`)
+
+	rec := b.get(b.root() + "/exports/classeur?from=2026-03-01&to=2026-02-01&service=")
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("bad period: %d", rec.Code)
+	}
+	mustContain(t, rec.Body.String(), `id="to-error">La date de fin ne peut pas précéder la date de début.</p>`, `value="2026-03-01"`)
+
+	rec = b.get(b.root() + "/exports/classeur?from=2026-03-01&to=2026-03-31&service=")
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != xlsxContentType {
+		t.Fatalf("download: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	text := responseText(t, rec.Body.Bytes())
+	mustContain(t, text, "Suivi des insatisfactions", "BC-&lt;1&gt;", "Intérimaire absent")
+}
+
+func TestExportsPageDashboardUploadErrorsBesideTheFileField(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField(csrfField, b.csrf)
+	_ = w.WriteField("from", "2026-03-01")
+	_ = w.WriteField("to", "2026-03-31")
+	part, _ := w.CreateFormFile("file", "tableau.csv")
+	_, _ = part.Write([]byte("a;b"))
+	_ = w.Close()
+	req := httptest.NewRequest(http.MethodPost, b.root()+"/exports/tableau-de-bord", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.AddCookie(&http.Cookie{Name: sessionCookieName, Value: b.session})
+	rec := b.serve(req)
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("csv upload: %d %s", rec.Code, rec.Body)
+	}
+	mustContain(t, rec.Body.String(), `id="file-error">Le tableau de bord doit être un classeur Excel .xlsx.</p>`, `value="2026-03-31"`)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"path/filepath"
 	"strconv"
@@ -99,23 +100,31 @@ func (h *exportsAPI) satisfaction(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	q.By = survey.ByMonth
-	ctx := c.Request.Context()
-	st, err := h.store.Structure(ctx, c.Param("sid"))
+	name, data, err := h.buildSatisfaction(c.Request.Context(), c.Param("sid"), q)
 	if err != nil {
 		respondError(c, err)
 		return
+	}
+	h.audit.record(c, survey.AuditExportDownload, c.Param("sid"), "classeur de satisfaction "+periodFileName(q.Range))
+	sendWorkbook(c, name, data)
+}
+
+// buildSatisfaction builds the satisfaction workbook of structure sid for
+// q (by month) and names it; the API and the exports page both use it.
+func (h *exportsAPI) buildSatisfaction(ctx context.Context, sid string, q survey.IndicatorQuery) (string, []byte, error) {
+	q.By = survey.ByMonth
+	st, err := h.store.Structure(ctx, sid)
+	if err != nil {
+		return "", nil, err
 	}
 	prev := q.Range.Previous()
 	src, err := h.store.IndicatorSource(ctx, st.ID, survey.DateRange{From: prev.From, To: q.Range.To})
 	if err != nil {
-		respondError(c, err)
-		return
+		return "", nil, err
 	}
 	followUps, err := h.followUpsIn(ctx, st.ID, q.Range)
 	if err != nil {
-		respondError(c, err)
-		return
+		return "", nil, err
 	}
 	now := h.now()
 	in := export.Satisfaction{
@@ -128,12 +137,9 @@ func (h *exportsAPI) satisfaction(c *gin.Context) {
 	}
 	var buf bytes.Buffer
 	if err := export.WriteSatisfaction(&buf, in); err != nil {
-		respondError(c, err)
-		return
+		return "", nil, err
 	}
-	name := "satisfaction-" + st.Name + "-" + periodFileName(q.Range)
-	h.audit.record(c, survey.AuditExportDownload, st.ID, "classeur de satisfaction "+periodFileName(q.Range))
-	sendWorkbook(c, name, buf.Bytes())
+	return "satisfaction-" + st.Name + "-" + periodFileName(q.Range), buf.Bytes(), nil
 }
 
 // followUpsIn returns the flagged responses whose survey was issued in r:
@@ -175,16 +181,28 @@ func (h *exportsAPI) dashboard(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	file, err := fh.Open()
-	if err != nil {
-		respondError(c, fmt.Errorf("open upload: %w", err))
-		return
-	}
-	defer file.Close()
-	src, err := h.store.IndicatorSource(c.Request.Context(), c.Param("sid"), q.Range)
+	data, report, err := h.fillDashboard(c.Request.Context(), c.Param("sid"), fh, q)
 	if err != nil {
 		respondError(c, err)
 		return
+	}
+	h.audit.record(c, survey.AuditExportDownload, c.Param("sid"), "tableau de bord CAP "+periodFileName(q.Range))
+	c.Header("X-Capsat-Names-Filled", strconv.Itoa(len(report.Filled)))
+	c.Header("X-Capsat-Names-Unmatched", strconv.Itoa(len(report.Unmatched)))
+	sendWorkbook(c, strings.TrimSuffix(filepath.Base(fh.Filename), filepath.Ext(fh.Filename)), data)
+}
+
+// fillDashboard fills the uploaded CAP dashboard fh with the figures of
+// structure sid for q, by month, quarter and year.
+func (h *exportsAPI) fillDashboard(ctx context.Context, sid string, fh *multipart.FileHeader, q survey.IndicatorQuery) ([]byte, *export.FillReport, error) {
+	file, err := fh.Open()
+	if err != nil {
+		return nil, nil, fmt.Errorf("open upload: %w", err)
+	}
+	defer file.Close()
+	src, err := h.store.IndicatorSource(ctx, sid, q.Range)
+	if err != nil {
+		return nil, nil, err
 	}
 	now := h.now()
 	by := func(g survey.Granularity) *survey.Indicators {
@@ -195,13 +213,9 @@ func (h *exportsAPI) dashboard(c *gin.Context) {
 	var buf bytes.Buffer
 	report, err := export.FillDashboard(file, fh.Size, d, h.limits, &buf)
 	if err != nil {
-		respondError(c, err)
-		return
+		return nil, nil, err
 	}
-	h.audit.record(c, survey.AuditExportDownload, c.Param("sid"), "tableau de bord CAP "+periodFileName(q.Range))
-	c.Header("X-Capsat-Names-Filled", strconv.Itoa(len(report.Filled)))
-	c.Header("X-Capsat-Names-Unmatched", strconv.Itoa(len(report.Unmatched)))
-	sendWorkbook(c, strings.TrimSuffix(filepath.Base(fh.Filename), filepath.Ext(fh.Filename)), buf.Bytes())
+	return buf.Bytes(), report, nil
 }
 
 // periodFileName names a range in file names: "2026-03" for one month,

@@ -185,14 +185,14 @@ func NewRouter(d Deps) (*Router, error) {
 	dashboardUploads := e.Group("/api/v1/structures/:sid", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), authenticate(d.Store))
 	r.route(dashboardUploads, http.MethodPost, "/exports/dashboard", exports.dashboard, policyStructure)
 
-	routeBackoffice(r, d, pages, audit)
+	routeBackoffice(r, d, pages, audit, exports)
 
 	return r, nil
 }
 
 // routeBackoffice registers the back-office pages of a structure: session
 // (or key) callers, CSRF token on every form, page refusals.
-func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
+func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, exports *exportsAPI) {
 	app := r.Group("/", bodyLimit(d.Config.MaxBodyBytes), markPages(pages), backofficeHeaders(), authenticate(d.Store))
 	r.route(app, http.MethodGet, "/tableau-de-bord", toStructureHome, policyUser)
 	sapp := app.Group("/app/structures/:sid")
@@ -213,6 +213,12 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	qr := &qrAPI{store: d.Store, baseURL: d.Config.BaseURL, now: d.Now}
 	r.route(sapp, http.MethodGet, "/commandes/:oid/qr.png", qr.png, policyStructure)
 	r.route(sapp, http.MethodGet, "/commandes/:oid/qr.svg", qr.svg, policyStructure)
+	exportPages := &exportsPage{api: exports, views: pages, audit: audit}
+	r.route(sapp, http.MethodGet, "/exports", exportPages.show, policyStructure)
+	r.route(sapp, http.MethodGet, "/exports/classeur", exportPages.download, policyStructure)
+	// Uploads: the upload size limit (and the multipart envelope) instead of the body limit.
+	uploads := r.Group("/app/structures/:sid", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), markPages(pages), backofficeHeaders(), authenticate(d.Store))
+	r.route(uploads, http.MethodPost, "/exports/tableau-de-bord", exportPages.fill, policyStructure)
 }
 
 // staticFiles serves the embedded stylesheet and images, cacheable for a day.

@@ -1,0 +1,116 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"capsat/survey"
+
+	"github.com/gin-gonic/gin"
+)
+
+// exportsPage lets structure staff download the satisfaction workbook and
+// have their CAP dashboard filled, through the exports API's functions.
+type exportsPage struct {
+	api   *exportsAPI
+	views *views
+	audit auditor
+}
+
+// exportsView is the data of exports.html.
+type exportsView struct {
+	pageBase
+	From, To, Service string
+	Services          []survey.ServiceType
+	Errors            *formErrors // the download form
+	UploadErrors      *formErrors // the dashboard form
+	UploadFrom        string
+	UploadTo          string
+}
+
+// show draws both forms with the dashboard's default period.
+func (h *exportsPage) show(c *gin.Context) {
+	r := dashboardPeriod(h.api.now())
+	from, to := r.From.Format(time.DateOnly), r.To.Format(time.DateOnly)
+	h.render(c, http.StatusOK, exportsView{From: from, To: to, UploadFrom: from, UploadTo: to})
+}
+
+func (h *exportsPage) render(c *gin.Context, status int, v exportsView) {
+	base, ok := newPageBase(c, h.api.store, structurePagesPath(c.Param("sid"))+"/exports")
+	if !ok {
+		return
+	}
+	v.pageBase, v.Services = base, survey.ServiceTypes
+	h.views.render(c, status, "exports", v)
+}
+
+// download sends the satisfaction workbook of the period and service
+// chosen; a bad period re-renders the page with its messages.
+func (h *exportsPage) download(c *gin.Context) {
+	v := exportsView{From: c.Query("from"), To: c.Query("to"), Service: c.Query("service")}
+	v.UploadFrom, v.UploadTo = v.From, v.To
+	q, err := h.api.indicatorQuery(c.Query)
+	if fe, bad := newFormErrors(err, []string{"from", "to", "service"}, nil); bad {
+		v.Errors = fe
+		h.render(c, http.StatusUnprocessableEntity, v)
+		return
+	}
+	name, data, err := h.api.buildSatisfaction(c.Request.Context(), c.Param("sid"), q)
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	h.audit.record(c, survey.AuditExportDownload, c.Param("sid"), "classeur de satisfaction "+periodFileName(q.Range))
+	sendWorkbook(c, name, data)
+}
+
+// fill fills the uploaded CAP dashboard; a missing, oversized or unreadable
+// file is reported beside the file field.
+func (h *exportsPage) fill(c *gin.Context) {
+	v := exportsView{UploadFrom: c.PostForm("from"), UploadTo: c.PostForm("to")}
+	r := dashboardPeriod(h.api.now())
+	v.From, v.To = r.From.Format(time.DateOnly), r.To.Format(time.DateOnly)
+	refuse := func(status int, err error) {
+		v.UploadErrors, _ = newFormErrors(err, []string{"file", "dashboard-from", "dashboard-to"}, map[string]string{"from": "dashboard-from", "to": "dashboard-to"})
+		if v.UploadErrors == nil {
+			v.UploadErrors = addFormError(nil, "file", "Le classeur n'a pas pu être rempli.")
+		}
+		h.render(c, status, v)
+	}
+	fh, err := c.FormFile("file")
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig) || (err == nil && fh.Size > h.api.maxUpload):
+		refuse(http.StatusRequestEntityTooLarge, survey.Invalid("file", "too_large", fmt.Sprintf("Fichier trop volumineux (%d Mo au plus).", h.api.maxUpload>>20)))
+		return
+	case err != nil:
+		refuse(http.StatusUnprocessableEntity, survey.Invalid("file", "required", "Choisissez le classeur du tableau de bord (fichier .xlsx)."))
+		return
+	case !strings.EqualFold(filepath.Ext(fh.Filename), ".xlsx"):
+		refuse(http.StatusUnprocessableEntity, survey.Invalid("file", "not_xlsx", "Le tableau de bord doit être un classeur Excel .xlsx."))
+		return
+	}
+	q, err := h.api.indicatorQuery(c.PostForm)
+	if err != nil {
+		refuse(http.StatusUnprocessableEntity, err)
+		return
+	}
+	data, report, err := h.api.fillDashboard(c.Request.Context(), c.Param("sid"), fh, q)
+	var verr *survey.ValidationError
+	if errors.As(err, &verr) {
+		refuse(http.StatusUnprocessableEntity, err)
+		return
+	}
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	h.audit.record(c, survey.AuditExportDownload, c.Param("sid"), "tableau de bord CAP "+periodFileName(q.Range))
+	c.Header("X-Capsat-Names-Filled", strconv.Itoa(len(report.Filled)))
+	sendWorkbook(c, strings.TrimSuffix(filepath.Base(fh.Filename), filepath.Ext(fh.Filename)), data)
+}
