@@ -51,6 +51,10 @@ func (s *Store) IssueSurvey(ctx context.Context, sid, oid string) (*SurveyLink, 
 		s.deleteIDs(ctx, colLinks, []any{l.Token})
 		return nil, fmt.Errorf("issue survey: %w", translate(err))
 	}
+	if o.Survey != nil && SummaryMonth(o.Survey.IssuedAt) != SummaryMonth(now) {
+		s.refreshAfterChange(ctx, sid, o.Survey.IssuedAt) // the order left its old cohort
+	}
+	s.refreshAfterChange(ctx, sid, now)
 	return l, nil
 }
 
@@ -75,6 +79,7 @@ func (s *Store) CancelSurvey(ctx context.Context, sid, oid string) error {
 	if _, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": o.ID}, bson.M{"$set": bson.M{"survey.cancelled_at": now, "updated_at": now}}); err != nil {
 		return fmt.Errorf("cancel survey: %w", translate(err))
 	}
+	s.refreshAfterChange(ctx, sid, o.Survey.IssuedAt)
 	return nil
 }
 
@@ -170,6 +175,7 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 	// The response is the source of truth; the order's copy serves lists and
 	// filters. A failure here is repaired when the token is next resolved.
 	_ = s.markAnswered(ctx, sc.Order.ID, now)
+	s.refreshAfterChange(ctx, r.StructureID, r.IssuedAt)
 	return r, nil
 }
 

@@ -32,6 +32,8 @@ const (
 type Store struct {
 	db  *mongo.Database
 	now func() time.Time
+
+	summaries summaryState // summary write locks and snapshot sequence (summaries.go)
 }
 
 // NewStore returns a store on db. now is the clock (time.Now in production).
@@ -94,6 +96,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		colOrders: {
 			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "reference", Value: 1}}, Options: options.Index().SetUnique(true).SetName("structure_reference")},
 			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("structure_created")},
+			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "survey.issued_at", Value: 1}}, Options: options.Index().SetName("structure_survey_issued")}, // summaries
 		},
 		colQuestionnaires: {
 			{Keys: bson.D{{Key: "family_id", Value: 1}, {Key: "version", Value: 1}}, Options: options.Index().SetUnique(true).SetName("family_version")},
