@@ -123,6 +123,7 @@ type Aggregate struct {
 type monthFigures struct {
 	sid, month string
 	figures    Figures
+	uploaded   bool
 }
 
 // Aggregate reads the period's summaries and uploads (never raw responses)
@@ -147,7 +148,7 @@ func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (*Aggregate, er
 	}
 	agg := &Aggregate{Query: q, Network: Figures{}, SummaryCount: count, Uploads: []UploadSource{}}
 	for _, u := range uploads {
-		months = append(months, monthFigures{sid: u.StructureID, month: u.Month, figures: u.figuresFor(q.Service)})
+		months = append(months, monthFigures{sid: u.StructureID, month: u.Month, figures: u.figuresFor(q.Service), uploaded: true})
 		if st := byID[u.StructureID]; st != nil && (q.Region == "" || st.Region == q.Region) {
 			agg.Uploads = append(agg.Uploads, UploadSource{Structure: displayName(st), Month: u.Month, FileName: u.FileName, UploadedAt: u.UploadedAt})
 		}
@@ -167,6 +168,7 @@ func displayName(st *Structure) string {
 func (agg *Aggregate) sum(months []monthFigures, byID map[string]*Structure, p Period) {
 	regions, types, perStructure := map[string]Figures{}, map[string]Figures{}, map[string]Figures{}
 	scopeTrend, networkTrend := map[string]Figures{}, map[string]Figures{}
+	uploaded := map[string]bool{}
 	for _, mf := range months {
 		st := byID[mf.sid]
 		if st == nil {
@@ -180,6 +182,7 @@ func (agg *Aggregate) sum(months []monthFigures, byID map[string]*Structure, p P
 		}
 		addTo(types, string(st.Type), mf.figures)
 		addTo(perStructure, st.ID, mf.figures)
+		uploaded[st.ID] = uploaded[st.ID] || mf.uploaded
 		addTo(scopeTrend, mf.month, mf.figures)
 	}
 	for _, r := range sortedKeys(regions) {
@@ -196,7 +199,7 @@ func (agg *Aggregate) sum(months []monthFigures, byID map[string]*Structure, p P
 		agg.Months = append(agg.Months, GroupFigures{Key: m, Figures: orEmpty(scopeTrend[m])})
 		agg.NetworkTrend = append(agg.NetworkTrend, GroupFigures{Key: m, Figures: orEmpty(networkTrend[m])})
 	}
-	agg.Structures = structureLines(perStructure, byID)
+	agg.Structures = structureLines(perStructure, uploaded, byID)
 }
 
 func orEmpty(f Figures) Figures {
@@ -214,11 +217,11 @@ func addTo(groups map[string]Figures, key string, f Figures) {
 }
 
 // structureLines sorts named structures by name, unnamed ones last.
-func structureLines(per map[string]Figures, byID map[string]*Structure) []StructureFigures {
+func structureLines(per map[string]Figures, uploaded map[string]bool, byID map[string]*Structure) []StructureFigures {
 	out := make([]StructureFigures, 0, len(per))
 	for sid, f := range per {
 		st := byID[sid]
-		line := StructureFigures{ID: st.ID, Name: st.Name, Region: st.Region, Type: st.Type, Figures: f, id: st.ID}
+		line := StructureFigures{ID: st.ID, Name: st.Name, Region: st.Region, Type: st.Type, Figures: f, Uploaded: uploaded[sid], id: st.ID}
 		if st.Settings.Anonymous {
 			line.ID, line.Name, line.Anonymous = "", UnnamedStructure, true
 		}

@@ -17,12 +17,12 @@ const MinStructuresForQuartiles = 5
 // Distribution is where structures stand on one indicator: quartiles of
 // the values of structures resting on at least MinResponses responses.
 type Distribution struct {
-	Structures int     `json:"structures"` // how many structures it rests on
-	Withheld   bool    `json:"withheld"`
-	Q1         float64 `json:"q1,omitempty"`
-	Median     float64 `json:"median,omitempty"`
-	Q3         float64 `json:"q3,omitempty"`
-	Quartile   int     `json:"quartile,omitempty"` // the structure's: 1 (lowest 25 %) … 4 (highest 25 %); 0 when not placed
+	Structures int      `json:"structures"` // how many structures it rests on
+	Withheld   bool     `json:"withheld"`
+	Q1         *float64 `json:"q1,omitempty"` // nil when withheld
+	Median     *float64 `json:"median,omitempty"`
+	Q3         *float64 `json:"q3,omitempty"`
+	Quartile   int      `json:"quartile,omitempty"` // the structure's: 1 (lowest 25 %) … 4 (highest 25 %); 0 when not placed
 }
 
 // BenchmarkLine compares one indicator of a structure with its region and
@@ -96,9 +96,10 @@ func distribution(lines []StructureFigures, code string, own Figure, in func(Str
 		return d
 	}
 	sort.Float64s(values)
-	d.Q1, d.Median, d.Q3 = quantile(values, 0.25), quantile(values, 0.5), quantile(values, 0.75)
+	q1, median, q3 := quantile(values, 0.25), quantile(values, 0.5), quantile(values, 0.75)
+	d.Q1, d.Median, d.Q3 = &q1, &median, &q3
 	if v, ok := own.Value(); ok && !own.Withheld() {
-		d.Quartile = quartileOf(v, d)
+		d.Quartile = quartileOf(v, q1, median, q3)
 	}
 	return d
 }
@@ -111,13 +112,13 @@ func quantile(sorted []float64, p float64) float64 {
 	return sorted[lo] + (pos-float64(lo))*(sorted[hi]-sorted[lo])
 }
 
-func quartileOf(v float64, d Distribution) int {
+func quartileOf(v, q1, median, q3 float64) int {
 	switch {
-	case v >= d.Q3:
+	case v >= q3:
 		return 4
-	case v >= d.Median:
+	case v >= median:
 		return 3
-	case v >= d.Q1:
+	case v >= q1:
 		return 2
 	}
 	return 1

@@ -31,6 +31,9 @@ func mustLoadParis() *time.Location {
 	return loc
 }
 
+// MonthZone is the time zone months are counted in (Europe/Paris).
+func MonthZone() *time.Location { return parisTime }
+
 // SummaryMonth is the month ("2026-03", Europe/Paris) a survey issued at t counts in.
 func SummaryMonth(t time.Time) string { return t.In(parisTime).Format("2006-01") }
 
