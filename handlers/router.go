@@ -105,6 +105,18 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(sapi, http.MethodPost, "/orders/:oid/survey", orders.issueSurvey, policyStructure)
 	r.route(sapi, http.MethodDelete, "/orders/:oid/survey", orders.cancelSurvey, policyStructure)
 
+	// Federation and regions: aggregates only (federation_api.go, benchmark_api.go).
+	fed := &federationAPI{store: d.Store, now: d.Now}
+	fapi := api.Group("/federation")
+	r.route(fapi, http.MethodGet, "/indicators", fed.indicators, policyFederation)
+	r.route(fapi, http.MethodGet, "/exports/consolidated.xlsx", fed.consolidated, policyFederation)
+	r.route(fapi, http.MethodPost, "/uploads", fed.upload, policyFederation)
+	rapi := api.Group("/regions/:region")
+	r.route(rapi, http.MethodGet, "/indicators", fed.indicators, policyRegion)
+	r.route(rapi, http.MethodGet, "/exports/consolidated.xlsx", fed.consolidated, policyRegion)
+	bench := &benchmarkAPI{store: d.Store, now: d.Now}
+	r.route(sapi, http.MethodGet, "/benchmark", bench.get, policyStructure)
+
 	return r, nil
 }
 

@@ -18,8 +18,9 @@ func admin(ctx context.Context, args []string, e env) error {
 		return nil
 	}
 	commands := map[string]func(context.Context, *survey.Store, []string, env) (any, error){
-		"create-structure": adminCreateStructure,
-		"create-api-key":   adminCreateAPIKey,
+		"create-structure":  adminCreateStructure,
+		"create-api-key":    adminCreateAPIKey,
+		"rebuild-summaries": adminRebuildSummaries,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
@@ -125,4 +126,10 @@ func adminCreateAPIKey(ctx context.Context, st *survey.Store, args []string, e e
 		return nil, err
 	}
 	return map[string]string{"key": plain, "id": k.ID, "role": string(k.Role)}, nil
+}
+
+// adminRebuildSummaries recomputes every structure × month summary from
+// orders and responses (idempotent; safe while capsat serves).
+func adminRebuildSummaries(ctx context.Context, st *survey.Store, _ []string, _ env) (any, error) {
+	return st.RebuildSummaries(ctx)
 }

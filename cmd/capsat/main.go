@@ -43,6 +43,7 @@ Usage:
 Admin commands:
   create-structure    --name N --siret S --region R --type AI
   create-api-key      --name N (--structure SID | --role region --region NAME | --role federation)
+  rebuild-summaries   recompute the indicator summaries from all responses
 
 Run "capsat COMMAND --help" for the flags of a command. Settings come from
 environment variables (see README) and the flags of serve.
