@@ -99,7 +99,7 @@ func TestFederationIndicatorsSumAndWithhold(t *testing.T) {
 	assertNoClientData(t, "indicators JSON", rec.Body.String())
 	var body struct {
 		Network    map[string]map[string]any `json:"network"`
-		Regions    []struct{ Region string }  `json:"regions"`
+		Regions    []struct{ Region string } `json:"regions"`
 		Structures []struct {
 			ID, Name, Region string
 			Indicators       map[string]map[string]any
