@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -250,11 +252,27 @@ type summaryBuilder struct {
 	cohorts        map[string]*cohort // by summary id
 }
 
-// cohort is what a summary is built from: orders of one structure × month.
+// cohort is what a summary is built from: orders of one structure × month,
+// their answers tallied as they stream by.
 type cohort struct {
 	sid, month string
-	issued     map[ServiceType]map[string]bool // order ids issued, not cancelled
-	responses  map[ServiceType][]summaryResponse
+	services   map[ServiceType]*serviceCohort
+}
+
+type serviceCohort struct {
+	issued    map[string]bool // order ids issued and not cancelled, or answered
+	responses int
+	questions map[string]*QuestionTally
+	versions  map[string]*VersionTally
+}
+
+func (c *cohort) service(st ServiceType) *serviceCohort {
+	sc := c.services[st]
+	if sc == nil {
+		sc = &serviceCohort{issued: map[string]bool{}, questions: map[string]*QuestionTally{}, versions: map[string]*VersionTally{}}
+		c.services[st] = sc
+	}
+	return sc
 }
 
 type summaryOrder struct {
@@ -290,7 +308,7 @@ func (b *summaryBuilder) cohort(sid string, issuedAt time.Time) *cohort {
 	id := SummaryID(sid, month)
 	c := b.cohorts[id]
 	if c == nil {
-		c = &cohort{sid: sid, month: month, issued: map[ServiceType]map[string]bool{}, responses: map[ServiceType][]summaryResponse{}}
+		c = &cohort{sid: sid, month: month, services: map[ServiceType]*serviceCohort{}}
 		b.cohorts[id] = c
 	}
 	return c
@@ -346,19 +364,36 @@ func (b *summaryBuilder) addOrder(o summaryOrder) {
 	if o.Survey == nil || o.Survey.CancelledAt != nil {
 		return // a cancelled link was withdrawn: not a questionnaire sent
 	}
-	c := b.cohort(o.StructureID, o.Survey.IssuedAt)
-	if c.issued[o.ServiceType] == nil {
-		c.issued[o.ServiceType] = map[string]bool{}
-	}
-	c.issued[o.ServiceType][o.ID] = true
+	b.cohort(o.StructureID, o.Survey.IssuedAt).service(o.ServiceType).issued[o.ID] = true
 }
 
+// addResponse tallies one response's answers by question code; free text
+// is never kept.
 func (b *summaryBuilder) addResponse(ctx context.Context, r summaryResponse) error {
-	if _, err := b.questionnaire(ctx, r.QuestionnaireID); err != nil {
+	q, err := b.questionnaire(ctx, r.QuestionnaireID)
+	if err != nil {
 		return err
 	}
-	c := b.cohort(r.StructureID, r.IssuedAt)
-	c.responses[r.ServiceType] = append(c.responses[r.ServiceType], r)
+	sc := b.cohort(r.StructureID, r.IssuedAt).service(r.ServiceType)
+	sc.issued[r.OrderID] = true // an answered order was sent, whatever its link says now
+	sc.responses++
+	vk := fmt.Sprintf("%s/%d", q.FamilyID, q.Version)
+	if sc.versions[vk] == nil {
+		sc.versions[vk] = &VersionTally{Family: q.FamilyID, Version: q.Version}
+	}
+	sc.versions[vk].Responses++
+	for _, qu := range q.Questions {
+		v, ok := r.Answers[qu.Code]
+		if !ok || v == "" || !tallied(qu.Type) {
+			continue
+		}
+		t := sc.questions[qu.Code]
+		if t == nil {
+			t = &QuestionTally{Code: qu.Code, Type: qu.Type, Role: qu.Role, Counts: map[string]int{}}
+			sc.questions[qu.Code] = t
+		}
+		t.Counts[v]++
+	}
 	return nil
 }
 
@@ -408,45 +443,16 @@ func (b *summaryBuilder) summary(sid, month string, seq int64) *Summary {
 }
 
 func (b *summaryBuilder) serviceSummary(c *cohort, st ServiceType) (ServiceSummary, bool) {
-	issued := map[string]bool{}
-	for id := range c.issued[st] {
-		issued[id] = true
-	}
-	rs := c.responses[st]
-	for _, r := range rs {
-		issued[r.OrderID] = true // an answered order was sent, whatever its link says now
-	}
-	if len(issued) == 0 {
+	sc := c.services[st]
+	if sc == nil || len(sc.issued) == 0 {
 		return ServiceSummary{}, false
 	}
-	ss := ServiceSummary{Service: st, Issued: len(issued), Responses: len(rs), Questions: []QuestionTally{}, Versions: []VersionTally{}}
-	tallies := map[string]*QuestionTally{}
-	versions := map[string]*VersionTally{}
-	for _, r := range rs {
-		q := b.questionnaires[r.QuestionnaireID]
-		vk := fmt.Sprintf("%s/%d", q.FamilyID, q.Version)
-		if versions[vk] == nil {
-			versions[vk] = &VersionTally{Family: q.FamilyID, Version: q.Version}
-		}
-		versions[vk].Responses++
-		for _, qu := range q.Questions {
-			v, ok := r.Answers[qu.Code]
-			if !ok || v == "" || !tallied(qu.Type) {
-				continue
-			}
-			t := tallies[qu.Code]
-			if t == nil {
-				t = &QuestionTally{Code: qu.Code, Type: qu.Type, Role: qu.Role, Counts: map[string]int{}}
-				tallies[qu.Code] = t
-			}
-			t.Counts[v]++
-		}
+	ss := ServiceSummary{Service: st, Issued: len(sc.issued), Responses: sc.responses, Questions: []QuestionTally{}, Versions: []VersionTally{}}
+	for _, k := range sortedKeys(sc.questions) {
+		ss.Questions = append(ss.Questions, *sc.questions[k])
 	}
-	for _, k := range sortedKeys(tallies) {
-		ss.Questions = append(ss.Questions, *tallies[k])
-	}
-	for _, k := range sortedKeys(versions) {
-		ss.Versions = append(ss.Versions, *versions[k])
+	for _, k := range sortedKeys(sc.versions) {
+		ss.Versions = append(ss.Versions, *sc.versions[k])
 	}
 	return ss, true
 }
@@ -492,15 +498,13 @@ func (s *Store) RebuildSummaries(ctx context.Context) (*RebuildReport, error) {
 	}
 	rep := &RebuildReport{Summaries: len(ids)}
 	for _, c := range b.cohorts {
-		for _, m := range c.issued {
-			rep.Issued += len(m)
-		}
-		for _, rs := range c.responses {
-			rep.Responses += len(rs)
+		for _, sc := range c.services {
+			rep.Issued += len(sc.issued)
+			rep.Responses += sc.responses
 		}
 	}
 	var fresh []any
-	for _, id := range sortedKeys(ids) {
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
 		sid, month, _ := strings.Cut(id, ":")
 		sum := b.summary(sid, month, seq)
 		if _, ok := existing[id]; !ok {
