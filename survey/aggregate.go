@@ -256,10 +256,15 @@ func (s *Store) summaryFiguresIn(ctx context.Context, q AggregateQuery, uploads 
 	var out []monthFigures
 	count := 0
 	for cur.Next(ctx) {
-		var sum Summary
-		if err := cur.Decode(&sum); err != nil {
+		var rec summaryRecord
+		if err := cur.Decode(&rec); err != nil {
 			_ = cur.Close(ctx)
 			return nil, 0, fmt.Errorf("read summaries: %w", err)
+		}
+		sum, err := rec.summary()
+		if err != nil {
+			_ = cur.Close(ctx)
+			return nil, 0, err
 		}
 		count++
 		if uploaded[sum.ID] {

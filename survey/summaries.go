@@ -154,11 +154,11 @@ func (s *Store) refreshAfterChange(ctx context.Context, sid string, issuedAt tim
 
 // Summary returns one stored summary by structure and month.
 func (s *Store) Summary(ctx context.Context, sid, month string) (*Summary, error) {
-	var sum Summary
-	if err := s.findByID(ctx, colSummaries, SummaryID(sid, month), &sum); err != nil {
+	var rec summaryRecord
+	if err := s.findByID(ctx, colSummaries, SummaryID(sid, month), &rec); err != nil {
 		return nil, err
 	}
-	return &sum, nil
+	return rec.summary()
 }
 
 // ComputeSummary recomputes a summary from the sources without storing it
@@ -186,6 +186,7 @@ func (s *Store) putSummary(ctx context.Context, sum *Summary) (bool, error) {
 	unlock := s.summaries.lock(sum.ID)
 	defer unlock()
 	col := s.db.Collection(colSummaries)
+	rec := sum.record()
 	for attempt := 0; attempt < 5; attempt++ {
 		var cur struct {
 			Version int64 `bson:"version"`
@@ -193,7 +194,7 @@ func (s *Store) putSummary(ctx context.Context, sum *Summary) (bool, error) {
 		err := s.findByID(ctx, colSummaries, sum.ID, &cur)
 		switch {
 		case errors.Is(err, ErrNotFound):
-			_, err := col.InsertOne(ctx, sum)
+			_, err := col.InsertOne(ctx, rec)
 			if err == nil {
 				return true, nil
 			}
@@ -212,7 +213,7 @@ func (s *Store) putSummary(ctx context.Context, sum *Summary) (bool, error) {
 			// whole collection; there the lock above is what serialises.
 			filter["version"] = cur.Version
 		}
-		res, err := col.ReplaceOne(ctx, filter, sum)
+		res, err := col.ReplaceOne(ctx, filter, rec)
 		if err != nil {
 			return false, err
 		}
@@ -503,7 +504,7 @@ func (s *Store) RebuildSummaries(ctx context.Context) (*RebuildReport, error) {
 			rep.Responses += sc.responses
 		}
 	}
-	var fresh []any
+	var fresh []*Summary
 	for _, id := range slices.Sorted(maps.Keys(ids)) {
 		sid, month, _ := strings.Cut(id, ":")
 		sum := b.summary(sid, month, seq)
@@ -534,11 +535,15 @@ func (r *RebuildReport) count(written bool) {
 
 // insertFreshSummaries inserts summaries that did not exist when the rebuild
 // began, in batches; one that appeared meanwhile goes through putSummary.
-func (s *Store) insertFreshSummaries(ctx context.Context, fresh []any, rep *RebuildReport) error {
+func (s *Store) insertFreshSummaries(ctx context.Context, fresh []*Summary, rep *RebuildReport) error {
 	const batch = 500
 	for i := 0; i < len(fresh); i += batch {
 		part := fresh[i:min(i+batch, len(fresh))]
-		_, err := s.db.Collection(colSummaries).InsertMany(ctx, part, options.InsertMany().SetOrdered(false))
+		records := make([]any, len(part))
+		for j, sum := range part {
+			records[j] = sum.record()
+		}
+		_, err := s.db.Collection(colSummaries).InsertMany(ctx, records, options.InsertMany().SetOrdered(false))
 		if err == nil {
 			rep.Written += len(part)
 			continue
@@ -547,9 +552,9 @@ func (s *Store) insertFreshSummaries(ctx context.Context, fresh []any, rep *Rebu
 			return fmt.Errorf("rebuild summaries: %w", err)
 		}
 		for _, d := range part { // a few were written meanwhile: settle each one
-			ok, err := s.putSummary(ctx, d.(*Summary))
+			ok, err := s.putSummary(ctx, d)
 			if err != nil {
-				return fmt.Errorf("rebuild summary %s: %w", d.(*Summary).ID, err)
+				return fmt.Errorf("rebuild summary %s: %w", d.ID, err)
 			}
 			rep.count(ok)
 		}
