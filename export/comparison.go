@@ -49,7 +49,7 @@ func (b *book) comparisonLine(sheet string, row int, l survey.BenchmarkLine) err
 		return err
 	}
 	figures := []struct {
-		fig      survey.Figure
+		fig      survey.NetFigure
 		withhold bool
 	}{{l.Structure, false}, {l.Region, true}, {l.Network, true}}
 	for i, x := range figures {
@@ -60,8 +60,8 @@ func (b *book) comparisonLine(sheet string, row int, l survey.BenchmarkLine) err
 			return err
 		}
 	}
-	kind := survey.KindRate
-	for _, f := range []survey.Figure{l.Structure, l.Region, l.Network} {
+	kind := survey.NetRate
+	for _, f := range []survey.NetFigure{l.Structure, l.Region, l.Network} {
 		if f.Kind != "" {
 			kind = f.Kind
 			break
@@ -73,7 +73,7 @@ func (b *book) comparisonLine(sheet string, row int, l survey.BenchmarkLine) err
 	return b.distributionCells(sheet, row, 12, l.NetworkDist, kind)
 }
 
-func (b *book) nCellFor(sheet, cell string, fig survey.Figure, withhold bool) error {
+func (b *book) nCellFor(sheet, cell string, fig survey.NetFigure, withhold bool) error {
 	if withhold {
 		return b.nCell(sheet, cell, fig)
 	}
@@ -81,7 +81,7 @@ func (b *book) nCellFor(sheet, cell string, fig survey.Figure, withhold bool) er
 }
 
 // distributionCells writes Q1, median, Q3 and the structure's quartile.
-func (b *book) distributionCells(sheet string, row, col int, d survey.Distribution, kind survey.FigureKind) error {
+func (b *book) distributionCells(sheet string, row, col int, d survey.Distribution, kind survey.NetKind) error {
 	cell := func(c int) string { s, _ := excelize.CoordinatesToCellName(c, row); return s }
 	if d.Withheld {
 		msg := fmt.Sprintf("< %d structures", survey.MinStructuresForQuartiles)

@@ -13,12 +13,12 @@ import (
 func TestComparisonSheetWithholdsOthersButNotOwnFigures(t *testing.T) {
 	t.Parallel()
 	q1, med, q3 := 0.5, 0.7, 0.9
-	bm := &survey.Benchmark{StructureID: "s1", Region: "Corse", Period: survey.Period{From: "2026-01", To: "2026-03"}, Lines: []survey.BenchmarkLine{
+	bm := &survey.Benchmark{StructureID: "s1", Region: "Corse", Period: survey.MonthSpan{From: "2026-01", To: "2026-03"}, Lines: []survey.BenchmarkLine{
 		{
 			Code:        survey.FigureOverall,
-			Structure:   survey.Figure{Kind: survey.KindRate, Numerator: 2, Denominator: 3, Base: 3},
-			Region:      survey.Figure{Kind: survey.KindRate, Numerator: 3, Denominator: 4, Base: 4},
-			Network:     survey.Figure{Kind: survey.KindRate, Numerator: 80, Denominator: 100, Base: 100},
+			Structure:   survey.NetFigure{Kind: survey.NetRate, Numerator: 2, Denominator: 3, Base: 3},
+			Region:      survey.NetFigure{Kind: survey.NetRate, Numerator: 3, Denominator: 4, Base: 4},
+			Network:     survey.NetFigure{Kind: survey.NetRate, Numerator: 80, Denominator: 100, Base: 100},
 			RegionDist:  survey.Distribution{Structures: 1, Withheld: true},
 			NetworkDist: survey.Distribution{Structures: 9, Q1: &q1, Median: &med, Q3: &q3},
 		},

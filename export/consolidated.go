@@ -17,11 +17,11 @@ var WithheldMark = fmt.Sprintf("< %d réponses", survey.MinResponses)
 
 // Sheet names of the consolidated workbook.
 const (
-	SheetStructures = "Structures"
-	SheetRegions    = "Régions"
-	SheetTypes      = "Types de structure"
-	SheetTrends     = "Tendances"
-	SheetMethod     = "Méthode"
+	SheetStructures         = "Structures"
+	SheetRegions            = "Régions"
+	SheetTypes              = "Types de structure"
+	SheetTrends             = "Tendances"
+	SheetConsolidatedMethod = "Méthode"
 )
 
 // ConsolidatedMeta describes who the workbook is for.
@@ -145,7 +145,7 @@ func figureHeader(lead ...string) []string {
 }
 
 // figureCells writes one table line's indicators from column col on.
-func (b *book) figureCells(sheet string, row, col int, figs survey.Figures) error {
+func (b *book) figureCells(sheet string, row, col int, figs survey.NetFigures) error {
 	for _, c := range consolidatedColumns {
 		if err := b.figureCell(sheet, row, col, figs[c.code], true); err != nil {
 			return err
@@ -161,7 +161,7 @@ func (b *book) figureCells(sheet string, row, col int, figs survey.Figures) erro
 
 // figureCell writes a value, or the withheld mark, or a dash when there is
 // nothing to compute; withhold is false only for a structure's own figures.
-func (b *book) figureCell(sheet string, row, col int, fig survey.Figure, withhold bool) error {
+func (b *book) figureCell(sheet string, row, col int, fig survey.NetFigure, withhold bool) error {
 	cell, _ := excelize.CoordinatesToCellName(col, row)
 	v, ok := fig.Value()
 	switch {
@@ -181,18 +181,18 @@ func (b *book) figureCell(sheet string, row, col int, fig survey.Figure, withhol
 
 // nCell writes how many responses a figure rests on ("< 5" when withheld,
 // so that the count cannot be read back from it).
-func (b *book) nCell(sheet, cell string, fig survey.Figure) error {
+func (b *book) nCell(sheet, cell string, fig survey.NetFigure) error {
 	if fig.Withheld() {
 		return b.f.SetCellStr(sheet, cell, fmt.Sprintf("< %d", survey.MinResponses))
 	}
 	return b.f.SetCellInt(sheet, cell, int64(fig.Base))
 }
 
-func (b *book) styleOf(k survey.FigureKind) int {
+func (b *book) styleOf(k survey.NetKind) int {
 	switch k {
-	case survey.KindRate:
+	case survey.NetRate:
 		return b.percent
-	case survey.KindNPS:
+	case survey.NetNPS, survey.NetScore:
 		return b.score
 	}
 	return b.count

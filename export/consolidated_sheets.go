@@ -125,7 +125,7 @@ var methodText = []string{
 }
 
 func (b *book) methodSheet(agg *survey.Aggregate, meta ConsolidatedMeta) error {
-	const sheet = SheetMethod
+	const sheet = SheetConsolidatedMethod
 	if _, err := b.f.NewSheet(sheet); err != nil {
 		return err
 	}

@@ -14,12 +14,12 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// SheetIndicators is the sheet of a structure workbook that carries its
+// uploadSheet is the sheet of a structure workbook that carries its
 // indicators with numerators and denominators.
-const SheetIndicators = "Indicateurs"
+const uploadSheet = "Indicateurs"
 
-// IndicatorsHeader is the exact header of the "Indicateurs" sheet.
-var IndicatorsHeader = []string{"Code", "Période", "Prestation", "Valeur", "Numérateur", "Dénominateur"}
+// uploadHeader is the exact header of the "Indicateurs" sheet.
+var uploadHeader = []string{"Code", "Période", "Prestation", "Valeur", "Numérateur", "Dénominateur"}
 
 // maxUploadErrors bounds the messages of a refused file.
 const maxUploadErrors = 10
@@ -36,15 +36,15 @@ func ReadIndicatorRows(r io.Reader) ([]survey.UploadRow, error) {
 		return nil, survey.Invalid("file", "not_xlsx", "Le fichier n'est pas un classeur Excel (.xlsx) lisible.")
 	}
 	defer f.Close()
-	if idx, err := f.GetSheetIndex(SheetIndicators); err != nil || idx < 0 {
+	if idx, err := f.GetSheetIndex(uploadSheet); err != nil || idx < 0 {
 		return nil, survey.Invalid("file", "no_sheet", "Le classeur ne contient pas de feuille « Indicateurs ».")
 	}
-	rows, err := f.GetRows(SheetIndicators, excelize.Options{RawCellValue: true})
+	rows, err := f.GetRows(uploadSheet, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, survey.Invalid("file", "unreadable", "La feuille « Indicateurs » est illisible.")
 	}
 	if len(rows) == 0 || !sameHeader(rows[0]) {
-		return nil, survey.Invalid("file", "header", "L'en-tête de la feuille « Indicateurs » doit être exactement : "+strings.Join(IndicatorsHeader, ", ")+".")
+		return nil, survey.Invalid("file", "header", "L'en-tête de la feuille « Indicateurs » doit être exactement : "+strings.Join(uploadHeader, ", ")+".")
 	}
 	v := &survey.ValidationError{Message: "Le classeur contient des lignes invalides : rien n'a été importé."}
 	var out []survey.UploadRow
@@ -70,15 +70,15 @@ func ReadIndicatorRows(r io.Reader) ([]survey.UploadRow, error) {
 }
 
 func sameHeader(cells []string) bool {
-	if len(cells) < len(IndicatorsHeader) {
+	if len(cells) < len(uploadHeader) {
 		return false
 	}
-	for i, h := range IndicatorsHeader {
+	for i, h := range uploadHeader {
 		if strings.TrimSpace(cells[i]) != h {
 			return false
 		}
 	}
-	for _, extra := range cells[len(IndicatorsHeader):] {
+	for _, extra := range cells[len(uploadHeader):] {
 		if strings.TrimSpace(extra) != "" {
 			return false
 		}
@@ -169,14 +169,16 @@ func checkRatio(r survey.UploadRow) string {
 	switch {
 	case r.Denominator < 0:
 		return "dénominateur négatif."
-	case fig.Kind == survey.KindNPS:
+	case fig.Kind == survey.NetNPS:
 		if abs(fig.Numerator) > r.Denominator {
 			return "NPS hors de l'intervalle −100 à 100 pour ce dénominateur."
 		}
 	case r.Numerator < 0:
 		return "numérateur négatif."
-	case fig.Kind == survey.KindRate && r.Numerator > r.Denominator:
+	case fig.Kind == survey.NetRate && r.Numerator > r.Denominator:
 		return "le numérateur dépasse le dénominateur."
+	case fig.Kind == survey.NetScore && r.Numerator > 4*r.Denominator:
+		return "score moyen au-delà de 4."
 	}
 	return ""
 }

@@ -12,7 +12,7 @@ import (
 
 // benchmarkStore is what the benchmark API needs from the store.
 type benchmarkStore interface {
-	Benchmark(ctx context.Context, sid string, p survey.Period, service survey.ServiceType) (*survey.Benchmark, error)
+	Benchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error)
 }
 
 // benchmarkAPI serves a structure's comparison with its region and the network.
@@ -33,7 +33,7 @@ type benchmarkLineJSON struct {
 type benchmarkJSON struct {
 	StructureID string              `json:"structure_id"`
 	Region      string              `json:"region"`
-	Period      survey.Period       `json:"period"`
+	Period      survey.MonthSpan    `json:"period"`
 	Service     string              `json:"service"`
 	Indicators  []benchmarkLineJSON `json:"indicators"`
 	MinN        int                 `json:"min_responses"`

@@ -42,7 +42,7 @@ type figureJSON struct {
 }
 
 // figureView shows a figure; withhold is false only for a structure's own figures.
-func figureView(f survey.Figure, withhold bool) figureJSON {
+func figureView(f survey.NetFigure, withhold bool) figureJSON {
 	if withhold && f.Withheld() {
 		return figureJSON{Withheld: true}
 	}
@@ -53,7 +53,7 @@ func figureView(f survey.Figure, withhold bool) figureJSON {
 	return out
 }
 
-func figuresView(fs survey.Figures) map[string]figureJSON {
+func figuresView(fs survey.NetFigures) map[string]figureJSON {
 	out := make(map[string]figureJSON, len(fs))
 	for code, f := range fs {
 		out[code] = figureView(f, true)
@@ -86,7 +86,7 @@ type structureLineJSON struct {
 }
 
 type indicatorsJSON struct {
-	Period     survey.Period         `json:"period"`
+	Period     survey.MonthSpan      `json:"period"`
 	Service    string                `json:"service"`
 	Network    map[string]figureJSON `json:"network"`
 	Regions    []regionJSON          `json:"regions"`
@@ -114,7 +114,7 @@ func (h *federationAPI) query(c *gin.Context) (survey.AggregateQuery, bool) {
 
 // aggregateQuery parses the period and service of a request.
 func aggregateQuery(c *gin.Context, now time.Time) (survey.AggregateQuery, error) {
-	p, err := survey.ParsePeriod(c.Query("from"), c.Query("to"), now)
+	p, err := survey.ParseMonthSpan(c.Query("from"), c.Query("to"), now)
 	if err != nil {
 		return survey.AggregateQuery{}, err
 	}

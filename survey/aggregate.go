@@ -14,8 +14,8 @@ import (
 // network tables.
 const UnnamedStructure = "Structure non nommée"
 
-// Period is a range of whole months, both ends included ("YYYY-MM").
-type Period struct {
+// MonthSpan is a range of whole months, both ends included ("YYYY-MM").
+type MonthSpan struct {
 	From string `json:"from"`
 	To   string `json:"to"`
 }
@@ -23,12 +23,12 @@ type Period struct {
 // maxPeriodMonths bounds a period, so that a request cannot ask for ages.
 const maxPeriodMonths = 120
 
-// ParsePeriod checks from and to ("YYYY-MM"); when both are empty it is the
+// ParseMonthSpan checks from and to ("YYYY-MM"); when both are empty it is the
 // twelve months ending with the current one.
-func ParsePeriod(from, to string, now time.Time) (Period, error) {
+func ParseMonthSpan(from, to string, now time.Time) (MonthSpan, error) {
 	if from == "" && to == "" {
 		end := now.In(parisTime)
-		return Period{From: SummaryMonth(end.AddDate(0, -11, 1-end.Day())), To: SummaryMonth(end)}, nil
+		return MonthSpan{From: SummaryMonth(end.AddDate(0, -11, 1-end.Day())), To: SummaryMonth(end)}, nil
 	}
 	v := &ValidationError{Message: "Période invalide."}
 	f, errF := time.Parse("2006-01", from)
@@ -48,9 +48,9 @@ func ParsePeriod(from, to string, now time.Time) (Period, error) {
 		}
 	}
 	if err := v.OrNil(); err != nil {
-		return Period{}, err
+		return MonthSpan{}, err
 	}
-	return Period{From: from, To: to}, nil
+	return MonthSpan{From: from, To: to}, nil
 }
 
 func monthsBetween(f, t time.Time) int {
@@ -58,7 +58,7 @@ func monthsBetween(f, t time.Time) int {
 }
 
 // Months lists the period's months in order.
-func (p Period) Months() []string {
+func (p MonthSpan) Months() []string {
 	f, _ := time.Parse("2006-01", p.From)
 	t, _ := time.Parse("2006-01", p.To)
 	var out []string
@@ -69,11 +69,11 @@ func (p Period) Months() []string {
 }
 
 // Contains tells whether month is in the period.
-func (p Period) Contains(month string) bool { return month >= p.From && month <= p.To }
+func (p MonthSpan) Contains(month string) bool { return month >= p.From && month <= p.To }
 
 // AggregateQuery selects what Aggregate sums.
 type AggregateQuery struct {
-	Period  Period
+	Period  MonthSpan
 	Service ServiceType // empty: both services
 	Region  string      // empty: every region; else only that region's structures and region row
 }
@@ -87,14 +87,14 @@ type StructureFigures struct {
 	Type      StructureType `json:"type"`
 	Anonymous bool          `json:"anonymous"`
 	Uploaded  bool          `json:"uploaded"` // some months come from an uploaded workbook
-	Figures   Figures       `json:"figures"`
+	Figures   NetFigures    `json:"figures"`
 	id        string        // kept for benchmarks, never shown
 }
 
 // GroupFigures is the figures of a region, a structure type or a month.
 type GroupFigures struct {
-	Key     string  `json:"key"`
-	Figures Figures `json:"figures"`
+	Key     string     `json:"key"`
+	Figures NetFigures `json:"figures"`
 }
 
 // UploadSource names an upload used in an aggregate, for the Méthode sheet.
@@ -109,7 +109,7 @@ type UploadSource struct {
 // is recomputed from summed numerators and denominators.
 type Aggregate struct {
 	Query        AggregateQuery     `json:"query"`
-	Network      Figures            `json:"network"`
+	Network      NetFigures         `json:"network"`
 	Regions      []GroupFigures     `json:"regions"`
 	Types        []GroupFigures     `json:"types"`
 	Structures   []StructureFigures `json:"structures"`
@@ -122,7 +122,7 @@ type Aggregate struct {
 // monthFigures is one structure-month's figures, from a summary or an upload.
 type monthFigures struct {
 	sid, month string
-	figures    Figures
+	figures    NetFigures
 	uploaded   bool
 }
 
@@ -146,7 +146,7 @@ func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (*Aggregate, er
 	if err != nil {
 		return nil, err
 	}
-	agg := &Aggregate{Query: q, Network: Figures{}, SummaryCount: count, Uploads: []UploadSource{}}
+	agg := &Aggregate{Query: q, Network: NetFigures{}, SummaryCount: count, Uploads: []UploadSource{}}
 	for _, u := range uploads {
 		months = append(months, monthFigures{sid: u.StructureID, month: u.Month, figures: u.figuresFor(q.Service), uploaded: true})
 		if st := byID[u.StructureID]; st != nil && (q.Region == "" || st.Region == q.Region) {
@@ -165,9 +165,9 @@ func displayName(st *Structure) string {
 }
 
 // sum adds each structure-month into its groups.
-func (agg *Aggregate) sum(months []monthFigures, byID map[string]*Structure, p Period) {
-	regions, types, perStructure := map[string]Figures{}, map[string]Figures{}, map[string]Figures{}
-	scopeTrend, networkTrend := map[string]Figures{}, map[string]Figures{}
+func (agg *Aggregate) sum(months []monthFigures, byID map[string]*Structure, p MonthSpan) {
+	regions, types, perStructure := map[string]NetFigures{}, map[string]NetFigures{}, map[string]NetFigures{}
+	scopeTrend, networkTrend := map[string]NetFigures{}, map[string]NetFigures{}
 	uploaded := map[string]bool{}
 	for _, mf := range months {
 		st := byID[mf.sid]
@@ -202,22 +202,22 @@ func (agg *Aggregate) sum(months []monthFigures, byID map[string]*Structure, p P
 	agg.Structures = structureLines(perStructure, uploaded, byID)
 }
 
-func orEmpty(f Figures) Figures {
+func orEmpty(f NetFigures) NetFigures {
 	if f == nil {
-		return Figures{}
+		return NetFigures{}
 	}
 	return f
 }
 
-func addTo(groups map[string]Figures, key string, f Figures) {
+func addTo(groups map[string]NetFigures, key string, f NetFigures) {
 	if groups[key] == nil {
-		groups[key] = Figures{}
+		groups[key] = NetFigures{}
 	}
 	groups[key].Add(f)
 }
 
 // structureLines sorts named structures by name, unnamed ones last.
-func structureLines(per map[string]Figures, uploaded map[string]bool, byID map[string]*Structure) []StructureFigures {
+func structureLines(per map[string]NetFigures, uploaded map[string]bool, byID map[string]*Structure) []StructureFigures {
 	out := make([]StructureFigures, 0, len(per))
 	for sid, f := range per {
 		st := byID[sid]
@@ -270,7 +270,7 @@ func (s *Store) summaryFiguresIn(ctx context.Context, q AggregateQuery, uploads 
 		if uploaded[sum.ID] {
 			continue
 		}
-		f := Figures{}
+		f := NetFigures{}
 		for _, ss := range sum.Services {
 			if q.Service == "" || ss.Service == q.Service {
 				f.Add(FiguresOf(ss))
@@ -284,7 +284,7 @@ func (s *Store) summaryFiguresIn(ctx context.Context, q AggregateQuery, uploads 
 	return out, count, nil
 }
 
-func (s *Store) uploadsIn(ctx context.Context, p Period) ([]UploadedMonth, error) {
+func (s *Store) uploadsIn(ctx context.Context, p MonthSpan) ([]UploadedMonth, error) {
 	cur, err := s.db.Collection(colUploads).Find(ctx, bson.M{"month": bson.M{"$gte": p.From, "$lte": p.To}})
 	if err != nil {
 		return nil, fmt.Errorf("read uploads: %w", err)

@@ -55,7 +55,7 @@ func BenchmarkNationalWorkbook(b *testing.B) {
 	}
 	refreshSeconds := time.Since(began).Seconds()
 
-	period := survey.Period{From: "2024-12", To: "2026-11"}
+	period := survey.MonthSpan{From: "2024-12", To: "2026-11"}
 	var total time.Duration
 	runs := 0
 	for b.Loop() {

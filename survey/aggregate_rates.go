@@ -22,31 +22,32 @@ const (
 // structure rests on at least this many responses or is withheld.
 const MinResponses = 5
 
-// FigureKind says how a value is derived from numerator and denominator.
-type FigureKind string
+// NetKind says how a value is derived from numerator and denominator.
+type NetKind string
 
-// Figure kinds.
+// NetFigure kinds.
 const (
-	KindCount FigureKind = "count" // value = numerator
-	KindRate  FigureKind = "rate"  // value = numerator / denominator, 0–1
-	KindNPS   FigureKind = "nps"   // value = 100 × (promoters − detractors) / answers
+	NetCount NetKind = "count" // value = numerator
+	NetRate  NetKind = "rate"  // value = numerator / denominator, 0–1
+	NetNPS   NetKind = "nps"   // value = 100 × (promoters − detractors) / answers
+	NetScore NetKind = "score" // value = sum of scores / answers, 1–4 (imported workbooks)
 )
 
-// Figure is one indicator as summable counts: Base is the number of
+// NetFigure is one indicator as summable counts: Base is the number of
 // responses it rests on (for the small-numbers rule).
-type Figure struct {
-	Kind        FigureKind `bson:"kind" json:"kind"`
-	Numerator   int        `bson:"numerator" json:"numerator"`
-	Denominator int        `bson:"denominator" json:"denominator"`
-	Base        int        `bson:"base" json:"base"`
+type NetFigure struct {
+	Kind        NetKind `bson:"kind" json:"kind"`
+	Numerator   int     `bson:"numerator" json:"numerator"`
+	Denominator int     `bson:"denominator" json:"denominator"`
+	Base        int     `bson:"base" json:"base"`
 }
 
 // Value derives the figure's value; false when there is nothing to divide.
-func (f Figure) Value() (float64, bool) {
+func (f NetFigure) Value() (float64, bool) {
 	switch f.Kind {
-	case KindCount:
+	case NetCount:
 		return float64(f.Numerator), true
-	case KindNPS:
+	case NetNPS:
 		if f.Denominator == 0 {
 			return 0, false
 		}
@@ -59,13 +60,13 @@ func (f Figure) Value() (float64, bool) {
 }
 
 // Withheld tells whether the figure must be withheld outside its structure.
-func (f Figure) Withheld() bool { return f.Base < MinResponses }
+func (f NetFigure) Withheld() bool { return f.Base < MinResponses }
 
-// Figures are indicators by code.
-type Figures map[string]Figure
+// NetFigures are indicators by code.
+type NetFigures map[string]NetFigure
 
 // Add sums other into f, code by code.
-func (f Figures) Add(other Figures) {
+func (f NetFigures) Add(other NetFigures) {
 	for code, o := range other {
 		cur, ok := f[code]
 		if !ok {
@@ -85,11 +86,11 @@ func QuestionFigureCode(questionCode string) string {
 }
 
 // FiguresOf derives the indicators of one service's tallies.
-func FiguresOf(ss ServiceSummary) Figures {
-	f := Figures{
-		FigureIssued:       {Kind: KindCount, Numerator: ss.Issued, Denominator: ss.Issued, Base: ss.Responses},
-		FigureResponses:    {Kind: KindCount, Numerator: ss.Responses, Denominator: ss.Issued, Base: ss.Responses},
-		FigureResponseRate: {Kind: KindRate, Numerator: ss.Responses, Denominator: ss.Issued, Base: ss.Responses},
+func FiguresOf(ss ServiceSummary) NetFigures {
+	f := NetFigures{
+		FigureIssued:       {Kind: NetCount, Numerator: ss.Issued, Denominator: ss.Issued, Base: ss.Responses},
+		FigureResponses:    {Kind: NetCount, Numerator: ss.Responses, Denominator: ss.Issued, Base: ss.Responses},
+		FigureResponseRate: {Kind: NetRate, Numerator: ss.Responses, Denominator: ss.Issued, Base: ss.Responses},
 	}
 	roles := map[QuestionRole]string{RoleOverall: FigureOverall, RoleRecommend: FigureNPS, RoleReuse: FigureReuse}
 	for _, t := range ss.Questions {
@@ -97,9 +98,9 @@ func FiguresOf(ss ServiceSummary) Figures {
 		if !ok {
 			continue
 		}
-		f.Add(Figures{QuestionFigureCode(t.Code): fig})
+		f.Add(NetFigures{QuestionFigureCode(t.Code): fig})
 		if code, ok := roles[t.Role]; ok {
-			f.Add(Figures{code: fig})
+			f.Add(NetFigures{code: fig})
 		}
 	}
 	return f
@@ -108,7 +109,7 @@ func FiguresOf(ss ServiceSummary) Figures {
 // tallyFigure turns one question's answer counts into a figure: scale →
 // satisfied share of answers other than sans objet; yes/no → share of oui;
 // 0–10 → NPS. Other question types give no indicator.
-func tallyFigure(t QuestionTally) (Figure, bool) {
+func tallyFigure(t QuestionTally) (NetFigure, bool) {
 	switch t.Type {
 	case QuestionScale:
 		var num, den int
@@ -122,10 +123,10 @@ func tallyFigure(t QuestionTally) (Figure, bool) {
 				num += n
 			}
 		}
-		return Figure{Kind: KindRate, Numerator: num, Denominator: den, Base: den}, true
+		return NetFigure{Kind: NetRate, Numerator: num, Denominator: den, Base: den}, true
 	case QuestionYesNo:
 		yes, no := t.Counts[YesAnswer], t.Counts[NoAnswer]
-		return Figure{Kind: KindRate, Numerator: yes, Denominator: yes + no, Base: yes + no}, true
+		return NetFigure{Kind: NetRate, Numerator: yes, Denominator: yes + no, Base: yes + no}, true
 	case QuestionNPS:
 		var net, den int
 		for v, n := range t.Counts {
@@ -141,28 +142,30 @@ func tallyFigure(t QuestionTally) (Figure, bool) {
 				net -= n
 			}
 		}
-		return Figure{Kind: KindNPS, Numerator: net, Denominator: den, Base: den}, true
+		return NetFigure{Kind: NetNPS, Numerator: net, Denominator: den, Base: den}, true
 	}
-	return Figure{}, false
+	return NetFigure{}, false
 }
 
 // ImportedFigure rebuilds a figure from a workbook row of another capsat:
 // the row's numerator and denominator, its value only for NPS (whose
 // numerator another version may define differently). responses is the
 // REPONSES of the same period and service, for volumes' base.
-func ImportedFigure(code string, value float64, hasValue bool, num, den, responses int) Figure {
+func ImportedFigure(code string, value float64, hasValue bool, num, den, responses int) NetFigure {
 	switch {
-	case code == FigureIssued || code == FigureResponses:
-		return Figure{Kind: KindCount, Numerator: num, Denominator: den, Base: responses}
+	case code == FigureIssued || code == FigureResponses || code == "VERBATIMS":
+		return NetFigure{Kind: NetCount, Numerator: num, Denominator: den, Base: responses}
 	case code == FigureResponseRate:
-		return Figure{Kind: KindRate, Numerator: num, Denominator: den, Base: num}
+		return NetFigure{Kind: NetRate, Numerator: num, Denominator: den, Base: num}
+	case strings.HasSuffix(code, "_SCORE"):
+		return NetFigure{Kind: NetScore, Numerator: num, Denominator: den, Base: den}
 	case code == FigureNPS || isNPSQuestionCode(code) || num < 0:
 		if hasValue {
 			num = int(value*float64(den)/100 + copySign(0.5, value))
 		}
-		return Figure{Kind: KindNPS, Numerator: num, Denominator: den, Base: den}
+		return NetFigure{Kind: NetNPS, Numerator: num, Denominator: den, Base: den}
 	}
-	return Figure{Kind: KindRate, Numerator: num, Denominator: den, Base: den}
+	return NetFigure{Kind: NetRate, Numerator: num, Denominator: den, Base: den}
 }
 
 func copySign(x, sign float64) float64 {

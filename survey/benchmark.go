@@ -29,9 +29,9 @@ type Distribution struct {
 // the network.
 type BenchmarkLine struct {
 	Code        string       `json:"code"`
-	Structure   Figure       `json:"structure"` // the structure's own figure, never withheld for itself
-	Region      Figure       `json:"region"`
-	Network     Figure       `json:"network"`
+	Structure   NetFigure    `json:"structure"` // the structure's own figure, never withheld for itself
+	Region      NetFigure    `json:"region"`
+	Network     NetFigure    `json:"network"`
 	RegionDist  Distribution `json:"region_distribution"`
 	NetworkDist Distribution `json:"network_distribution"`
 }
@@ -41,13 +41,13 @@ type BenchmarkLine struct {
 type Benchmark struct {
 	StructureID string          `json:"structure_id"`
 	Region      string          `json:"region"`
-	Period      Period          `json:"period"`
+	Period      MonthSpan       `json:"period"`
 	Service     ServiceType     `json:"service,omitempty"`
 	Lines       []BenchmarkLine `json:"indicators"`
 }
 
 // Benchmark compares structure sid with its region and the network.
-func (s *Store) Benchmark(ctx context.Context, sid string, p Period, service ServiceType) (*Benchmark, error) {
+func (s *Store) Benchmark(ctx context.Context, sid string, p MonthSpan, service ServiceType) (*Benchmark, error) {
 	st, err := s.Structure(ctx, sid)
 	if err != nil {
 		return nil, err
@@ -56,13 +56,13 @@ func (s *Store) Benchmark(ctx context.Context, sid string, p Period, service Ser
 	if err != nil {
 		return nil, err
 	}
-	region := Figures{}
+	region := NetFigures{}
 	for _, r := range agg.Regions {
 		if r.Key == st.Region {
 			region = r.Figures
 		}
 	}
-	own := Figures{}
+	own := NetFigures{}
 	for _, line := range agg.Structures {
 		if line.id == sid {
 			own = line.Figures
@@ -81,7 +81,7 @@ func (s *Store) Benchmark(ctx context.Context, sid string, p Period, service Ser
 
 // distribution computes quartiles over the structures kept by in, each
 // resting on enough responses, and places the structure's own figure.
-func distribution(lines []StructureFigures, code string, own Figure, in func(StructureFigures) bool) Distribution {
+func distribution(lines []StructureFigures, code string, own NetFigure, in func(StructureFigures) bool) Distribution {
 	var values []float64
 	for _, l := range lines {
 		f := l.Figures[code]

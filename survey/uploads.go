@@ -41,7 +41,7 @@ type UploadedMonth struct {
 // UploadedService is the figures of one service ("" = Toutes) in an upload.
 type UploadedService struct {
 	Service ServiceType `bson:"service" json:"service"`
-	Figures Figures     `bson:"figures" json:"figures"`
+	Figures NetFigures  `bson:"figures" json:"figures"`
 }
 
 // UploadResult says what an upload replaced.
@@ -132,15 +132,15 @@ func (u *UploadedMonth) service(st ServiceType) *UploadedService {
 			return &u.Services[i]
 		}
 	}
-	u.Services = append(u.Services, UploadedService{Service: st, Figures: Figures{}})
+	u.Services = append(u.Services, UploadedService{Service: st, Figures: NetFigures{}})
 	return &u.Services[len(u.Services)-1]
 }
 
 // figuresFor returns the upload's figures for a service ("" = both): the
 // per-service rows when the workbook has them, else its "Toutes" rows.
-func (u *UploadedMonth) figuresFor(st ServiceType) Figures {
-	out := Figures{}
-	var all Figures
+func (u *UploadedMonth) figuresFor(st ServiceType) NetFigures {
+	out := NetFigures{}
+	var all NetFigures
 	found := false
 	for _, us := range u.Services {
 		switch {
