@@ -182,6 +182,8 @@ func TestRegionUsersSeeOnlyTheirRegion(t *testing.T) {
 		t.Fatalf("region workbook: %d %s", rec.Code, rec.Body)
 	}
 	text := workbookText(t, rec.Body.Bytes())
+	assertNoClientData(t, "region workbook", text)
+	assertNoClientData(t, "region indicators", e.do(http.MethodGet, "/api/v1/regions/Normandie/indicators"+march, "", normandie).Body.String())
 	if strings.Contains(text, "Discrète") || strings.Contains(text, "Structures!A4=") || strings.Contains(text, "Occitanie") {
 		t.Errorf("the region workbook lists another region or its structures:\n%s", text)
 	}
