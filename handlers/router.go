@@ -185,6 +185,18 @@ func NewRouter(d Deps) (*Router, error) {
 	dashboardUploads := e.Group("/api/v1/structures/:sid", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), authenticate(d.Store))
 	r.route(dashboardUploads, http.MethodPost, "/exports/dashboard", exports.dashboard, policyStructure)
 
+	// Federation and regions: aggregates only (federation_api.go, benchmark_api.go).
+	fed := &federationAPI{store: d.Store, now: d.Now}
+	fapi := api.Group("/federation")
+	r.route(fapi, http.MethodGet, "/indicators", fed.indicators, policyFederation)
+	r.route(fapi, http.MethodGet, "/exports/consolidated.xlsx", fed.consolidated, policyFederation)
+	r.route(fapi, http.MethodPost, "/uploads", fed.upload, policyFederation)
+	rapi := api.Group("/regions/:region")
+	r.route(rapi, http.MethodGet, "/indicators", fed.indicators, policyRegion)
+	r.route(rapi, http.MethodGet, "/exports/consolidated.xlsx", fed.consolidated, policyRegion)
+	bench := &benchmarkAPI{store: d.Store, now: d.Now}
+	r.route(sapi, http.MethodGet, "/benchmark", bench.get, policyStructure)
+
 	return r, nil
 }
 

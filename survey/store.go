@@ -37,6 +37,7 @@ type Store struct {
 	frozen   *frozenCache // published questionnaire versions
 	// passwordParams overrides DefaultPasswordParams when set (tests).
 	passwordParams *PasswordParams
+	summaries      summaryState // summary write locks and snapshot sequence (summaries.go)
 }
 
 // NewStore returns a store on db. now is the clock (time.Now in production).
