@@ -286,7 +286,7 @@ func indicatorsWorkbook(t *testing.T, header []string, rows [][]any) []byte {
 	return buf.Bytes()
 }
 
-func (e *testEnv) upload(key, structure string, file []byte) *jsonRecorder {
+func (e *testEnv) uploadWorkbook(key, structure string, file []byte) *jsonRecorder {
 	e.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -324,11 +324,11 @@ func TestUploadReplacesEarlierUploadOfSameStructureAndMonth(t *testing.T) {
 	fed := e.federationKey()
 	hosted, _ := e.structure("AI Autonome", "Bretagne")
 	first := append(monthRows("2026-01", 10, 8), monthRows("2026-02", 10, 5)...)
-	res := e.upload(fed, hosted.SIRET, indicatorsWorkbook(t, header, first))
+	res := e.uploadWorkbook(fed, hosted.SIRET, indicatorsWorkbook(t, header, first))
 	if res.Code != http.StatusCreated || !strings.Contains(res.Body, `"months":["2026-01","2026-02"]`) || !strings.Contains(res.Body, `"replaced":[]`) {
 		t.Fatalf("first upload: %d %s", res.Code, res.Body)
 	}
-	res = e.upload(fed, hosted.ID, indicatorsWorkbook(t, header, monthRows("2026-02", 10, 10)))
+	res = e.uploadWorkbook(fed, hosted.ID, indicatorsWorkbook(t, header, monthRows("2026-02", 10, 10)))
 	if res.Code != http.StatusCreated || !strings.Contains(res.Body, `"replaced":["2026-02"]`) {
 		t.Fatalf("second upload: %d %s", res.Code, res.Body)
 	}
@@ -363,14 +363,14 @@ func TestUploadRefusesMalformedFiles(t *testing.T) {
 		{"only totals", hosted.ID, indicatorsWorkbook(t, header, [][]any{{survey.FigureOverall, "Total", "Toutes", 1, 1, 1}}), "file", "aucune ligne mensuelle"},
 	}
 	for _, tc := range cases {
-		res := e.upload(fed, tc.structure, tc.file)
+		res := e.uploadWorkbook(fed, tc.structure, tc.file)
 		var body apiError
 		_ = json.Unmarshal([]byte(res.Body), &body)
 		if res.Code != http.StatusUnprocessableEntity || !strings.Contains(body.Fields[tc.field], tc.message) {
 			t.Errorf("%s: %d %s", tc.name, res.Code, res.Body)
 		}
 	}
-	if res := e.upload(key, hosted.ID, indicatorsWorkbook(t, header, monthRows("2026-01", 5, 5))); res.Code != http.StatusForbidden {
+	if res := e.uploadWorkbook(key, hosted.ID, indicatorsWorkbook(t, header, monthRows("2026-01", 5, 5))); res.Code != http.StatusForbidden {
 		t.Errorf("a structure key may not upload: %d", res.Code)
 	}
 }
