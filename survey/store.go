@@ -38,6 +38,7 @@ type Store struct {
 	// passwordParams overrides DefaultPasswordParams when set (tests).
 	passwordParams *PasswordParams
 	summaries      summaryState // summary write locks and snapshot sequence (summaries.go)
+	summaryQueue   summaryQueue // deferred refreshes while serve runs (summaries_queue.go)
 }
 
 // NewStore returns a store on db. now is the clock (time.Now in production).

@@ -148,8 +148,13 @@ func (s *Store) RefreshSummary(ctx context.Context, sid, month string) error {
 // refreshAfterChange runs the summary hook after a committed change. The
 // change itself stands even if the summary fails: the next change or
 // `capsat admin rebuild-summaries` repairs it.
+// While `serve` runs its summary worker the refresh is queued instead.
 func (s *Store) refreshAfterChange(ctx context.Context, sid string, issuedAt time.Time) {
-	_ = s.RefreshSummary(context.WithoutCancel(ctx), sid, SummaryMonth(issuedAt))
+	month := SummaryMonth(issuedAt)
+	if s.enqueueSummary(ctx, SummaryID(sid, month)) {
+		return
+	}
+	_ = s.RefreshSummary(context.WithoutCancel(ctx), sid, month)
 }
 
 // Summary returns one stored summary by structure and month.
