@@ -33,6 +33,9 @@ type Satisfaction struct {
 	// and the questionnaire versions.
 	Source      *survey.IndicatorSource
 	GeneratedAt time.Time
+	// Comparison, when set, adds the "Comparaison" sheet: the structure
+	// beside its region and the network.
+	Comparison *survey.Benchmark
 }
 
 // WriteSatisfaction builds the satisfaction workbook and writes it to w.
@@ -59,6 +62,11 @@ func WriteSatisfaction(w io.Writer, in Satisfaction) error {
 	}
 	for _, step := range steps {
 		if err := step(f, st, &in); err != nil {
+			return err
+		}
+	}
+	if in.Comparison != nil {
+		if err := AddComparisonSheet(f, in.Comparison); err != nil {
 			return err
 		}
 	}

@@ -28,6 +28,7 @@ const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadshe
 type exportStore interface {
 	Structure(ctx context.Context, id string) (*survey.Structure, error)
 	IndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error)
+	Benchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error)
 }
 
 // exportsAPI serves a structure's indicators, its satisfaction workbook and
@@ -111,6 +112,12 @@ func (h *exportsAPI) satisfaction(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
+	span := survey.MonthSpan{From: survey.SummaryMonth(q.Range.From), To: survey.SummaryMonth(q.Range.To)}
+	comparison, err := h.store.Benchmark(ctx, st.ID, span, q.Service)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
 	now := h.now()
 	in := export.Satisfaction{
 		StructureName: st.Name,
@@ -118,6 +125,7 @@ func (h *exportsAPI) satisfaction(c *gin.Context) {
 		Previous:      survey.ComputeIndicators(src, survey.IndicatorQuery{Range: prev, By: survey.ByMonth, Service: q.Service}, now),
 		Source:        src,
 		GeneratedAt:   now,
+		Comparison:    comparison,
 	}
 	var buf bytes.Buffer
 	if err := export.WriteSatisfaction(&buf, in); err != nil {

@@ -23,9 +23,11 @@ type MonthSpan struct {
 // maxPeriodMonths bounds a period, so that a request cannot ask for ages.
 const maxPeriodMonths = 120
 
-// ParseMonthSpan checks from and to ("YYYY-MM"); when both are empty it is the
-// twelve months ending with the current one.
+// ParseMonthSpan checks from and to ("YYYY-MM", or a date "YYYY-MM-DD" as
+// the structure's exports take, standing for its month); when both are empty
+// it is the twelve months ending with the current one.
 func ParseMonthSpan(from, to string, now time.Time) (MonthSpan, error) {
+	from, to = monthOfDate(from), monthOfDate(to)
 	if from == "" && to == "" {
 		end := now.In(parisTime)
 		return MonthSpan{From: SummaryMonth(end.AddDate(0, -11, 1-end.Day())), To: SummaryMonth(end)}, nil
@@ -51,6 +53,15 @@ func ParseMonthSpan(from, to string, now time.Time) (MonthSpan, error) {
 		return MonthSpan{}, err
 	}
 	return MonthSpan{From: from, To: to}, nil
+}
+
+// monthOfDate turns a valid "YYYY-MM-DD" into "YYYY-MM"; anything else is
+// returned unchanged, for ParseMonthSpan to judge.
+func monthOfDate(v string) string {
+	if d, err := time.Parse(time.DateOnly, v); err == nil {
+		return d.Format("2006-01")
+	}
+	return v
 }
 
 func monthsBetween(f, t time.Time) int {
