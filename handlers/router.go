@@ -168,7 +168,7 @@ func NewRouter(d Deps) (*Router, error) {
 
 	// Public survey: anyone holding a link; strict page headers and a
 	// per-IP rate limit.
-	surveyPages := &surveyPage{store: d.Store, views: pages, secureCookies: d.Config.CookiesSecure()}
+	surveyPages := &surveyPage{store: d.Store, views: pages, secureCookies: d.Config.CookiesSecure(), writes: make(chan struct{}, maxConcurrentSubmissions)}
 	publicLimit := newRateLimiter(d.Config.PublicRateLimit, time.Minute, d.Now)
 	public := e.Group("/s", pageSecurityHeaders(), limitPerIP(publicLimit, surveyPages.tooManyRequests))
 	r.route(public, http.MethodGet, "/:token", surveyPages.show, policyPublic)
