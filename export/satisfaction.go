@@ -36,6 +36,9 @@ type Satisfaction struct {
 	// FollowUps are the flagged responses with their follow-up, for the
 	// "Suivi des insatisfactions" sheet (empty: the sheet has its header only).
 	FollowUps []survey.Response
+	// Comparison, when set, adds the "Comparaison" sheet: the structure
+	// beside its region and the network.
+	Comparison *survey.Benchmark
 }
 
 // WriteSatisfaction builds the satisfaction workbook and writes it to w.
@@ -62,6 +65,11 @@ func WriteSatisfaction(w io.Writer, in Satisfaction) error {
 	}
 	for _, step := range steps {
 		if err := step(f, st, &in); err != nil {
+			return err
+		}
+	}
+	if in.Comparison != nil {
+		if err := AddComparisonSheet(f, in.Comparison); err != nil {
 			return err
 		}
 	}

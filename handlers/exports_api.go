@@ -30,6 +30,7 @@ type exportStore interface {
 	Structure(ctx context.Context, id string) (*survey.Structure, error)
 	IndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error)
 	ListFollowUps(ctx context.Context, sid string) ([]survey.Response, error)
+	Benchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error)
 }
 
 // exportsAPI serves a structure's indicators, its satisfaction workbook and
@@ -126,6 +127,11 @@ func (h *exportsAPI) buildSatisfaction(ctx context.Context, sid string, q survey
 	if err != nil {
 		return "", nil, err
 	}
+	span := survey.MonthSpan{From: survey.SummaryMonth(q.Range.From), To: survey.SummaryMonth(q.Range.To)}
+	comparison, err := h.store.Benchmark(ctx, st.ID, span, q.Service)
+	if err != nil {
+		return "", nil, err
+	}
 	now := h.now()
 	in := export.Satisfaction{
 		FollowUps:     followUps,
@@ -134,6 +140,7 @@ func (h *exportsAPI) buildSatisfaction(ctx context.Context, sid string, q survey
 		Previous:      survey.ComputeIndicators(src, survey.IndicatorQuery{Range: prev, By: survey.ByMonth, Service: q.Service}, now),
 		Source:        src,
 		GeneratedAt:   now,
+		Comparison:    comparison,
 	}
 	var buf bytes.Buffer
 	if err := export.WriteSatisfaction(&buf, in); err != nil {

@@ -196,6 +196,9 @@ func TestSatisfactionWorkbookAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	if idx, err := f.GetSheetIndex("Comparaison"); err != nil || idx < 0 {
+		t.Errorf("no Comparaison sheet: %v", f.GetSheetList())
+	}
 	rows, _ := f.GetRows("Indicateurs", excelize.Options{RawCellValue: true})
 	found := 0
 	for _, r := range rows {

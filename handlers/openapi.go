@@ -82,6 +82,13 @@ func apiOperations() []apiOperation {
 		{Method: "GET", Path: sapi + "/indicators", Tag: "indicators", Summary: "Indicateurs de satisfaction de la structure (chaque valeur avec numérateur et dénominateur)", Query: []string{"from", "to", "service", "by"}, Status: 200, Reply: survey.Indicators{}},
 		{Method: "GET", Path: sapi + "/exports/satisfaction.xlsx", Tag: "indicators", Summary: "Classeur Excel de satisfaction (Synthèse, Indicateurs, Questions, Évolution, Verbatims, Réponses, Méthode)", Query: []string{"from", "to", "service"}, Status: 200, ReplyType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 		{Method: "POST", Path: sapi + "/exports/dashboard", Tag: "indicators", Summary: "Remplir le tableau de bord CAP (xlsx, champ file ; champs from, to, service) : noms définis et feuille « Satisfaction clients »", Upload: "file", Status: 200, ReplyType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+
+		{Method: "GET", Path: sapi + "/benchmark", Tag: "federation", Summary: "Position de la structure face à sa région et au réseau (médiane, quartiles ; sans nommer les autres structures)", Query: []string{"from", "to", "service"}, Status: 200, Reply: benchmarkJSON{}},
+		{Method: "GET", Path: "/api/v1/federation/indicators", Tag: "federation", Summary: "Indicateurs du réseau, par région, par type et par structure (chiffres sous 5 réponses retenus)", Query: []string{"from", "to", "service"}, Status: 200, Reply: indicatorsJSON{}},
+		{Method: "GET", Path: "/api/v1/federation/exports/consolidated.xlsx", Tag: "federation", Summary: "Classeur consolidé du réseau", Query: []string{"from", "to", "service"}, Status: 200, ReplyType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		{Method: "POST", Path: "/api/v1/federation/uploads", Tag: "federation", Summary: "Verser le classeur exporté par une structure auto-hébergée (feuille Indicateurs ; champ structure_id) : remplace le versement précédent des mêmes mois", Upload: "file", Status: 201, Reply: uploadJSON{}},
+		{Method: "GET", Path: "/api/v1/regions/:region/indicators", Tag: "federation", Summary: "Indicateurs d'une région et de ses structures", Query: []string{"from", "to", "service"}, Status: 200, Reply: indicatorsJSON{}},
+		{Method: "GET", Path: "/api/v1/regions/:region/exports/consolidated.xlsx", Tag: "federation", Summary: "Classeur consolidé d'une région", Query: []string{"from", "to", "service"}, Status: 200, ReplyType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 	}
 }
 

@@ -168,7 +168,7 @@ func NewRouter(d Deps) (*Router, error) {
 
 	// Public survey: anyone holding a link; strict page headers and a
 	// per-IP rate limit.
-	surveyPages := &surveyPage{store: d.Store, views: pages, secureCookies: d.Config.CookiesSecure()}
+	surveyPages := &surveyPage{store: d.Store, views: pages, secureCookies: d.Config.CookiesSecure(), writes: make(chan struct{}, maxConcurrentSubmissions)}
 	publicLimit := newRateLimiter(d.Config.PublicRateLimit, time.Minute, d.Now)
 	public := e.Group("/s", pageSecurityHeaders(), limitPerIP(publicLimit, surveyPages.tooManyRequests))
 	r.route(public, http.MethodGet, "/:token", surveyPages.show, policyPublic)
@@ -184,6 +184,18 @@ func NewRouter(d Deps) (*Router, error) {
 	// file just over the limit gets the handler's precise message.
 	dashboardUploads := e.Group("/api/v1/structures/:sid", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), authenticate(d.Store))
 	r.route(dashboardUploads, http.MethodPost, "/exports/dashboard", exports.dashboard, policyStructure)
+
+	// Federation and regions: aggregates only (federation_api.go, benchmark_api.go).
+	fed := &federationAPI{store: d.Store, now: d.Now}
+	fapi := api.Group("/federation")
+	r.route(fapi, http.MethodGet, "/indicators", fed.indicators, policyFederation)
+	r.route(fapi, http.MethodGet, "/exports/consolidated.xlsx", fed.consolidated, policyFederation)
+	r.route(fapi, http.MethodPost, "/uploads", fed.upload, policyFederation)
+	rapi := api.Group("/regions/:region")
+	r.route(rapi, http.MethodGet, "/indicators", fed.indicators, policyRegion)
+	r.route(rapi, http.MethodGet, "/exports/consolidated.xlsx", fed.consolidated, policyRegion)
+	bench := &benchmarkAPI{store: d.Store, now: d.Now}
+	r.route(sapi, http.MethodGet, "/benchmark", bench.get, policyStructure)
 
 	routeBackoffice(r, d, pages, audit, exports)
 

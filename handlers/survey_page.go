@@ -30,7 +30,15 @@ type surveyPage struct {
 	store         surveyPageStore
 	views         *views
 	secureCookies bool
+	// writes bounds concurrent submissions: the embedded store serialises
+	// writes and, past a few waiting writers, answers "database is locked"
+	// after its busy timeout; waiting here instead is fair and bounded by
+	// the request's context.
+	writes chan struct{}
 }
+
+// maxConcurrentSubmissions is the size of surveyPage.writes.
+const maxConcurrentSubmissions = 4
 
 const (
 	// formTokenCookie and formTokenField carry the same random value
@@ -78,7 +86,14 @@ func (h *surveyPage) submit(c *gin.Context) {
 		h.refuse(c, http.StatusBadRequest, values, "Votre réponse n'a pas pu être enregistrée. Vérifiez vos réponses ci-dessous puis envoyez-les à nouveau.")
 		return
 	}
+	select {
+	case h.writes <- struct{}{}:
+	case <-c.Request.Context().Done():
+		h.renderState(c, nil, c.Request.Context().Err())
+		return
+	}
 	_, err := h.store.SubmitResponse(c.Request.Context(), token, values)
+	<-h.writes
 	var verr *survey.ValidationError
 	switch {
 	case err == nil:

@@ -67,7 +67,12 @@ func (s *Store) newLink(ctx context.Context, o *Order, st *Structure, q *Questio
 		s.deleteIDs(ctx, colLinks, []any{l.Token})
 		return nil, fmt.Errorf("issue survey: %w", translate(err))
 	}
+	previous := o.Survey
 	o.Survey, o.LinkTokens, o.UpdatedAt = &survey, append(o.LinkTokens, l.Token), now
+	if previous != nil && SummaryMonth(previous.IssuedAt) != SummaryMonth(now) {
+		s.refreshAfterChange(ctx, o.StructureID, previous.IssuedAt) // the order left its old cohort
+	}
+	s.refreshAfterChange(ctx, o.StructureID, now)
 	return l, nil
 }
 
@@ -92,6 +97,7 @@ func (s *Store) CancelSurvey(ctx context.Context, sid, oid string) error {
 	if _, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": o.ID}, bson.M{"$set": bson.M{"survey.cancelled_at": now, "updated_at": now}}); err != nil {
 		return fmt.Errorf("cancel survey: %w", translate(err))
 	}
+	s.refreshAfterChange(ctx, sid, o.Survey.IssuedAt)
 	return nil
 }
 
@@ -187,6 +193,7 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 	// The response is the source of truth; the order's copy serves lists and
 	// filters. A failure here is repaired when the token is next resolved.
 	_ = s.markAnswered(ctx, sc.Order.ID, now)
+	s.refreshAfterChange(ctx, r.StructureID, r.IssuedAt)
 	return r, nil
 }
 

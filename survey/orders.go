@@ -159,6 +159,9 @@ func (s *Store) DeleteOrder(ctx context.Context, sid, oid string) error {
 		return errOrderAnswered("supprimé")
 	}
 	s.deleteIDs(ctx, colLinks, o.linkTokens())
+	if o.Survey != nil {
+		s.refreshAfterChange(ctx, sid, o.Survey.IssuedAt) // the order leaves its cohort
+	}
 	return nil
 }
 

@@ -37,6 +37,8 @@ type Store struct {
 	frozen   *frozenCache // published questionnaire versions
 	// passwordParams overrides DefaultPasswordParams when set (tests).
 	passwordParams *PasswordParams
+	summaries      summaryState // summary write locks and snapshot sequence (summaries.go)
+	summaryQueue   summaryQueue // deferred refreshes while serve runs (summaries_queue.go)
 }
 
 // NewStore returns a store on db. now is the clock (time.Now in production).

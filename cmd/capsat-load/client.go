@@ -199,7 +199,7 @@ func (c *client) submitAll(ctx context.Context, tokens []string, conc int) *subm
 		rng := rand.New(rand.NewPCG(uint64(i), 7))
 		results[i] = c.submit(ctx, tokens[i], rng)
 	})
-	return newSubmitResult(results, time.Since(start))
+	return newSubmitResult(tokens, results, time.Since(start))
 }
 
 // resubmit posts answers again to already answered links, with a fresh

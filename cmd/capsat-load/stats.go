@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"capsat/survey"
@@ -12,21 +13,23 @@ import (
 
 // submitResult sums up the load phase.
 type submitResult struct {
-	elapsed   time.Duration
-	accepted  int         // posts answered 303 (stored)
-	statuses  map[int]int // other post statuses
-	failures  map[string]int
-	gets      []time.Duration
-	posts     []time.Duration
-	perAnswer []time.Duration // get + post
+	elapsed    time.Duration
+	accepted   int            // posts answered 303 (stored)
+	postStatus map[string]int // token → status of its post (0: failed before)
+	statuses   map[int]int    // other post statuses
+	failures   map[string]int
+	gets       []time.Duration
+	posts      []time.Duration
+	perAnswer  []time.Duration // get + post
 }
 
-func newSubmitResult(subs []submission, elapsed time.Duration) *submitResult {
-	r := &submitResult{elapsed: elapsed, statuses: map[int]int{}, failures: map[string]int{}}
-	for _, s := range subs {
+func newSubmitResult(tokens []string, subs []submission, elapsed time.Duration) *submitResult {
+	r := &submitResult{elapsed: elapsed, statuses: map[int]int{}, failures: map[string]int{}, postStatus: map[string]int{}}
+	for i, s := range subs {
+		r.postStatus[tokens[i]] = s.status
 		switch {
 		case s.err != nil:
-			r.failures[s.err.Error()]++
+			r.failures[failureKind(s.err)]++
 			continue
 		case s.status == 303:
 			r.accepted++
@@ -82,7 +85,7 @@ func (r rawResult) rate() float64 { return float64(r.n) / r.elapsed.Seconds() }
 // stores, one InsertOne each, from conc goroutines, into a collection of
 // their own in the same store.
 func rawInsertRate(ctx context.Context, st *survey.Store, n, conc int) (rawResult, error) {
-	coll := st.DB().Collection("load_raw_responses")
+	coll := st.DB().Collection(rawCollection)
 	errs := make([]error, n)
 	now := time.Now().UTC()
 	start := time.Now()
@@ -119,4 +122,15 @@ func rawAnswers(i int) map[string]string {
 		}
 	}
 	return a
+}
+
+// failureKind shortens an error to its kind, without the token.
+func failureKind(err error) string {
+	msg := err.Error()
+	for _, kind := range []string{"Client.Timeout", "connection reset", "EOF", "get form: status"} {
+		if strings.Contains(msg, kind) {
+			return kind
+		}
+	}
+	return msg
 }

@@ -17,6 +17,13 @@ import (
 	"capsat/survey/embedded"
 )
 
+// loadDatabase is the database of the in-process run; rawCollection holds
+// the documents of the raw insert measurement.
+const (
+	loadDatabase  = "capsat_load"
+	rawCollection = "load_raw_responses"
+)
+
 // loadSIRET is a SIRET with a valid key for the load structure.
 const loadSIRET = "73282932000074"
 
@@ -26,7 +33,9 @@ type target struct {
 	apiKey      string
 	structureID string
 	describe    string
-	store       *survey.Store // nil for an external server
+	store       *survey.Store     // nil for an external server
+	orderIDs    map[string]string // token → order id, in-process
+	dataDir     string            // embedded store's folder
 	close       func()
 }
 
@@ -57,10 +66,14 @@ func openTarget(ctx context.Context, o options) (*target, error) {
 		return nil, err
 	}
 	cleanups = append(cleanups, func() { _ = client.Disconnect(context.Background()) })
-	store := survey.NewStore(client.Database("capsat_load"), time.Now)
+	store := survey.NewStore(client.Database(loadDatabase), time.Now)
 	if err := store.EnsureIndexes(ctx); err != nil {
 		closeAll()
 		return nil, err
+	}
+	if err := store.DB().CreateCollection(ctx, rawCollection); err != nil {
+		closeAll()
+		return nil, fmt.Errorf("create %s: %w", rawCollection, err)
 	}
 	st, err := store.CreateStructure(ctx, survey.StructureInput{Name: "AI de charge", SIRET: loadSIRET, Region: "Normandie", Type: survey.TypeAI})
 	if err != nil {
@@ -92,7 +105,7 @@ func openTarget(ctx context.Context, o options) (*target, error) {
 	go func() { _ = httpSrv.Serve(ln) }()
 	cleanups = append(cleanups, func() { _ = httpSrv.Close() })
 	return &target{
-		baseURL: base, apiKey: key, structureID: st.ID, store: store, close: closeAll,
+		baseURL: base, apiKey: key, structureID: st.ID, store: store, dataDir: dir, close: closeAll,
 		describe: "in-process server " + base + " on the embedded store (FerretDB/SQLite)",
 	}, nil
 }
@@ -100,16 +113,18 @@ func openTarget(ctx context.Context, o options) (*target, error) {
 // externalTarget finds the structure of the API key on a running server.
 func externalTarget(ctx context.Context, o options) (*target, error) {
 	c := newClient(o.url, o.key, 1)
-	var list []struct {
-		ID string `json:"id"`
+	var list struct {
+		Structures []struct {
+			ID string `json:"id"`
+		} `json:"structures"`
 	}
 	if err := c.api(ctx, http.MethodGet, "/api/v1/structures", nil, &list); err != nil {
 		return nil, fmt.Errorf("find the key's structure: %w", err)
 	}
-	if len(list) != 1 {
-		return nil, fmt.Errorf("the key sees %d structures; give a key of one structure", len(list))
+	if len(list.Structures) != 1 {
+		return nil, fmt.Errorf("the key sees %d structures; give a key of one structure", len(list.Structures))
 	}
-	return &target{baseURL: o.url, apiKey: o.key, structureID: list[0].ID, close: func() {}, describe: "external server " + o.url}, nil
+	return &target{baseURL: o.url, apiKey: o.key, structureID: list.Structures[0].ID, close: func() {}, describe: "external server " + o.url}, nil
 }
 
 // verify counts what the store holds and measures its raw insert rate. For
@@ -123,15 +138,34 @@ func (t *target) verify(ctx context.Context, out io.Writer, o options, res *subm
 		fmt.Fprintln(out, "external server: store not reachable, responses counted through the accepted posts only")
 		return errors.Join(problems...)
 	}
-	stored, err := t.store.DB().Collection("responses").CountDocuments(ctx, map[string]any{"structure_id": t.structureID})
+	stored, err := t.storedResponses(ctx)
 	if err != nil {
-		return fmt.Errorf("count responses: %w", err)
+		return err
 	}
-	lost := int64(o.links) - stored
-	duplicated := max(0, stored-int64(res.accepted))
-	fmt.Fprintf(out, "store: %d responses for %d links: lost %d, duplicated %d (accepted posts %d)\n", stored, o.links, max(0, lost), duplicated, res.accepted)
-	if stored != int64(o.links) || res.accepted != o.links {
-		problems = append(problems, fmt.Errorf("%d responses stored and %d posts accepted for %d links", stored, res.accepted, o.links))
+	docs := 0
+	for _, n := range stored {
+		docs += n
+	}
+	lost, duplicated, unconfirmed := 0, 0, 0
+	for token, status := range res.postStatus {
+		n := stored[t.orderIDs[token]]
+		switch {
+		case status == 303 && n == 0:
+			lost++ // confirmed to the client, not in the store
+		case status != 303 && n > 0:
+			unconfirmed++ // stored, but the client saw an error or gave up
+		}
+	}
+	for _, n := range stored {
+		duplicated += max(0, n-1)
+	}
+	fmt.Fprintf(out, "store: %d response documents for %d links; confirmed (303) but missing: %d; orders with more than one response: %d; stored but not confirmed to the client: %d\n",
+		docs, o.links, lost, duplicated, unconfirmed)
+	if lost > 0 || duplicated > 0 {
+		problems = append(problems, fmt.Errorf("%d lost and %d duplicated responses", lost, duplicated))
+	}
+	if res.accepted != o.links {
+		problems = append(problems, fmt.Errorf("%d of %d submissions failed (no retries)", o.links-res.accepted, o.links))
 	}
 	raw, err := rawInsertRate(ctx, t.store, o.links, o.concurrency)
 	if err != nil {
@@ -151,6 +185,7 @@ func (t *target) issueLinks(ctx context.Context, c *client, n, conc int) ([]stri
 	}
 	start := time.Now()
 	tokens := make([]string, n)
+	t.orderIDs = make(map[string]string, n)
 	for i := range tokens {
 		o, err := t.store.CreateOrder(ctx, t.structureID, survey.OrderInput{
 			Reference: fmt.Sprintf("CHARGE-%06d", i), ServiceType: survey.ServiceMAD,
@@ -165,6 +200,27 @@ func (t *target) issueLinks(ctx context.Context, c *client, n, conc int) ([]stri
 			return nil, 0, fmt.Errorf("issue survey: %w", err)
 		}
 		tokens[i] = l.Token
+		t.orderIDs[l.Token] = o.ID
 	}
 	return tokens, time.Since(start), nil
+}
+
+// storedResponses counts the response documents of each order of the load
+// structure, reading every one (not trusting a count).
+func (t *target) storedResponses(ctx context.Context) (map[string]int, error) {
+	cur, err := t.store.DB().Collection("responses").Find(ctx, map[string]any{"structure_id": t.structureID})
+	if err != nil {
+		return nil, fmt.Errorf("read responses: %w", err)
+	}
+	var docs []struct {
+		OrderID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("read responses: %w", err)
+	}
+	out := make(map[string]int, len(docs))
+	for _, d := range docs {
+		out[d.OrderID]++
+	}
+	return out, nil
 }

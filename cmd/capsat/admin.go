@@ -22,9 +22,10 @@ func admin(ctx context.Context, args []string, e env) error {
 		return nil
 	}
 	commands := map[string]func(context.Context, *survey.Store, []string, env) (any, error){
-		"create-structure": adminCreateStructure,
-		"create-api-key":   adminCreateAPIKey,
-		"create-user":      adminCreateUser,
+		"create-structure":  adminCreateStructure,
+		"create-api-key":    adminCreateAPIKey,
+		"create-user":       adminCreateUser,
+		"rebuild-summaries": adminRebuildSummaries,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
@@ -187,4 +188,10 @@ func passwordFromStdin(r io.Reader) (string, error) {
 		return "", fmt.Errorf("read password from stdin: %w", err)
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// adminRebuildSummaries recomputes every structure × month summary from
+// orders and responses (idempotent; safe while capsat serves).
+func adminRebuildSummaries(ctx context.Context, st *survey.Store, _ []string, _ env) (any, error) {
+	return st.RebuildSummaries(ctx)
 }

@@ -61,6 +61,15 @@ func serve(ctx context.Context, args []string, e env) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go purgeSessionsEvery(ctx, time.Hour, st.store, log)
+	// Summaries are refreshed in the background so that answers never wait
+	// for a recomputation; the worker drains its queue before the store closes.
+	workerCtx, stopWorker := context.WithCancel(ctx)
+	summariesDone := make(chan struct{})
+	go func() {
+		defer close(summariesDone)
+		st.store.RunSummaryWorker(workerCtx, 2*time.Second, log)
+	}()
+	defer func() { stopWorker(); <-summariesDone }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http server: %w", err)

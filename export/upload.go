@@ -1,0 +1,191 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"capsat/survey"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// uploadSheet is the sheet of a structure workbook that carries its
+// indicators with numerators and denominators.
+const uploadSheet = "Indicateurs"
+
+// uploadHeader is the exact header of the "Indicateurs" sheet.
+var uploadHeader = []string{"Code", "Période", "Prestation", "Valeur", "Numérateur", "Dénominateur"}
+
+// maxUploadErrors bounds the messages of a refused file.
+const maxUploadErrors = 10
+
+var indicatorCodeShape = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
+
+// ReadIndicatorRows reads the monthly rows of a structure workbook's
+// "Indicateurs" sheet. "Total" rows are skipped (they are sums of the
+// months). A malformed file is a *survey.ValidationError with French
+// messages, under "file" and "rows.N" (N = the sheet's row number).
+func ReadIndicatorRows(r io.Reader) ([]survey.UploadRow, error) {
+	f, err := excelize.OpenReader(r)
+	if err != nil {
+		return nil, survey.Invalid("file", "not_xlsx", "Le fichier n'est pas un classeur Excel (.xlsx) lisible.")
+	}
+	defer f.Close()
+	if idx, err := f.GetSheetIndex(uploadSheet); err != nil || idx < 0 {
+		return nil, survey.Invalid("file", "no_sheet", "Le classeur ne contient pas de feuille « Indicateurs ».")
+	}
+	rows, err := f.GetRows(uploadSheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, survey.Invalid("file", "unreadable", "La feuille « Indicateurs » est illisible.")
+	}
+	if len(rows) == 0 || !sameHeader(rows[0]) {
+		return nil, survey.Invalid("file", "header", "L'en-tête de la feuille « Indicateurs » doit être exactement : "+strings.Join(uploadHeader, ", ")+".")
+	}
+	v := &survey.ValidationError{Message: "Le classeur contient des lignes invalides : rien n'a été importé."}
+	var out []survey.UploadRow
+	for i, cells := range rows[1:] {
+		if blank(cells) {
+			continue
+		}
+		row, skip, msg := parseIndicatorRow(cells)
+		if msg != "" {
+			if len(v.Fields) < maxUploadErrors {
+				v.Add(fmt.Sprintf("rows.%d", i+2), "invalid", fmt.Sprintf("Ligne %d : %s", i+2, msg))
+			}
+			continue
+		}
+		if !skip {
+			out = append(out, row)
+		}
+	}
+	if err := v.OrNil(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func sameHeader(cells []string) bool {
+	if len(cells) < len(uploadHeader) {
+		return false
+	}
+	for i, h := range uploadHeader {
+		if strings.TrimSpace(cells[i]) != h {
+			return false
+		}
+	}
+	for _, extra := range cells[len(uploadHeader):] {
+		if strings.TrimSpace(extra) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func cellAt(cells []string, i int) string {
+	if i < len(cells) {
+		return strings.TrimSpace(cells[i])
+	}
+	return ""
+}
+
+// parseIndicatorRow checks one row; skip is true for "Total" rows.
+func parseIndicatorRow(cells []string) (row survey.UploadRow, skip bool, msg string) {
+	row.Code = cellAt(cells, 0)
+	if !indicatorCodeShape.MatchString(row.Code) {
+		return row, false, fmt.Sprintf("code d'indicateur « %s » invalide (lettres capitales, chiffres et _).", row.Code)
+	}
+	period := cellAt(cells, 1)
+	if period == "Total" {
+		return row, true, ""
+	}
+	if _, err := time.Parse("2006-01", period); err != nil {
+		return row, false, fmt.Sprintf("période « %s » invalide (AAAA-MM ou Total).", period)
+	}
+	row.Month = period
+	service, ok := serviceOfLabel(cellAt(cells, 2))
+	if !ok {
+		return row, false, fmt.Sprintf("prestation « %s » inconnue (Toutes, Mise à disposition ou Mise à contrat).", cellAt(cells, 2))
+	}
+	row.Service = service
+	if raw := cellAt(cells, 3); raw != "" {
+		val, err := strconv.ParseFloat(raw, 64)
+		if err != nil || math.IsNaN(val) || math.IsInf(val, 0) {
+			return row, false, fmt.Sprintf("valeur « %s » non numérique.", raw)
+		}
+		row.Value, row.HasValue = val, true
+	}
+	var err error
+	if row.Numerator, err = wholeNumber(cellAt(cells, 4)); err != nil {
+		return row, false, "numérateur : " + err.Error()
+	}
+	if row.Denominator, err = wholeNumber(cellAt(cells, 5)); err != nil {
+		return row, false, "dénominateur : " + err.Error()
+	}
+	return row, false, checkRatio(row)
+}
+
+func serviceOfLabel(label string) (survey.ServiceType, bool) {
+	switch label {
+	case "Toutes":
+		return "", true
+	case survey.ServiceMAD.Label():
+		return survey.ServiceMAD, true
+	case survey.ServiceMAC.Label():
+		return survey.ServiceMAC, true
+	}
+	return "", false
+}
+
+// wholeNumber parses a count; an empty cell is zero.
+func wholeNumber(raw string) (int, error) {
+	if raw == "" {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(raw, 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1e9 {
+		return 0, fmt.Errorf("« %s » n'est pas un nombre entier.", raw)
+	}
+	return int(f), nil
+}
+
+// checkRatio refuses impossible figures: a negative count, a numerator
+// above its denominator.
+func checkRatio(r survey.UploadRow) string {
+	fig := survey.ImportedFigure(r.Code, r.Value, r.HasValue, r.Numerator, r.Denominator, 0)
+	switch {
+	case r.Denominator < 0:
+		return "dénominateur négatif."
+	case fig.Kind == survey.NetNPS:
+		if abs(fig.Numerator) > r.Denominator {
+			return "NPS hors de l'intervalle −100 à 100 pour ce dénominateur."
+		}
+	case r.Numerator < 0:
+		return "numérateur négatif."
+	case fig.Kind == survey.NetRate && r.Numerator > r.Denominator:
+		return "le numérateur dépasse le dénominateur."
+	case fig.Kind == survey.NetScore && r.Numerator > 4*r.Denominator:
+		return "score moyen au-delà de 4."
+	}
+	return ""
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

@@ -1,0 +1,308 @@
+package survey
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// UnnamedStructure is how a structure that chose not to be named appears in
+// network tables.
+const UnnamedStructure = "Structure non nommée"
+
+// MonthSpan is a range of whole months, both ends included ("YYYY-MM").
+type MonthSpan struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// maxPeriodMonths bounds a period, so that a request cannot ask for ages.
+const maxPeriodMonths = 120
+
+// ParseMonthSpan checks from and to ("YYYY-MM", or a date "YYYY-MM-DD" as
+// the structure's exports take, standing for its month); when both are empty
+// it is the twelve months ending with the current one.
+func ParseMonthSpan(from, to string, now time.Time) (MonthSpan, error) {
+	from, to = monthOfDate(from), monthOfDate(to)
+	if from == "" && to == "" {
+		end := now.In(parisTime)
+		return MonthSpan{From: SummaryMonth(end.AddDate(0, -11, 1-end.Day())), To: SummaryMonth(end)}, nil
+	}
+	v := &ValidationError{Message: "Période invalide."}
+	f, errF := time.Parse("2006-01", from)
+	if errF != nil {
+		v.Add("from", "month", "Mois de début invalide (AAAA-MM).")
+	}
+	t, errT := time.Parse("2006-01", to)
+	if errT != nil {
+		v.Add("to", "month", "Mois de fin invalide (AAAA-MM).")
+	}
+	if errF == nil && errT == nil {
+		switch {
+		case t.Before(f):
+			v.Add("to", "end_before_start", "Le mois de fin ne peut pas précéder le mois de début.")
+		case monthsBetween(f, t) > maxPeriodMonths:
+			v.Add("to", "too_long", fmt.Sprintf("La période ne peut pas dépasser %d mois.", maxPeriodMonths))
+		}
+	}
+	if err := v.OrNil(); err != nil {
+		return MonthSpan{}, err
+	}
+	return MonthSpan{From: from, To: to}, nil
+}
+
+// monthOfDate turns a valid "YYYY-MM-DD" into "YYYY-MM"; anything else is
+// returned unchanged, for ParseMonthSpan to judge.
+func monthOfDate(v string) string {
+	if d, err := time.Parse(time.DateOnly, v); err == nil {
+		return d.Format("2006-01")
+	}
+	return v
+}
+
+func monthsBetween(f, t time.Time) int {
+	return (t.Year()-f.Year())*12 + int(t.Month()-f.Month()) + 1
+}
+
+// Months lists the period's months in order.
+func (p MonthSpan) Months() []string {
+	f, _ := time.Parse("2006-01", p.From)
+	t, _ := time.Parse("2006-01", p.To)
+	var out []string
+	for m := f; !m.After(t); m = m.AddDate(0, 1, 0) {
+		out = append(out, m.Format("2006-01"))
+	}
+	return out
+}
+
+// Contains tells whether month is in the period.
+func (p MonthSpan) Contains(month string) bool { return month >= p.From && month <= p.To }
+
+// AggregateQuery selects what Aggregate sums.
+type AggregateQuery struct {
+	Period  MonthSpan
+	Service ServiceType // empty: both services
+	Region  string      // empty: every region; else only that region's structures and region row
+}
+
+// StructureFigures is one structure's line in a network table. An
+// anonymous structure has neither id nor name.
+type StructureFigures struct {
+	ID        string        `json:"id"`
+	Name      string        `json:"name"`
+	Region    string        `json:"region"`
+	Type      StructureType `json:"type"`
+	Anonymous bool          `json:"anonymous"`
+	Uploaded  bool          `json:"uploaded"` // some months come from an uploaded workbook
+	Figures   NetFigures    `json:"figures"`
+	id        string        // kept for benchmarks, never shown
+}
+
+// GroupFigures is the figures of a region, a structure type or a month.
+type GroupFigures struct {
+	Key     string     `json:"key"`
+	Figures NetFigures `json:"figures"`
+}
+
+// UploadSource names an upload used in an aggregate, for the Méthode sheet.
+type UploadSource struct {
+	Structure  string    `json:"structure"`
+	Month      string    `json:"month"`
+	FileName   string    `json:"file_name"`
+	UploadedAt time.Time `json:"uploaded_at"`
+}
+
+// Aggregate is the network's figures for a period and service: every rate
+// is recomputed from summed numerators and denominators.
+type Aggregate struct {
+	Query        AggregateQuery     `json:"query"`
+	Network      NetFigures         `json:"network"`
+	Regions      []GroupFigures     `json:"regions"`
+	Types        []GroupFigures     `json:"types"`
+	Structures   []StructureFigures `json:"structures"`
+	Months       []GroupFigures     `json:"months"`         // trend of the scope (the region, or the network)
+	NetworkTrend []GroupFigures     `json:"network_months"` // trend of the whole network
+	Uploads      []UploadSource     `json:"uploads"`
+	SummaryCount int                `json:"summary_count"`
+}
+
+// monthFigures is one structure-month's figures, from a summary or an upload.
+type monthFigures struct {
+	sid, month string
+	figures    NetFigures
+	uploaded   bool
+}
+
+// Aggregate reads the period's summaries and uploads (never raw responses)
+// and sums them nationally, by region, by structure type, by structure and
+// by month. Its cost grows with structures × months.
+func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (*Aggregate, error) {
+	structures, err := s.ListStructures(ctx, StructureFilter{})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*Structure, len(structures))
+	for i := range structures {
+		byID[structures[i].ID] = &structures[i]
+	}
+	uploads, err := s.uploadsIn(ctx, q.Period)
+	if err != nil {
+		return nil, err
+	}
+	months, count, err := s.summaryFiguresIn(ctx, q, uploads)
+	if err != nil {
+		return nil, err
+	}
+	agg := &Aggregate{Query: q, Network: NetFigures{}, SummaryCount: count, Uploads: []UploadSource{}}
+	for _, u := range uploads {
+		months = append(months, monthFigures{sid: u.StructureID, month: u.Month, figures: u.figuresFor(q.Service), uploaded: true})
+		if st := byID[u.StructureID]; st != nil && (q.Region == "" || st.Region == q.Region) {
+			agg.Uploads = append(agg.Uploads, UploadSource{Structure: displayName(st), Month: u.Month, FileName: u.FileName, UploadedAt: u.UploadedAt})
+		}
+	}
+	agg.sum(months, byID, q.Period)
+	return agg, nil
+}
+
+func displayName(st *Structure) string {
+	if st.Settings.Anonymous {
+		return UnnamedStructure
+	}
+	return st.Name
+}
+
+// sum adds each structure-month into its groups.
+func (agg *Aggregate) sum(months []monthFigures, byID map[string]*Structure, p MonthSpan) {
+	regions, types, perStructure := map[string]NetFigures{}, map[string]NetFigures{}, map[string]NetFigures{}
+	scopeTrend, networkTrend := map[string]NetFigures{}, map[string]NetFigures{}
+	uploaded := map[string]bool{}
+	for _, mf := range months {
+		st := byID[mf.sid]
+		if st == nil {
+			continue // a deleted structure: no region to count it in
+		}
+		agg.Network.Add(mf.figures)
+		addTo(networkTrend, mf.month, mf.figures)
+		addTo(regions, st.Region, mf.figures)
+		if agg.Query.Region != "" && st.Region != agg.Query.Region {
+			continue
+		}
+		addTo(types, string(st.Type), mf.figures)
+		addTo(perStructure, st.ID, mf.figures)
+		uploaded[st.ID] = uploaded[st.ID] || mf.uploaded
+		addTo(scopeTrend, mf.month, mf.figures)
+	}
+	for _, r := range sortedKeys(regions) {
+		if agg.Query.Region == "" || r == agg.Query.Region {
+			agg.Regions = append(agg.Regions, GroupFigures{Key: r, Figures: regions[r]})
+		}
+	}
+	for _, t := range StructureTypes {
+		if f, ok := types[string(t)]; ok {
+			agg.Types = append(agg.Types, GroupFigures{Key: string(t), Figures: f})
+		}
+	}
+	for _, m := range p.Months() {
+		agg.Months = append(agg.Months, GroupFigures{Key: m, Figures: orEmpty(scopeTrend[m])})
+		agg.NetworkTrend = append(agg.NetworkTrend, GroupFigures{Key: m, Figures: orEmpty(networkTrend[m])})
+	}
+	agg.Structures = structureLines(perStructure, uploaded, byID)
+}
+
+func orEmpty(f NetFigures) NetFigures {
+	if f == nil {
+		return NetFigures{}
+	}
+	return f
+}
+
+func addTo(groups map[string]NetFigures, key string, f NetFigures) {
+	if groups[key] == nil {
+		groups[key] = NetFigures{}
+	}
+	groups[key].Add(f)
+}
+
+// structureLines sorts named structures by name, unnamed ones last.
+func structureLines(per map[string]NetFigures, uploaded map[string]bool, byID map[string]*Structure) []StructureFigures {
+	out := make([]StructureFigures, 0, len(per))
+	for sid, f := range per {
+		st := byID[sid]
+		line := StructureFigures{ID: st.ID, Name: st.Name, Region: st.Region, Type: st.Type, Figures: f, Uploaded: uploaded[sid], id: st.ID}
+		if st.Settings.Anonymous {
+			line.ID, line.Name, line.Anonymous = "", UnnamedStructure, true
+		}
+		out = append(out, line)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Anonymous != b.Anonymous {
+			return !a.Anonymous
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.id < b.id
+	})
+	return out
+}
+
+// summaryFiguresIn reads the period's summaries in one pass (the embedded
+// store scans whatever the filter) and turns each into figures; a
+// structure-month with an upload is left to the upload.
+func (s *Store) summaryFiguresIn(ctx context.Context, q AggregateQuery, uploads []UploadedMonth) ([]monthFigures, int, error) {
+	uploaded := map[string]bool{}
+	for _, u := range uploads {
+		uploaded[u.ID] = true
+	}
+	filter := bson.M{"month": bson.M{"$gte": q.Period.From, "$lte": q.Period.To}}
+	cur, err := s.db.Collection(colSummaries).Find(ctx, filter, options.Find().SetBatchSize(1000))
+	if err != nil {
+		return nil, 0, fmt.Errorf("read summaries: %w", err)
+	}
+	var out []monthFigures
+	count := 0
+	for cur.Next(ctx) {
+		var rec summaryRecord
+		if err := cur.Decode(&rec); err != nil {
+			_ = cur.Close(ctx)
+			return nil, 0, fmt.Errorf("read summaries: %w", err)
+		}
+		sum, err := rec.summary()
+		if err != nil {
+			_ = cur.Close(ctx)
+			return nil, 0, err
+		}
+		count++
+		if uploaded[sum.ID] {
+			continue
+		}
+		f := NetFigures{}
+		for _, ss := range sum.Services {
+			if q.Service == "" || ss.Service == q.Service {
+				f.Add(FiguresOf(ss))
+			}
+		}
+		out = append(out, monthFigures{sid: sum.StructureID, month: sum.Month, figures: f})
+	}
+	if err := closeCursor(ctx, cur); err != nil {
+		return nil, 0, fmt.Errorf("read summaries: %w", err)
+	}
+	return out, count, nil
+}
+
+func (s *Store) uploadsIn(ctx context.Context, p MonthSpan) ([]UploadedMonth, error) {
+	cur, err := s.db.Collection(colUploads).Find(ctx, bson.M{"month": bson.M{"$gte": p.From, "$lte": p.To}})
+	if err != nil {
+		return nil, fmt.Errorf("read uploads: %w", err)
+	}
+	out := []UploadedMonth{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("read uploads: %w", err)
+	}
+	return out, nil
+}

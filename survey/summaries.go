@@ -1,0 +1,587 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	_ "time/tzdata" // months are French months wherever capsat runs
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// colSummaries holds one Summary per structure × month (both services).
+const colSummaries = "summaries"
+
+// parisTime is the time zone of summary months: a survey issued on
+// 31 March at 23:30 UTC belongs to April, as its French users see it.
+var parisTime = mustLoadParis()
+
+func mustLoadParis() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic("Europe/Paris time zone missing despite time/tzdata: " + err.Error())
+	}
+	return loc
+}
+
+// MonthZone is the time zone months are counted in (Europe/Paris).
+func MonthZone() *time.Location { return parisTime }
+
+// SummaryMonth is the month ("2026-03", Europe/Paris) a survey issued at t counts in.
+func SummaryMonth(t time.Time) string { return t.In(parisTime).Format("2006-01") }
+
+// monthBounds returns the UTC instants [start, end) of a "YYYY-MM" month in Europe/Paris.
+func monthBounds(month string) (time.Time, time.Time, error) {
+	start, err := time.ParseInLocation("2006-01", month, parisTime)
+	if err != nil {
+		return time.Time{}, time.Time{}, Invalid("month", "month", "Mois invalide (AAAA-MM).")
+	}
+	return start.UTC(), start.AddDate(0, 1, 0).UTC(), nil
+}
+
+// Summary is the raw tallies of one structure for one month of survey
+// issue: no client data, only counts. It is derived from orders and
+// responses and can always be recomputed from them.
+type Summary struct {
+	ID          string           `bson:"_id" json:"id"` // "<structure id>:<YYYY-MM>"
+	StructureID string           `bson:"structure_id" json:"structure_id"`
+	Month       string           `bson:"month" json:"month"`
+	Version     int64            `bson:"version" json:"version"` // snapshot sequence: a write only replaces an older one
+	Services    []ServiceSummary `bson:"services" json:"services"`
+}
+
+// ServiceSummary is the tallies of one service type within a Summary.
+type ServiceSummary struct {
+	Service   ServiceType     `bson:"service" json:"service"`
+	Issued    int             `bson:"issued" json:"issued"`       // orders whose current link was issued this month
+	Responses int             `bson:"responses" json:"responses"` // those answered
+	Questions []QuestionTally `bson:"questions" json:"questions"` // sorted by code
+	Versions  []VersionTally  `bson:"versions" json:"versions"`   // questionnaire versions answered
+}
+
+// QuestionTally counts the answers of one question code by stored value
+// (scale levels incl. sans_objet, oui/non, 0–10). Free text is never kept.
+type QuestionTally struct {
+	Code   string         `bson:"code" json:"code"`
+	Type   QuestionType   `bson:"type" json:"type"`
+	Role   QuestionRole   `bson:"role,omitempty" json:"role,omitempty"`
+	Counts map[string]int `bson:"counts" json:"counts"`
+}
+
+// VersionTally counts responses per questionnaire version.
+type VersionTally struct {
+	Family    string `bson:"family" json:"family"`
+	Version   int    `bson:"version" json:"version"`
+	Responses int    `bson:"responses" json:"responses"`
+}
+
+// SummaryID is the deterministic _id of a structure's month summary.
+func SummaryID(sid, month string) string { return sid + ":" + month }
+
+// summaryState serialises summary writes inside the process and hands out
+// snapshot sequence numbers. Its zero value is ready to use.
+type summaryState struct {
+	locks    [64]sync.Mutex
+	lastSeq  atomic.Int64
+	isFerret atomic.Int32 // 0 unknown, 1 FerretDB, 2 MongoDB
+}
+
+func (st *summaryState) lock(id string) func() {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(id))
+	m := &st.locks[h.Sum32()%uint32(len(st.locks))]
+	m.Lock()
+	return m.Unlock
+}
+
+// nextSeq returns a strictly increasing number tied to the wall clock (real
+// time, not the injected clock: it orders snapshots, it is not a date), so
+// that snapshots taken later, in this process or another, rank higher.
+func (st *summaryState) nextSeq() int64 {
+	for {
+		last := st.lastSeq.Load()
+		next := max(time.Now().UnixNano(), last+1)
+		if st.lastSeq.CompareAndSwap(last, next) {
+			return next
+		}
+	}
+}
+
+// RefreshSummary recomputes the summary of structure sid for month
+// ("YYYY-MM", see SummaryMonth) from its orders and responses, and stores
+// it unless a newer snapshot is already stored. It is the hook to call after
+// any change to an order's survey or response (issue, cancel, submit,
+// delete); calling it again is harmless.
+//
+// Why this is safe without transactions: the snapshot sequence is taken
+// before the sources are read, so any change committed before the hook runs
+// is seen by a snapshot ranking above every snapshot that missed it, and
+// the store keeps the highest-ranking snapshot.
+func (s *Store) RefreshSummary(ctx context.Context, sid, month string) error {
+	start, end, err := monthBounds(month)
+	if err != nil {
+		return err
+	}
+	seq := s.summaries.nextSeq()
+	b := newSummaryBuilder(s)
+	orders := bson.M{"structure_id": sid, "survey.issued_at": bson.M{"$gte": start, "$lt": end}}
+	responses := bson.M{"structure_id": sid, "issued_at": bson.M{"$gte": start, "$lt": end}}
+	if err := b.readSources(ctx, orders, responses); err != nil {
+		return fmt.Errorf("refresh summary %s: %w", SummaryID(sid, month), err)
+	}
+	sum := b.summary(sid, month, seq)
+	if _, err := s.putSummary(ctx, sum); err != nil {
+		return fmt.Errorf("refresh summary %s: %w", sum.ID, err)
+	}
+	return nil
+}
+
+// refreshAfterChange runs the summary hook after a committed change. The
+// change itself stands even if the summary fails: the next change or
+// `capsat admin rebuild-summaries` repairs it.
+// While `serve` runs its summary worker the refresh is queued instead.
+func (s *Store) refreshAfterChange(ctx context.Context, sid string, issuedAt time.Time) {
+	month := SummaryMonth(issuedAt)
+	if s.enqueueSummary(ctx, SummaryID(sid, month)) {
+		return
+	}
+	_ = s.RefreshSummary(context.WithoutCancel(ctx), sid, month)
+}
+
+// Summary returns one stored summary by structure and month.
+func (s *Store) Summary(ctx context.Context, sid, month string) (*Summary, error) {
+	var rec summaryRecord
+	if err := s.findByID(ctx, colSummaries, SummaryID(sid, month), &rec); err != nil {
+		return nil, err
+	}
+	return rec.summary()
+}
+
+// ComputeSummary recomputes a summary from the sources without storing it
+// (Version is zero): what RefreshSummary would store.
+func (s *Store) ComputeSummary(ctx context.Context, sid, month string) (*Summary, error) {
+	start, end, err := monthBounds(month)
+	if err != nil {
+		return nil, err
+	}
+	b := newSummaryBuilder(s)
+	if err := b.readSources(ctx,
+		bson.M{"structure_id": sid, "survey.issued_at": bson.M{"$gte": start, "$lt": end}},
+		bson.M{"structure_id": sid, "issued_at": bson.M{"$gte": start, "$lt": end}}); err != nil {
+		return nil, err
+	}
+	return b.summary(sid, month, 0), nil
+}
+
+// putSummary stores sum unless the stored one has an equal or higher
+// version. Inside the process a lock per _id makes read-compare-write
+// atomic (the embedded store is single-process and loses concurrent
+// updates); on MongoDB the version in the filter also makes it atomic
+// across processes. It reports whether sum was written.
+func (s *Store) putSummary(ctx context.Context, sum *Summary) (bool, error) {
+	unlock := s.summaries.lock(sum.ID)
+	defer unlock()
+	col := s.db.Collection(colSummaries)
+	rec := sum.record()
+	for attempt := 0; attempt < 5; attempt++ {
+		var cur struct {
+			Version int64 `bson:"version"`
+		}
+		err := s.findByID(ctx, colSummaries, sum.ID, &cur)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			_, err := col.InsertOne(ctx, rec)
+			if err == nil {
+				return true, nil
+			}
+			if !mongo.IsDuplicateKeyError(err) {
+				return false, err
+			}
+			continue // another process inserted it meanwhile: compare again
+		case err != nil:
+			return false, err
+		case cur.Version >= sum.Version:
+			return false, nil
+		}
+		filter := bson.M{"_id": sum.ID}
+		if !s.onFerretDB(ctx) {
+			// A filter with more than _id makes the embedded store scan the
+			// whole collection; there the lock above is what serialises.
+			filter["version"] = cur.Version
+		}
+		res, err := col.ReplaceOne(ctx, filter, rec)
+		if err != nil {
+			return false, err
+		}
+		if res.MatchedCount == 1 {
+			return true, nil
+		}
+	}
+	return false, fmt.Errorf("%w: summary %s kept changing", ErrConflict, sum.ID)
+}
+
+// onFerretDB tells whether the store is FerretDB (asked once).
+func (s *Store) onFerretDB(ctx context.Context) bool {
+	switch s.summaries.isFerret.Load() {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	var info bson.M
+	if err := s.db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return true // unknown: the conservative choice still serialises in-process
+	}
+	_, ferret := info["ferretdb"]
+	if ferret {
+		s.summaries.isFerret.Store(1)
+	} else {
+		s.summaries.isFerret.Store(2)
+	}
+	return ferret
+}
+
+// summaryBuilder turns orders and responses into summaries. It reads only
+// the fields it needs: never client details or free text.
+type summaryBuilder struct {
+	s              *Store
+	questionnaires map[string]*Questionnaire
+	cohorts        map[string]*cohort // by summary id
+}
+
+// cohort is what a summary is built from: orders of one structure × month,
+// their answers tallied as they stream by.
+type cohort struct {
+	sid, month string
+	services   map[ServiceType]*serviceCohort
+}
+
+type serviceCohort struct {
+	issued    map[string]bool // order ids issued and not cancelled, or answered
+	responses int
+	questions map[string]*QuestionTally
+	versions  map[string]*VersionTally
+}
+
+func (c *cohort) service(st ServiceType) *serviceCohort {
+	sc := c.services[st]
+	if sc == nil {
+		sc = &serviceCohort{issued: map[string]bool{}, questions: map[string]*QuestionTally{}, versions: map[string]*VersionTally{}}
+		c.services[st] = sc
+	}
+	return sc
+}
+
+type summaryOrder struct {
+	ID          string      `bson:"_id"`
+	StructureID string      `bson:"structure_id"`
+	ServiceType ServiceType `bson:"service_type"`
+	Survey      *struct {
+		IssuedAt    time.Time  `bson:"issued_at"`
+		CancelledAt *time.Time `bson:"cancelled_at,omitempty"`
+	} `bson:"survey"`
+}
+
+type summaryResponse struct {
+	OrderID         string            `bson:"_id"`
+	StructureID     string            `bson:"structure_id"`
+	ServiceType     ServiceType       `bson:"service_type"`
+	QuestionnaireID string            `bson:"questionnaire_id"`
+	IssuedAt        time.Time         `bson:"issued_at"`
+	Answers         map[string]string `bson:"answers"`
+}
+
+var (
+	summaryOrderFields    = bson.M{"_id": 1, "structure_id": 1, "service_type": 1, "survey.issued_at": 1, "survey.cancelled_at": 1}
+	summaryResponseFields = bson.M{"_id": 1, "structure_id": 1, "service_type": 1, "questionnaire_id": 1, "issued_at": 1, "answers": 1}
+)
+
+func newSummaryBuilder(s *Store) *summaryBuilder {
+	return &summaryBuilder{s: s, questionnaires: map[string]*Questionnaire{}, cohorts: map[string]*cohort{}}
+}
+
+func (b *summaryBuilder) cohort(sid string, issuedAt time.Time) *cohort {
+	month := SummaryMonth(issuedAt)
+	id := SummaryID(sid, month)
+	c := b.cohorts[id]
+	if c == nil {
+		c = &cohort{sid: sid, month: month, services: map[ServiceType]*serviceCohort{}}
+		b.cohorts[id] = c
+	}
+	return c
+}
+
+// readSources streams the matching orders and responses into cohorts.
+func (b *summaryBuilder) readSources(ctx context.Context, orderFilter, responseFilter bson.M) error {
+	cur, err := b.s.db.Collection(colOrders).Find(ctx, orderFilter, options.Find().SetProjection(summaryOrderFields))
+	if err != nil {
+		return fmt.Errorf("read orders: %w", err)
+	}
+	for cur.Next(ctx) {
+		var o summaryOrder
+		if err := cur.Decode(&o); err != nil {
+			_ = cur.Close(ctx)
+			return fmt.Errorf("read orders: %w", err)
+		}
+		b.addOrder(o)
+	}
+	if err := closeCursor(ctx, cur); err != nil {
+		return fmt.Errorf("read orders: %w", err)
+	}
+	cur, err = b.s.db.Collection(colResponses).Find(ctx, responseFilter, options.Find().SetProjection(summaryResponseFields))
+	if err != nil {
+		return fmt.Errorf("read responses: %w", err)
+	}
+	for cur.Next(ctx) {
+		var r summaryResponse
+		if err := cur.Decode(&r); err != nil {
+			_ = cur.Close(ctx)
+			return fmt.Errorf("read responses: %w", err)
+		}
+		if err := b.addResponse(ctx, r); err != nil {
+			_ = cur.Close(ctx)
+			return err
+		}
+	}
+	if err := closeCursor(ctx, cur); err != nil {
+		return fmt.Errorf("read responses: %w", err)
+	}
+	return nil
+}
+
+func closeCursor(ctx context.Context, cur *mongo.Cursor) error {
+	err := cur.Err()
+	if cerr := cur.Close(ctx); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (b *summaryBuilder) addOrder(o summaryOrder) {
+	if o.Survey == nil || o.Survey.CancelledAt != nil {
+		return // a cancelled link was withdrawn: not a questionnaire sent
+	}
+	b.cohort(o.StructureID, o.Survey.IssuedAt).service(o.ServiceType).issued[o.ID] = true
+}
+
+// addResponse tallies one response's answers by question code; free text
+// is never kept.
+func (b *summaryBuilder) addResponse(ctx context.Context, r summaryResponse) error {
+	q, err := b.questionnaire(ctx, r.QuestionnaireID)
+	if err != nil {
+		return err
+	}
+	sc := b.cohort(r.StructureID, r.IssuedAt).service(r.ServiceType)
+	sc.issued[r.OrderID] = true // an answered order was sent, whatever its link says now
+	sc.responses++
+	vk := fmt.Sprintf("%s/%d", q.FamilyID, q.Version)
+	if sc.versions[vk] == nil {
+		sc.versions[vk] = &VersionTally{Family: q.FamilyID, Version: q.Version}
+	}
+	sc.versions[vk].Responses++
+	for _, qu := range q.Questions {
+		v, ok := r.Answers[qu.Code]
+		if !ok || v == "" || !tallied(qu.Type) {
+			continue
+		}
+		t := sc.questions[qu.Code]
+		if t == nil {
+			t = &QuestionTally{Code: qu.Code, Type: qu.Type, Role: qu.Role, Counts: map[string]int{}}
+			sc.questions[qu.Code] = t
+		}
+		t.Counts[v]++
+	}
+	return nil
+}
+
+// questionnaire returns a questionnaire version, cached: responses keep the
+// version they answered, which tells each question's type and role.
+func (b *summaryBuilder) questionnaire(ctx context.Context, id string) (*Questionnaire, error) {
+	if q, ok := b.questionnaires[id]; ok {
+		return q, nil
+	}
+	var q Questionnaire
+	if err := b.s.findByID(ctx, colQuestionnaires, id, &q); err != nil {
+		return nil, fmt.Errorf("questionnaire %s of a response: %w", id, err)
+	}
+	b.questionnaires[id] = &q
+	return &q, nil
+}
+
+// preloadQuestionnaires reads every questionnaire at once (for full rebuilds).
+func (b *summaryBuilder) preloadQuestionnaires(ctx context.Context) error {
+	cur, err := b.s.db.Collection(colQuestionnaires).Find(ctx, bson.M{})
+	if err != nil {
+		return fmt.Errorf("read questionnaires: %w", err)
+	}
+	var qs []Questionnaire
+	if err := cur.All(ctx, &qs); err != nil {
+		return fmt.Errorf("read questionnaires: %w", err)
+	}
+	for i := range qs {
+		b.questionnaires[qs[i].ID] = &qs[i]
+	}
+	return nil
+}
+
+// summary builds the document of one cohort (empty when there is none).
+func (b *summaryBuilder) summary(sid, month string, seq int64) *Summary {
+	sum := &Summary{ID: SummaryID(sid, month), StructureID: sid, Month: month, Version: seq, Services: []ServiceSummary{}}
+	c := b.cohorts[sum.ID]
+	if c == nil {
+		return sum
+	}
+	for _, st := range ServiceTypes {
+		if ss, ok := b.serviceSummary(c, st); ok {
+			sum.Services = append(sum.Services, ss)
+		}
+	}
+	return sum
+}
+
+func (b *summaryBuilder) serviceSummary(c *cohort, st ServiceType) (ServiceSummary, bool) {
+	sc := c.services[st]
+	if sc == nil || len(sc.issued) == 0 {
+		return ServiceSummary{}, false
+	}
+	ss := ServiceSummary{Service: st, Issued: len(sc.issued), Responses: sc.responses, Questions: []QuestionTally{}, Versions: []VersionTally{}}
+	for _, k := range sortedKeys(sc.questions) {
+		ss.Questions = append(ss.Questions, *sc.questions[k])
+	}
+	for _, k := range sortedKeys(sc.versions) {
+		ss.Versions = append(ss.Versions, *sc.versions[k])
+	}
+	return ss, true
+}
+
+// tallied tells which question types are counted; free text never is.
+func tallied(t QuestionType) bool {
+	return t == QuestionScale || t == QuestionYesNo || t == QuestionNPS || t == QuestionChoice
+}
+
+// RebuildReport is what RebuildSummaries did.
+type RebuildReport struct {
+	Issued    int     `json:"issued"`
+	Responses int     `json:"responses"`
+	Summaries int     `json:"summaries"`
+	Written   int     `json:"written"`
+	Skipped   int     `json:"skipped_newer"`
+	Seconds   float64 `json:"seconds"`
+}
+
+// RebuildSummaries recomputes every summary from all orders and responses
+// (one pass over each) and stores those that are not newer already; a
+// summary whose orders are all gone becomes empty.
+func (s *Store) RebuildSummaries(ctx context.Context) (*RebuildReport, error) {
+	began := time.Now()
+	seq := s.summaries.nextSeq()
+	b := newSummaryBuilder(s)
+	if err := b.preloadQuestionnaires(ctx); err != nil {
+		return nil, err
+	}
+	if err := b.readSources(ctx, bson.M{"survey": bson.M{"$exists": true}}, bson.M{}); err != nil {
+		return nil, fmt.Errorf("rebuild summaries: %w", err)
+	}
+	existing, err := s.summaryVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	for id := range b.cohorts {
+		ids[id] = true
+	}
+	for id := range existing {
+		ids[id] = true
+	}
+	rep := &RebuildReport{Summaries: len(ids)}
+	for _, c := range b.cohorts {
+		for _, sc := range c.services {
+			rep.Issued += len(sc.issued)
+			rep.Responses += sc.responses
+		}
+	}
+	var fresh []*Summary
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
+		sid, month, _ := strings.Cut(id, ":")
+		sum := b.summary(sid, month, seq)
+		if _, ok := existing[id]; !ok {
+			fresh = append(fresh, sum)
+			continue
+		}
+		ok, err := s.putSummary(ctx, sum)
+		if err != nil {
+			return nil, fmt.Errorf("rebuild summary %s: %w", id, err)
+		}
+		rep.count(ok)
+	}
+	if err := s.insertFreshSummaries(ctx, fresh, rep); err != nil {
+		return nil, err
+	}
+	rep.Seconds = time.Since(began).Seconds()
+	return rep, nil
+}
+
+func (r *RebuildReport) count(written bool) {
+	if written {
+		r.Written++
+	} else {
+		r.Skipped++
+	}
+}
+
+// insertFreshSummaries inserts summaries that did not exist when the rebuild
+// began, in batches; one that appeared meanwhile goes through putSummary.
+func (s *Store) insertFreshSummaries(ctx context.Context, fresh []*Summary, rep *RebuildReport) error {
+	const batch = 500
+	for i := 0; i < len(fresh); i += batch {
+		part := fresh[i:min(i+batch, len(fresh))]
+		records := make([]any, len(part))
+		for j, sum := range part {
+			records[j] = sum.record()
+		}
+		_, err := s.db.Collection(colSummaries).InsertMany(ctx, records, options.InsertMany().SetOrdered(false))
+		if err == nil {
+			rep.Written += len(part)
+			continue
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("rebuild summaries: %w", err)
+		}
+		for _, d := range part { // a few were written meanwhile: settle each one
+			ok, err := s.putSummary(ctx, d)
+			if err != nil {
+				return fmt.Errorf("rebuild summary %s: %w", d.ID, err)
+			}
+			rep.count(ok)
+		}
+	}
+	return nil
+}
+
+func (s *Store) summaryVersions(ctx context.Context) (map[string]int64, error) {
+	cur, err := s.db.Collection(colSummaries).Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "version": 1}))
+	if err != nil {
+		return nil, fmt.Errorf("read summaries: %w", err)
+	}
+	var rows []struct {
+		ID      string `bson:"_id"`
+		Version int64  `bson:"version"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("read summaries: %w", err)
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Version
+	}
+	return out, nil
+}
