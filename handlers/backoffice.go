@@ -143,9 +143,12 @@ func (fe *formErrors) Field(key string) string {
 	return fe.Fields[key]
 }
 
-// toStructureHome sends a signed-in user to their structure's dashboard, or
-// to their account page when they belong to no structure.
+// toStructureHome sends a signed-in user to their structure's dashboard,
+// network users to their figures, others to their account page.
 func toStructureHome(c *gin.Context) {
+	if toNetworkHome(c) {
+		return
+	}
 	if who := principal(c); who != nil && who.StructureID != "" {
 		c.Redirect(http.StatusSeeOther, structurePagesPath(who.StructureID))
 		return

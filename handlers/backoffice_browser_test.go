@@ -175,6 +175,10 @@ func TestBrowserBackofficeJourney(t *testing.T) {
 	fed, cancelFed := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancelFed)
 	signIn(t, fed, srv.URL, "federation@reseau.fr")
+	browse(t, fed, "open the network figures", chromedp.Navigate(srv.URL+"/tableau-de-bord"), chromedp.WaitVisible(chromedp.ID("chiffres-reseau")))
+	if network := strings.Join(strings.Fields(textOf(t, fed, "main")), " "); !strings.Contains(network, "Réponses") || !strings.Contains(network, "AI du Bocage Normandie") {
+		t.Fatalf("network page %q", network)
+	}
 	browse(t, fed, "open a structure's orders", chromedp.Navigate(root+"/commandes"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	if h1 := textOf(t, fed, "h1"); h1 != "Page introuvable" {
 		t.Fatalf("federation user on a structure's orders sees %q", h1)

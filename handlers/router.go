@@ -231,6 +231,11 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, exports *ex
 	// Uploads: the upload size limit (and the multipart envelope) instead of the body limit.
 	uploads := r.Group("/app/structures/:sid", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), markPages(pages), backofficeHeaders(), authenticate(d.Store))
 	r.route(uploads, http.MethodPost, "/exports/tableau-de-bord", exportPages.fill, policyStructure)
+	network := &federationPages{store: d.Store, views: pages, audit: audit, now: d.Now}
+	r.route(app, http.MethodGet, "/app/reseau", network.network, policyFederation)
+	r.route(app, http.MethodGet, "/app/regions/:region", network.region, policyRegion)
+	r.route(app, http.MethodGet, "/app/reseau/structures", network.structures, policyFederation)
+	r.route(app, http.MethodPost, "/app/reseau/structures", network.createStructure, policyFederation)
 }
 
 // staticFiles serves the embedded stylesheet and images, cacheable for a day.

@@ -1,0 +1,271 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"capsat/survey"
+
+	"github.com/gin-gonic/gin"
+)
+
+// federationPagesStore is what the federation and region pages need.
+type federationPagesStore interface {
+	Aggregate(ctx context.Context, q survey.AggregateQuery) (*survey.Aggregate, error)
+	ListStructures(ctx context.Context, f survey.StructureFilter) ([]survey.Structure, error)
+	CreateStructure(ctx context.Context, in survey.StructureInput) (*survey.Structure, error)
+	CreateUser(ctx context.Context, in survey.UserInput) (*survey.User, error)
+	UserByEmail(ctx context.Context, email string) (*survey.User, error)
+	Validator() *survey.Validator
+}
+
+// federationPages serves the network figures (federation and regions) and
+// the federation's structures list and creation form. Aggregates only:
+// never a client's name, an order or a comment.
+type federationPages struct {
+	store federationPagesStore
+	views *views
+	audit auditor
+	now   func() time.Time
+}
+
+// networkNav is the navigation of the federation and region pages.
+func networkNav(c *gin.Context, active string) pageBase {
+	who := principal(c)
+	b := pageBase{CSRF: csrfToken(c), StructureName: "réseau"}
+	links := []navLink{{Href: "/app/reseau", Label: "Indicateurs du réseau"}, {Href: "/app/reseau/structures", Label: "Structures"}}
+	if who != nil && who.Role == survey.RoleRegionViewer {
+		links = []navLink{{Href: "/app/regions/" + url.PathEscape(who.Region), Label: "Indicateurs de la région"}}
+	}
+	for _, l := range links {
+		l.Current = l.Href == active
+		b.Nav = append(b.Nav, l)
+	}
+	return b
+}
+
+// netFigureView is one network figure as shown: withheld under the
+// small-numbers threshold.
+type netFigureView struct {
+	Value    string
+	N        int
+	Withheld bool
+}
+
+// netRow is one line of a network table (a region, a type, a structure).
+type netRow struct {
+	Label, Region, Type string
+	Figures             []netFigureView
+}
+
+// networkView is the data of network.html.
+type networkView struct {
+	pageBase
+	Scope         string
+	From, To      string
+	Service       string
+	Services      []survey.ServiceType
+	Errors        *formErrors
+	Headlines     []headlineView
+	Columns       []string
+	Regions       []netRow
+	Structures    []netRow
+	DownloadURL   string
+	MinResponses  int
+	IsFederation  bool
+	StructureLink bool
+}
+
+// networkCodes are the figures of the network tables, in column order.
+var networkCodes = []struct{ code, label string }{
+	{survey.FigureResponses, "Réponses"},
+	{survey.FigureResponseRate, "Taux de réponse"},
+	{survey.FigureOverall, "Satisfaction globale"},
+	{survey.FigureNPS, "NPS"},
+	{survey.FigureReuse, "Feraient de nouveau appel"},
+}
+
+// network shows the whole network's figures (federation).
+func (h *federationPages) network(c *gin.Context) { h.show(c, "") }
+
+// region shows one region's figures (federation or that region's users).
+func (h *federationPages) region(c *gin.Context) {
+	if !survey.ValidRegion(c.Param("region")) {
+		refusePage(c, survey.ErrNotFound)
+		return
+	}
+	h.show(c, c.Param("region"))
+}
+
+func (h *federationPages) show(c *gin.Context, region string) {
+	active, scope, download := "/app/reseau", "Réseau national", "/api/v1/federation/exports/consolidated.xlsx"
+	if region != "" {
+		active, scope, download = "/app/regions/"+url.PathEscape(region), "Région "+region, "/api/v1/regions/"+url.PathEscape(region)+"/exports/consolidated.xlsx"
+	}
+	v := networkView{pageBase: networkNav(c, active), Scope: scope, From: c.Query("from"), To: c.Query("to"), Service: c.Query("service"),
+		Services: survey.ServiceTypes, MinResponses: survey.MinResponses, IsFederation: principal(c).Role == survey.RoleFederation}
+	for _, col := range networkCodes {
+		v.Columns = append(v.Columns, col.label)
+	}
+	q, err := aggregateQuery(c, h.now())
+	if fe, bad := newFormErrors(err, []string{"from", "to", "service"}, nil); bad {
+		v.Errors = fe
+		h.views.render(c, http.StatusUnprocessableEntity, "network", v)
+		return
+	}
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	q.Region = region
+	agg, err := h.store.Aggregate(c.Request.Context(), q)
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	v.From, v.To = q.Period.From, q.Period.To
+	query := url.Values{"from": {q.Period.From}, "to": {q.Period.To}, "service": {string(q.Service)}}
+	v.DownloadURL = download + "?" + query.Encode()
+	for _, hc := range networkCodes[1:] {
+		f := netFigure(agg.Network[hc.code])
+		v.Headlines = append(v.Headlines, headlineView{Label: hc.label, Value: f.Value, N: f.N, Unit: "réponses"})
+	}
+	if region == "" {
+		for _, r := range agg.Regions {
+			v.Regions = append(v.Regions, netRow{Label: r.Key, Figures: netFigures(r.Figures)})
+		}
+	}
+	for _, s := range agg.Structures {
+		v.Structures = append(v.Structures, netRow{Label: s.Name, Region: s.Region, Type: string(s.Type), Figures: netFigures(s.Figures)})
+	}
+	h.views.render(c, http.StatusOK, "network", v)
+}
+
+func netFigures(fs survey.NetFigures) []netFigureView {
+	out := make([]netFigureView, 0, len(networkCodes))
+	for _, col := range networkCodes {
+		out = append(out, netFigure(fs[col.code]))
+	}
+	return out
+}
+
+// netFigure formats a network figure, withheld when it rests on too few responses.
+func netFigure(f survey.NetFigure) netFigureView {
+	if f.Kind != survey.NetCount && f.Withheld() {
+		return netFigureView{Value: "—", N: f.Base, Withheld: true}
+	}
+	v, ok := f.Value()
+	switch {
+	case !ok:
+		return netFigureView{Value: "—", N: f.Base}
+	case f.Kind == survey.NetRate:
+		return netFigureView{Value: strconv.Itoa(int(math.Round(v*100))) + " %", N: f.Base}
+	case f.Kind == survey.NetNPS:
+		return netFigureView{Value: fmt.Sprintf("%+d", int(math.Round(v))), N: f.Base}
+	case f.Kind == survey.NetScore:
+		return netFigureView{Value: strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1), N: f.Base}
+	}
+	return netFigureView{Value: strconv.Itoa(int(v)), N: f.Base}
+}
+
+// structureForm is the typed content of the structure creation form.
+type structureForm struct {
+	Name, SIRET, Region, Type, AdminEmail string
+}
+
+// structuresView is the data of structures.html.
+type structuresView struct {
+	pageBase
+	Structures []survey.Structure
+	Regions    []string
+	Types      []survey.StructureType
+	Form       structureForm
+	Errors     *formErrors
+	Created    *survey.Structure
+	AdminEmail string
+	Password   string // the first admin's password, shown once
+}
+
+// structures lists the network's structures with the creation form.
+func (h *federationPages) structures(c *gin.Context) {
+	h.renderStructures(c, http.StatusOK, structuresView{})
+}
+
+func (h *federationPages) renderStructures(c *gin.Context, status int, v structuresView) {
+	list, err := h.store.ListStructures(c.Request.Context(), survey.StructureFilter{})
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	v.pageBase, v.Structures, v.Regions, v.Types = networkNav(c, "/app/reseau/structures"), list, survey.Regions, survey.StructureTypes
+	h.views.render(c, status, "structures", v)
+}
+
+// createStructure creates a structure (with its default questionnaires)
+// and its first administrator, whose password is shown once. Everything is
+// checked before anything is written.
+func (h *federationPages) createStructure(c *gin.Context) {
+	ctx := c.Request.Context()
+	form := structureForm{Name: c.PostForm("name"), SIRET: c.PostForm("siret"), Region: c.PostForm("region"),
+		Type: c.PostForm("type"), AdminEmail: c.PostForm("admin_email")}
+	in := survey.StructureInput{Name: form.Name, SIRET: form.SIRET, Region: form.Region, Type: survey.StructureType(form.Type)}
+	verr := &survey.ValidationError{Message: "La structure n'a pas été créée."}
+	var structErr *survey.ValidationError
+	if errors.As(h.store.Validator().Structure(&in), &structErr) {
+		for k, f := range structErr.Fields {
+			verr.Add(k, f.Code, f.Message)
+		}
+	}
+	email := survey.NormalizeEmail(form.AdminEmail)
+	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
+		verr.Add("admin_email", "email", "Adresse e-mail invalide (exemple : direction@structure.fr).")
+	} else if _, err := h.store.UserByEmail(ctx, email); err == nil {
+		verr.Add("admin_email", "taken", "Cette adresse a déjà un compte capsat.")
+	}
+	if err := verr.OrNil(); err != nil {
+		fe, _ := newFormErrors(err, []string{"name", "siret", "region", "type", "admin_email"}, nil)
+		h.renderStructures(c, http.StatusUnprocessableEntity, structuresView{Form: form, Errors: fe})
+		return
+	}
+	st, err := h.store.CreateStructure(ctx, in)
+	if fe, bad := orderFormErrors(err); bad {
+		h.renderStructures(c, http.StatusUnprocessableEntity, structuresView{Form: form, Errors: fe})
+		return
+	}
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	password := survey.NewPassword()
+	if _, err := h.store.CreateUser(ctx, survey.UserInput{Email: email, Password: password, Role: survey.RoleStructureAdmin, StructureID: st.ID}); err != nil {
+		refusePage(c, fmt.Errorf("first admin of structure %s: %w", st.ID, err))
+		return
+	}
+	h.audit.record(c, survey.AuditUserCreate, st.ID, email)
+	// The password is shown once, on this answer: no redirect, no-store.
+	h.renderStructures(c, http.StatusCreated, structuresView{Created: st, AdminEmail: email, Password: password})
+}
+
+// toNetworkHome sends network users to their figures.
+func toNetworkHome(c *gin.Context) bool {
+	who := principal(c)
+	switch {
+	case who == nil:
+		return false
+	case who.Role == survey.RoleFederation:
+		c.Redirect(http.StatusSeeOther, "/app/reseau")
+		return true
+	case who.Role == survey.RoleRegionViewer && who.Region != "":
+		c.Redirect(http.StatusSeeOther, "/app/regions/"+url.PathEscape(who.Region))
+		return true
+	}
+	return false
+}

@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"capsat/survey"
+)
+
+func TestNetworkPageShowsAggregatesOnly(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	fed := b.user("federation@reseau.fr", survey.RoleFederation, "", "")
+	token, _ := b.testEnv.session(fed.ID)
+	rec := getWithCookie(b.router, "/tableau-de-bord", token)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/app/reseau" {
+		t.Fatalf("federation home: %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+	rec = getWithCookie(b.router, "/app/reseau", token)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("network page: %d %s", rec.Code, rec.Body)
+	}
+	body := rec.Body.String()
+	mustContain(t, body, "Réseau national", "AI &lt;du&gt; Bocage", "Normandie", "moins de 5 réponses", "/api/v1/federation/exports/consolidated.xlsx?")
+	for _, secret := range []string{"Intérimaire absent", "Client BC-", "BC-&lt;1&gt;"} {
+		if strings.Contains(body, secret) {
+			t.Errorf("network page shows %q", secret)
+		}
+	}
+	rec = getWithCookie(b.router, "/app/reseau?from=2026-13&to=2026-01", token)
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("bad months: %d", rec.Code)
+	}
+	mustContain(t, rec.Body.String(), `id="from-error">Mois de début invalide (AAAA-MM).</p>`, `value="2026-13"`)
+
+	viewer := b.user("region@reseau.fr", survey.RoleRegionViewer, "", "Bretagne")
+	vt, _ := b.testEnv.session(viewer.ID)
+	if rec := getWithCookie(b.router, "/app/regions/Bretagne", vt); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Région Bretagne") {
+		t.Fatalf("own region: %d", rec.Code)
+	}
+	if rec := getWithCookie(b.router, "/app/regions/Normandie", vt); rec.Code != http.StatusForbidden {
+		t.Fatalf("another region: %d", rec.Code)
+	}
+	if rec := getWithCookie(b.router, "/app/reseau/structures", vt); rec.Code != http.StatusForbidden {
+		t.Fatalf("region user on the structures list: %d", rec.Code)
+	}
+}
+
+func TestStructuresPageCreatesAStructureAndItsFirstAdmin(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	fed := b.user("federation@reseau.fr", survey.RoleFederation, "", "")
+	token, csrf := b.testEnv.session(fed.ID)
+	post := func(form url.Values) string {
+		t.Helper()
+		form.Set(csrfField, csrf)
+		rec := postForm(b.router, "/app/reseau/structures", form, token, "")
+		return strconv.Itoa(rec.Code) + " " + rec.Body.String()
+	}
+	bad := post(url.Values{"name": {"ETTI <Ouest>"}, "siret": {"123"}, "region": {"Atlantide"}, "type": {"ETTI"}, "admin_email": {"charge@bocage.fr"}})
+	mustContain(t, bad, "422 ", `id="siret-error">`, `id="region-error">`, `id="admin_email-error">Cette adresse a déjà un compte capsat.</p>`,
+		`value="ETTI &lt;Ouest&gt;"`, `value="123"`, `<option value="ETTI" selected>`)
+	if list, _ := b.store.ListStructures(t.Context(), survey.StructureFilter{}); len(list) != 1 {
+		t.Fatalf("%d structures after a refused form", len(list))
+	}
+	ok := post(url.Values{"name": {"ETTI <Ouest>"}, "siret": {"73282932000074"}, "region": {"Bretagne"}, "type": {"ETTI"}, "admin_email": {"Direction@Ouest.fr"}})
+	mustContain(t, ok, "201 ", "a été créée", "direction@ouest.fr", `<code id="mot-de-passe">`, "<th scope=\"row\">ETTI &lt;Ouest&gt;</th>")
+	u, err := b.store.UserByEmail(t.Context(), "direction@ouest.fr")
+	if err != nil || u.Role != survey.RoleStructureAdmin || u.StructureID == "" {
+		t.Fatalf("first admin %+v %v", u, err)
+	}
+}
