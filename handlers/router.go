@@ -231,6 +231,11 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, exports *ex
 	// Uploads: the upload size limit (and the multipart envelope) instead of the body limit.
 	uploads := r.Group("/app/structures/:sid", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), markPages(pages), backofficeHeaders(), authenticate(d.Store))
 	r.route(uploads, http.MethodPost, "/exports/tableau-de-bord", exportPages.fill, policyStructure)
+	imports := &importPage{store: d.Store, views: pages, maxBytes: d.Config.MaxUploadBytes}
+	r.route(sapp, http.MethodGet, "/commandes/import", imports.show, policyStructure)
+	// The confirmation carries the file in base64: a third larger.
+	importUploads := r.Group("/app/structures/:sid", bodyLimit(d.Config.MaxUploadBytes*4/3+uploadEnvelopeBytes), markPages(pages), backofficeHeaders(), authenticate(d.Store))
+	r.route(importUploads, http.MethodPost, "/commandes/import", imports.upload, policyStructure)
 	network := &federationPages{store: d.Store, views: pages, audit: audit, now: d.Now}
 	r.route(app, http.MethodGet, "/app/reseau", network.network, policyFederation)
 	r.route(app, http.MethodGet, "/app/regions/:region", network.region, policyRegion)
