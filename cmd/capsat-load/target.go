@@ -35,7 +35,7 @@ type target struct {
 	describe    string
 	store       *survey.Store     // nil for an external server
 	orderIDs    map[string]string // token → order id, in-process
-	dataDir     string            // embedded store's folder
+	embedded    *embedded.Server  // the in-process store, when there is one
 	close       func()
 }
 
@@ -101,11 +101,19 @@ func openTarget(ctx context.Context, o options) (*target, error) {
 		closeAll()
 		return nil, err
 	}
+	// As in serve: summaries are refreshed by a background worker.
+	workerCtx, stopWorker := context.WithCancel(context.Background())
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		store.RunSummaryWorker(workerCtx, 2*time.Second, log)
+	}()
+	cleanups = append(cleanups, func() { stopWorker(); <-workerDone })
 	httpSrv := &http.Server{Handler: router, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = httpSrv.Serve(ln) }()
 	cleanups = append(cleanups, func() { _ = httpSrv.Close() })
 	return &target{
-		baseURL: base, apiKey: key, structureID: st.ID, store: store, dataDir: dir, close: closeAll,
+		baseURL: base, apiKey: key, structureID: st.ID, store: store, embedded: srv, close: closeAll,
 		describe: "in-process server " + base + " on the embedded store (FerretDB/SQLite)",
 	}, nil
 }
