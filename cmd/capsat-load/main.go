@@ -85,13 +85,6 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "setup: %d links issued in %s (not measured)\n", len(tokens), setupTime.Round(1e6))
-	if o.idIndex && target.embedded != nil {
-		n, err := target.embedded.IndexIDLookups(ctx, loadDatabase)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "experiment: SQLite index on _ferretdb_sjson->'$._id' added to %d tables\n", n)
-	}
 
 	stopProfile, err := startCPUProfile(o.cpuProfile)
 	if err != nil {

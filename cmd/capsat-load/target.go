@@ -35,7 +35,6 @@ type target struct {
 	describe    string
 	store       *survey.Store     // nil for an external server
 	orderIDs    map[string]string // token → order id, in-process
-	embedded    *embedded.Server  // the in-process store, when there is one
 	close       func()
 }
 
@@ -75,6 +74,12 @@ func openTarget(ctx context.Context, o options) (*target, error) {
 		closeAll()
 		return nil, fmt.Errorf("create %s: %w", rawCollection, err)
 	}
+	if o.idIndex { // as serve does at start
+		if _, err := srv.IndexIDLookups(ctx, loadDatabase); err != nil {
+			closeAll()
+			return nil, fmt.Errorf("index _id lookups: %w", err)
+		}
+	}
 	st, err := store.CreateStructure(ctx, survey.StructureInput{Name: "AI de charge", SIRET: loadSIRET, Region: "Normandie", Type: survey.TypeAI})
 	if err != nil {
 		closeAll()
@@ -113,7 +118,7 @@ func openTarget(ctx context.Context, o options) (*target, error) {
 	go func() { _ = httpSrv.Serve(ln) }()
 	cleanups = append(cleanups, func() { _ = httpSrv.Close() })
 	return &target{
-		baseURL: base, apiKey: key, structureID: st.ID, store: store, embedded: srv, close: closeAll,
+		baseURL: base, apiKey: key, structureID: st.ID, store: store, close: closeAll,
 		describe: "in-process server " + base + " on the embedded store (FerretDB/SQLite)",
 	}, nil
 }
