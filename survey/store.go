@@ -125,7 +125,43 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			return err
 		}
 	}
-	return s.ensureAccountIndexes(ctx)
+	if err := s.ensureAccountIndexes(ctx); err != nil {
+		return err
+	}
+	return s.ensureCollections(ctx)
+}
+
+// collections lists every collection capsat uses.
+var collections = []string{
+	colStructures, colQuestionnaires, colOrders, colLinks, colResponses, colAPIKeys,
+	colUsers, colSessions, colLoginFailures, colAudit, colSummaries, colSummaryQueue, colUploads,
+}
+
+// ensureCollections creates the collections that do not exist yet, so that
+// everything the store will use is there from the start (the embedded
+// store's _id lookup index is added to existing tables only).
+func (s *Store) ensureCollections(ctx context.Context) error {
+	names, err := s.db.ListCollectionNames(ctx, bson.M{})
+	if err != nil {
+		return fmt.Errorf("list collections: %w", err)
+	}
+	have := map[string]bool{}
+	for _, n := range names {
+		have[n] = true
+	}
+	for _, c := range collections {
+		if have[c] {
+			continue
+		}
+		if err := s.db.CreateCollection(ctx, c); err != nil {
+			var cmdErr mongo.CommandError
+			if errors.As(err, &cmdErr) && cmdErr.Name == "NamespaceExists" {
+				continue // created meanwhile by another instance
+			}
+			return fmt.Errorf("create collection %s: %w", c, err)
+		}
+	}
+	return nil
 }
 
 // createIndexes is for sibling files (users, sessions, summaries...) that

@@ -35,7 +35,6 @@ type target struct {
 	describe    string
 	store       *survey.Store     // nil for an external server
 	orderIDs    map[string]string // token → order id, in-process
-	dataDir     string            // embedded store's folder
 	close       func()
 }
 
@@ -75,6 +74,12 @@ func openTarget(ctx context.Context, o options) (*target, error) {
 		closeAll()
 		return nil, fmt.Errorf("create %s: %w", rawCollection, err)
 	}
+	if o.idIndex { // as serve does at start
+		if _, err := srv.IndexIDLookups(ctx, loadDatabase); err != nil {
+			closeAll()
+			return nil, fmt.Errorf("index _id lookups: %w", err)
+		}
+	}
 	st, err := store.CreateStructure(ctx, survey.StructureInput{Name: "AI de charge", SIRET: loadSIRET, Region: "Normandie", Type: survey.TypeAI})
 	if err != nil {
 		closeAll()
@@ -101,11 +106,19 @@ func openTarget(ctx context.Context, o options) (*target, error) {
 		closeAll()
 		return nil, err
 	}
+	// As in serve: summaries are refreshed by a background worker.
+	workerCtx, stopWorker := context.WithCancel(context.Background())
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		store.RunSummaryWorker(workerCtx, 2*time.Second, log)
+	}()
+	cleanups = append(cleanups, func() { stopWorker(); <-workerDone })
 	httpSrv := &http.Server{Handler: router, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = httpSrv.Serve(ln) }()
 	cleanups = append(cleanups, func() { _ = httpSrv.Close() })
 	return &target{
-		baseURL: base, apiKey: key, structureID: st.ID, store: store, dataDir: dir, close: closeAll,
+		baseURL: base, apiKey: key, structureID: st.ID, store: store, close: closeAll,
 		describe: "in-process server " + base + " on the embedded store (FerretDB/SQLite)",
 	}, nil
 }

@@ -220,9 +220,52 @@ func seedOrder(ctx context.Context, st *survey.Store, clock *demoClock, now time
 
 // demoAccessInfo tells a newcomer how to get into the demo.
 type demoAccessInfo struct {
-	FederationKey demoKey  `json:"federation_api_key"`
-	StructureKey  demoKey  `json:"structure_api_key"`
-	Examples      []string `json:"examples"`
+	Login         string     `json:"login_page"`
+	Users         []demoUser `json:"users"`
+	FederationKey demoKey    `json:"federation_api_key"`
+	StructureKey  demoKey    `json:"structure_api_key"`
+	Examples      []string   `json:"examples"`
+}
+
+// demoUser is an account to sign in to the pages with.
+type demoUser struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Role     string `json:"role"`
+	Scope    string `json:"scope"`
+}
+
+// demoPassword is the password of every demo account: demo data only, and
+// printed so that a newcomer can sign in at once.
+const demoPassword = "demo-capsat-2026"
+
+// demoUsers creates (once) a federation, a region and a structure account.
+func demoUsers(ctx context.Context, st *survey.Store, first demoStructureReport) ([]demoUser, error) {
+	wanted := []struct {
+		in    survey.UserInput
+		scope string
+	}{
+		{survey.UserInput{Email: "federation@demo.capsat.fr", Role: survey.RoleFederation}, "réseau national"},
+		{survey.UserInput{Email: "region@demo.capsat.fr", Role: survey.RoleRegionViewer, Region: first.Region}, first.Region},
+		{survey.UserInput{Email: "admin@demo.capsat.fr", Role: survey.RoleStructureAdmin, StructureID: first.ID}, first.Name},
+	}
+	var out []demoUser
+	for _, w := range wanted {
+		w.in.Password = demoPassword
+		// An account from an earlier run is kept (with its password, which
+		// may have been changed since).
+		_, err := st.UserByEmail(ctx, w.in.Email)
+		switch {
+		case errors.Is(err, survey.ErrNotFound):
+			if _, err := st.CreateUser(ctx, w.in); err != nil {
+				return nil, fmt.Errorf("demo user %s: %w", w.in.Email, err)
+			}
+		case err != nil:
+			return nil, fmt.Errorf("demo user %s: %w", w.in.Email, err)
+		}
+		out = append(out, demoUser{Email: w.in.Email, Password: demoPassword, Role: string(w.in.Role), Scope: w.scope})
+	}
+	return out, nil
 }
 
 // demoKey is an API key shown once.
@@ -249,7 +292,13 @@ func demoAccess(ctx context.Context, st *survey.Store, first demoStructureReport
 	auth := func(key string) string { return "curl -sS -H 'Authorization: Bearer " + key + "' " }
 	order := fmt.Sprintf(`{"reference": "DEMO-%d", "service_type": "mise_a_disposition", "client": {"company": "Mairie de Vire", "email": "accueil@mairie.example"}, "job_title": "Agent de propreté", "start_date": "%s", "hours": 14}`,
 		time.Now().Unix(), time.Now().Format(time.DateOnly))
+	users, err := demoUsers(ctx, st, first)
+	if err != nil {
+		return nil, err
+	}
 	return &demoAccessInfo{
+		Login:         baseURL + "/connexion",
+		Users:         users,
 		FederationKey: demoKey{ID: fed.ID, Key: fedPlain, Role: string(fed.Role)},
 		StructureKey:  demoKey{ID: own.ID, Key: ownPlain, Role: string(own.Role), StructureID: first.ID},
 		Examples: []string{

@@ -53,6 +53,15 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*opene
 		closeAll()
 		return nil, fmt.Errorf("prepare store: %w", err)
 	}
+	if srv != nil {
+		// Without this, every lookup by _id scans its whole table (see
+		// embedded.IndexIDLookups); capsat stays correct without it, only slower.
+		if n, err := srv.IndexIDLookups(ctx, cfg.MongoDatabase); err != nil {
+			log.Warn("embedded store: _id lookup index not added", slog.String("error", err.Error()))
+		} else {
+			log.Info("embedded store: _id lookup index ready", slog.Int("tables", n))
+		}
+	}
 	return &openedStore{store: st, close: closeAll}, nil
 }
 

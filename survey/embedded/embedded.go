@@ -16,6 +16,7 @@ import (
 
 // Server is a running embedded FerretDB.
 type Server struct {
+	dir    string // absolute data folder
 	uri    string
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -43,7 +44,7 @@ func Start(dir string, logger *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("embedded store: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{cancel: cancel, done: make(chan struct{})}
+	s := &Server{dir: abs, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		_ = f.Run(ctx)

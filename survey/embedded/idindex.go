@@ -1,4 +1,4 @@
-package main
+package embedded
 
 import (
 	"context"
@@ -9,11 +9,17 @@ import (
 	_ "modernc.org/sqlite" // the SQLite driver FerretDB itself uses
 )
 
-// indexIDs is an experiment (-sqlite-id-index): FerretDB 1.24 looks up
-// {_id: v} with WHERE _ferretdb_sjson->'$._id' = ?, while its own _id index
-// is on _ferretdb_sjson->"_id", an expression SQLite does not match, so
-// every _id lookup and update scans the table. An index on the very
-// expression of the query turns those scans into B-tree lookups.
+// IndexIDLookups makes FerretDB's _id lookups use an index. FerretDB 1.24
+// looks up {_id: v} with WHERE _ferretdb_sjson->'$._id' = ?, while its own
+// _id index is on _ferretdb_sjson->"_id", an expression SQLite does not
+// match, so every _id find and update scans the table. An index on the very
+// expression of the query turns those scans into B-tree lookups. It covers
+// the collections that exist now (capsat creates its collections at start)
+// and is idempotent; it returns how many tables it covered.
+func (s *Server) IndexIDLookups(ctx context.Context, database string) (int, error) {
+	return indexIDs(ctx, s.dir, database)
+}
+
 func indexIDs(ctx context.Context, dataDir, database string) (int, error) {
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(dataDir, database+".sqlite")+"?_pragma=busy_timeout(10000)")
 	if err != nil {
