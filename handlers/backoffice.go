@@ -73,6 +73,7 @@ func newPageBase(c *gin.Context, store backofficeStore, active string) (pageBase
 		{Href: root + "/suivi", Label: "Suivi des insatisfactions"},
 		{Href: root + "/commandes", Label: "Bons de commande"},
 		{Href: root + "/exports", Label: "Exports"},
+		{Href: root + "/questionnaires", Label: "Questionnaires"},
 	} {
 		l.Current = l.Href == active
 		b.Nav = append(b.Nav, l)

@@ -231,6 +231,11 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, exports *ex
 	// Uploads: the upload size limit (and the multipart envelope) instead of the body limit.
 	uploads := r.Group("/app/structures/:sid", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), markPages(pages), backofficeHeaders(), authenticate(d.Store))
 	r.route(uploads, http.MethodPost, "/exports/tableau-de-bord", exportPages.fill, policyStructure)
+	questionnaires := &questionnairePages{store: d.Store, views: pages}
+	r.route(sapp, http.MethodGet, "/questionnaires", questionnaires.list, policyStructure)
+	r.route(sapp, http.MethodGet, "/questionnaires/:qid/apercu", questionnaires.preview, policyStructure)
+	r.route(sapp, http.MethodPost, "/questionnaires/:qid/version", questionnaires.newVersion, policyStructure)
+	r.route(sapp, http.MethodPost, "/questionnaires/:qid/publication", questionnaires.publish, policyStructureAdmin)
 	imports := &importPage{store: d.Store, views: pages, maxBytes: d.Config.MaxUploadBytes}
 	r.route(sapp, http.MethodGet, "/commandes/import", imports.show, policyStructure)
 	// The confirmation carries the file in base64: a third larger.
