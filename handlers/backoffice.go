@@ -78,6 +78,9 @@ func newPageBase(c *gin.Context, store backofficeStore, active string) (pageBase
 		l.Current = l.Href == active
 		b.Nav = append(b.Nav, l)
 	}
+	if who := principal(c); who != nil && who.Role == survey.RoleStructureAdmin {
+		b.Nav = append(b.Nav, navLink{Href: root + "/administration", Label: "Administration", Current: active == root+"/administration"})
+	}
 	return b, true
 }
 

@@ -236,6 +236,13 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, exports *ex
 	r.route(sapp, http.MethodGet, "/questionnaires/:qid/apercu", questionnaires.preview, policyStructure)
 	r.route(sapp, http.MethodPost, "/questionnaires/:qid/version", questionnaires.newVersion, policyStructure)
 	r.route(sapp, http.MethodPost, "/questionnaires/:qid/publication", questionnaires.publish, policyStructureAdmin)
+	admin := &adminPages{store: d.Store, views: pages, audit: audit}
+	r.route(sapp, http.MethodGet, "/administration", admin.show, policyStructureAdmin)
+	r.route(sapp, http.MethodPost, "/administration/utilisateurs", admin.createUser, policyStructureAdmin)
+	r.route(sapp, http.MethodPost, "/administration/utilisateurs/:uid/suppression", admin.deleteUser, policyStructureAdmin)
+	r.route(sapp, http.MethodPost, "/administration/cles", admin.createKey, policyStructureAdmin)
+	r.route(sapp, http.MethodPost, "/administration/cles/:kid/revocation", admin.revokeKey, policyStructureAdmin)
+	r.route(sapp, http.MethodPost, "/administration/reglages", admin.saveSettings, policyStructureAdmin)
 	imports := &importPage{store: d.Store, views: pages, maxBytes: d.Config.MaxUploadBytes}
 	r.route(sapp, http.MethodGet, "/commandes/import", imports.show, policyStructure)
 	// The confirmation carries the file in base64: a third larger.
