@@ -187,3 +187,42 @@ func TestExportsPageDashboardUploadErrorsBesideTheFileField(t *testing.T) {
 	}
 	mustContain(t, rec.Body.String(), `id="file-error">Le tableau de bord doit être un classeur Excel .xlsx.</p>`, `value="2026-03-31"`)
 }
+
+// TestBackofficePagesEscapeUserText opens every back-office page of the
+// structure with markup in the structure's name, the order and the answer:
+// none of it may come out as markup.
+func TestBackofficePagesEscapeUserText(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	admin := b.user("direction@bocage.fr", survey.RoleStructureAdmin, b.st.ID, "")
+	token, _ := b.testEnv.session(admin.ID)
+	fed := b.user("federation@reseau.fr", survey.RoleFederation, "", "")
+	fedToken, _ := b.testEnv.session(fed.ID)
+	root := b.root()
+	pages := map[string]string{
+		root: token, root + "/suivi": token, root + "/commandes": token, root + "/commandes/nouvelle": token,
+		root + "/commandes/" + b.orderID: token, root + "/commandes/" + b.orderID + "/modifier": token,
+		root + "/commandes/import": token, root + "/exports": token, root + "/questionnaires": token,
+		root + "/administration": token, "/app/reseau": fedToken, "/app/reseau/structures": fedToken,
+		"/app/regions/Normandie": fedToken,
+	}
+	for path, tok := range pages {
+		rec := getWithCookie(b.router, path, tok)
+		if rec.Code != http.StatusOK {
+			t.Errorf("%s: %d", path, rec.Code)
+			continue
+		}
+		body := rec.Body.String()
+		for _, raw := range []string{"<du>", "BC-<1>", "<script>alert"} {
+			if strings.Contains(body, raw) {
+				t.Errorf("%s shows %q unescaped", path, raw)
+			}
+		}
+		if !strings.Contains(body, "&lt;du&gt;") && !strings.HasPrefix(path, "/app/reseau/structures") {
+			t.Errorf("%s does not name the structure", path)
+		}
+		if rec.Header().Get("X-Frame-Options") != "DENY" || !strings.Contains(rec.Header().Get("Content-Security-Policy"), "default-src 'none'") {
+			t.Errorf("%s lacks the page security headers", path)
+		}
+	}
+}
