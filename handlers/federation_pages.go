@@ -2,6 +2,10 @@ package handlers
 
 import (
 	"context"
+	"io"
+	"path/filepath"
+
+	"capsat/export"
 	"errors"
 	"fmt"
 	"math"
@@ -25,6 +29,8 @@ type federationPagesStore interface {
 	CreateUser(ctx context.Context, in survey.UserInput) (*survey.User, error)
 	UserByEmail(ctx context.Context, email string) (*survey.User, error)
 	Validator() *survey.Validator
+	FindStructureForUpload(ctx context.Context, ref string) (*survey.Structure, error)
+	ImportUpload(ctx context.Context, sid, fileName string, rows []survey.UploadRow) (*survey.UploadResult, error)
 }
 
 // federationPages serves the network figures (federation and regions) and
@@ -192,6 +198,8 @@ type structuresView struct {
 	Created    *survey.Structure
 	AdminEmail string
 	Password   string // the first admin's password, shown once
+	UploadFor  string // structure chosen for a workbook upload
+	Uploaded   string // what an upload imported
 }
 
 // structures lists the network's structures with the creation form.
@@ -268,4 +276,59 @@ func toNetworkHome(c *gin.Context) bool {
 		return true
 	}
 	return false
+}
+
+// uploadWorkbook imports the satisfaction workbook of a self-hosted
+// structure, for the network figures; mistakes are shown beside the fields.
+func (h *federationPages) uploadWorkbook(c *gin.Context) {
+	ctx := c.Request.Context()
+	v := structuresView{UploadFor: c.PostForm("structure_id")}
+	refuse := func(err error) {
+		fe, bad := newFormErrors(err, []string{"structure_id", "file"}, nil)
+		if !bad {
+			refusePage(c, err)
+			return
+		}
+		if len(fe.Fields) == 0 {
+			fe = addFormError(nil, "file", fe.Message)
+		}
+		v.Errors = fe
+		h.renderStructures(c, http.StatusUnprocessableEntity, v)
+	}
+	if v.UploadFor == "" {
+		refuse(survey.Invalid("structure_id", "required", "Choisissez la structure dont vous déposez le classeur."))
+		return
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		refuse(survey.Invalid("file", "required", "Choisissez le classeur exporté par la structure (.xlsx)."))
+		return
+	}
+	st, err := h.store.FindStructureForUpload(ctx, v.UploadFor)
+	if errors.Is(err, survey.ErrNotFound) {
+		refuse(survey.Invalid("structure_id", "unknown", "Structure inconnue."))
+		return
+	}
+	if err != nil {
+		refuse(err)
+		return
+	}
+	file, err := fh.Open()
+	if err != nil {
+		refuse(survey.Invalid("file", "unreadable", "Le fichier joint est illisible."))
+		return
+	}
+	defer file.Close()
+	rows, err := export.ReadIndicatorRows(io.LimitReader(file, fh.Size))
+	if err != nil {
+		refuse(err)
+		return
+	}
+	res, err := h.store.ImportUpload(ctx, st.ID, filepath.Base(fh.Filename), rows)
+	if err != nil {
+		refuse(err)
+		return
+	}
+	v = structuresView{Uploaded: fmt.Sprintf("Classeur de %s importé : %d mois (%s).", st.Name, len(res.Months), strings.Join(res.Months, ", "))}
+	h.renderStructures(c, http.StatusCreated, v)
 }

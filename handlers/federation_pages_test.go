@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -71,5 +74,41 @@ func TestStructuresPageCreatesAStructureAndItsFirstAdmin(t *testing.T) {
 	u, err := b.store.UserByEmail(t.Context(), "direction@ouest.fr")
 	if err != nil || u.Role != survey.RoleStructureAdmin || u.StructureID == "" {
 		t.Fatalf("first admin %+v %v", u, err)
+	}
+}
+
+func TestStructuresPageUploadsASelfHostedWorkbook(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	fed := b.user("federation@reseau.fr", survey.RoleFederation, "", "")
+	token, csrf := b.testEnv.session(fed.ID)
+	send := func(structure string, file []byte) (int, string) {
+		t.Helper()
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		_ = w.WriteField(csrfField, csrf)
+		_ = w.WriteField("structure_id", structure)
+		if file != nil {
+			part, _ := w.CreateFormFile("file", "classeur.xlsx")
+			_, _ = part.Write(file)
+		}
+		_ = w.Close()
+		req := httptest.NewRequest(http.MethodPost, "/app/reseau/classeurs", &body)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		req.AddCookie(&http.Cookie{Name: sessionCookieName, Value: token})
+		rec := b.serve(req)
+		return rec.Code, rec.Body.String()
+	}
+	code, body := send("", nil)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="structure_id-error">Choisissez la structure`) {
+		t.Fatalf("no structure: %d", code)
+	}
+	code, body = send(b.st.ID, nil)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="file-error">`) || !strings.Contains(body, `selected>AI &lt;du&gt; Bocage`) {
+		t.Fatalf("no file: %d", code)
+	}
+	code, body = send(b.st.ID, indicatorsWorkbook(t, header, monthRows("2026-01", 10, 8)))
+	if code != http.StatusCreated || !strings.Contains(body, "Classeur de AI &lt;du&gt; Bocage importé : 1 mois (2026-01).") {
+		t.Fatalf("upload: %d %s", code, body)
 	}
 }

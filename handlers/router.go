@@ -253,6 +253,8 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, exports *ex
 	r.route(app, http.MethodGet, "/app/regions/:region", network.region, policyRegion)
 	r.route(app, http.MethodGet, "/app/reseau/structures", network.structures, policyFederation)
 	r.route(app, http.MethodPost, "/app/reseau/structures", network.createStructure, policyFederation)
+	networkUploads := r.Group("/app/reseau", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), markPages(pages), backofficeHeaders(), authenticate(d.Store))
+	r.route(networkUploads, http.MethodPost, "/classeurs", network.uploadWorkbook, policyFederation)
 }
 
 // staticFiles serves the embedded stylesheet and images, cacheable for a day.
