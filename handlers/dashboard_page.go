@@ -19,6 +19,7 @@ type dashboardStore interface {
 	backofficeStore
 	IndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error)
 	CountOpenFollowUps(ctx context.Context, sid string) (int, error)
+	Benchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error)
 }
 
 // dashboardPage serves a structure's dashboard.
@@ -66,6 +67,14 @@ type dashboardView struct {
 	TrendLine         string // SVG polyline points
 	Comments          []survey.Verbatim
 	OpenFollowUps     int
+	Benchmark         []benchmarkRow
+	Region            string
+}
+
+// benchmarkRow is one indicator of the structure beside its region and the network.
+type benchmarkRow struct {
+	Label                      string
+	Structure, Region, Network netFigureView
 }
 
 // Trend chart geometry, in SVG user units.
@@ -135,6 +144,13 @@ func (h *dashboardPage) show(c *gin.Context) {
 	page.Trend, page.TrendLine = trend(in, svc)
 	page.OpenFollowUps = open
 	page.Comments = in.Verbatims[:min(len(in.Verbatims), 5)]
+	span := survey.MonthSpan{From: survey.SummaryMonth(q.Range.From), To: survey.SummaryMonth(q.Range.To)}
+	bench, err := h.store.Benchmark(ctx, base.SID, span, q.Service)
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	page.Region, page.Benchmark = bench.Region, benchmarkRows(bench)
 	h.views.render(c, status, "dashboard", page)
 }
 
@@ -237,4 +253,19 @@ func shortMonth(t time.Time) string {
 		m = string([]rune(m)[:4]) + "."
 	}
 	return fmt.Sprintf("%s %02d", m, t.Year()%100)
+}
+
+// benchmarkRows keeps the headline indicators of a benchmark, in the
+// order of the network tables.
+func benchmarkRows(b *survey.Benchmark) []benchmarkRow {
+	var out []benchmarkRow
+	for _, col := range networkCodes[1:] {
+		for _, l := range b.Lines {
+			if l.Code == col.code {
+				out = append(out, benchmarkRow{Label: col.label, Structure: formatNetFigure(l.Structure, false),
+					Region: netFigure(l.Region), Network: netFigure(l.Network)})
+			}
+		}
+	}
+	return out
 }

@@ -164,8 +164,12 @@ func netFigures(fs survey.NetFigures) []netFigureView {
 }
 
 // netFigure formats a network figure, withheld when it rests on too few responses.
-func netFigure(f survey.NetFigure) netFigureView {
-	if f.Kind != survey.NetCount && f.Withheld() {
+func netFigure(f survey.NetFigure) netFigureView { return formatNetFigure(f, true) }
+
+// formatNetFigure formats a figure; withhold applies the small-numbers rule
+// (a structure's own figures are never withheld from itself).
+func formatNetFigure(f survey.NetFigure, withhold bool) netFigureView {
+	if withhold && f.Kind != survey.NetCount && f.Withheld() {
 		return netFigureView{Value: "—", N: f.Base, Withheld: true}
 	}
 	v, ok := f.Value()
