@@ -248,7 +248,7 @@ func (h *federationPages) createStructure(c *gin.Context) {
 		return
 	}
 	st, err := h.store.CreateStructure(ctx, in)
-	if fe, bad := orderFormErrors(err); bad {
+	if fe, bad := fieldFormErrors(err); bad {
 		h.renderStructures(c, http.StatusUnprocessableEntity, structuresView{Form: form, Errors: fe})
 		return
 	}

@@ -225,7 +225,7 @@ func (h *ordersPages) save(c *gin.Context, oid string) {
 			o, err = h.store.UpdateOrder(ctx, sid, oid, in)
 		}
 	}
-	if fe, bad := orderFormErrors(err); bad {
+	if fe, bad := fieldFormErrors(err); bad {
 		h.renderForm(c, http.StatusUnprocessableEntity, oid, form, fe)
 		return
 	}
@@ -236,9 +236,9 @@ func (h *ordersPages) save(c *gin.Context, oid string) {
 	c.Redirect(http.StatusSeeOther, structurePagesPath(sid)+"/commandes/"+o.ID+"?enregistre=1")
 }
 
-// orderFormErrors turns validation errors, and conflicts naming a field
+// fieldFormErrors turns validation errors, and conflicts naming a field
 // (a reference already used), into the form's messages.
-func orderFormErrors(err error) (*formErrors, bool) {
+func fieldFormErrors(err error) (*formErrors, bool) {
 	if fe, ok := newFormErrors(err, orderFormFields, nil); ok {
 		return fe, true
 	}

@@ -134,3 +134,15 @@ func TestOrderPagesOfAnotherStructureAre404(t *testing.T) {
 		t.Errorf("federation user on a structure's orders: %d", rec.Code)
 	}
 }
+
+func TestOrderFormDuplicateReferenceBesideItsField(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	form := orderFormValues()
+	form.Set("reference", "BC-<1>")
+	rec := b.post(b.root()+"/commandes", form)
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("duplicate reference: %d %s", rec.Code, rec.Body)
+	}
+	mustContain(t, rec.Body.String(), `<p class="field-error" id="reference-error">`, `value="BC-&lt;1&gt;"`, `href="#reference"`)
+}
