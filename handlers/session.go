@@ -25,9 +25,12 @@ const (
 	ctxSessionToken = "capsat.session_token"
 	ctxPageViews    = "capsat.page_views"
 
-	// homePath is where a login lands when no safe next path is given.
-	homePath  = "/compte"
-	loginPath = "/connexion"
+	// homePath is the account page.
+	homePath = "/compte"
+	// landingPath is where a login lands when no safe next path is given: it
+	// sends each user to their dashboard (structure, region or network).
+	landingPath = "/tableau-de-bord"
+	loginPath   = "/connexion"
 )
 
 // changesState reports whether a method may change data, and so needs a
@@ -119,16 +122,16 @@ func renderRefusal(c *gin.Context, status int, title, message string) {
 	c.String(status, message)
 }
 
-// safeNext returns next when it is a path of this site, and homePath
+// safeNext returns next when it is a path of this site, and landingPath
 // otherwise: never an absolute or scheme-relative URL from a query string.
 func safeNext(next string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
 		strings.ContainsAny(next, "\\\r\n\t") || len(next) > 500 {
-		return homePath
+		return landingPath
 	}
 	u, err := url.Parse(next)
 	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Path == loginPath {
-		return homePath
+		return landingPath
 	}
 	return next
 }

@@ -40,13 +40,13 @@ func TestLoginSetsAHardenedCookieAndRedirectsOnlyLocally(t *testing.T) {
 	st, _ := e.structure("AI du Bocage", "Normandie")
 	e.user("claire@bocage.test", survey.RoleStructureAdmin, st.ID, "")
 	cases := []struct{ next, want string }{
-		{"", "/compte"},
+		{"", landingPath},
 		{"/api/v1/structures/" + st.ID + "?x=1", "/api/v1/structures/" + st.ID + "?x=1"},
-		{"https://evil.test/", "/compte"},
-		{"//evil.test/compte", "/compte"},
-		{"/\\evil.test", "/compte"},
-		{"javascript:alert(1)", "/compte"},
-		{"/connexion", "/compte"},
+		{"https://evil.test/", landingPath},
+		{"//evil.test/compte", landingPath},
+		{"/\\evil.test", landingPath},
+		{"javascript:alert(1)", landingPath},
+		{"/connexion", landingPath},
 	}
 	for _, tc := range cases {
 		rec := postForm(e.router, loginPath, url.Values{"email": {"Claire@Bocage.test"}, "password": {testPassword}, "next": {tc.next}}, "", "")
