@@ -19,19 +19,7 @@ const backofficeCSP = "default-src 'none'; style-src 'self'; img-src 'self' data
 
 // backofficeHeaders sets the page headers of the back-office pages: those
 // of the survey pages, with the back-office script policy.
-func backofficeHeaders() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		h := c.Writer.Header()
-		h.Set("Content-Security-Policy", backofficeCSP)
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("X-Robots-Tag", "noindex, nofollow")
-		h.Set("Cache-Control", "no-store")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		c.Next()
-	}
-}
+func backofficeHeaders() gin.HandlerFunc { return securityHeaders(backofficeCSP) }
 
 // structurePagesPath is the root of a structure's back-office pages.
 func structurePagesPath(sid string) string { return "/app/structures/" + sid }

@@ -7,13 +7,17 @@ import "github.com/gin-gonic/gin"
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// pageSecurityHeaders sets the headers every HTML page carries, public survey
-// pages and back-office pages alike. Survey URLs hold their token, hence
-// no-referrer (the token must not leak to other sites), noindex and no-store.
-func pageSecurityHeaders() gin.HandlerFunc {
+// pageSecurityHeaders sets the headers of the public survey pages.
+func pageSecurityHeaders() gin.HandlerFunc { return securityHeaders(contentSecurityPolicy) }
+
+// securityHeaders sets the headers every HTML page carries, public survey
+// pages and back-office pages alike, with the page's content policy. Survey
+// URLs hold their token, hence no-referrer (the token must not leak to other
+// sites), noindex and no-store.
+func securityHeaders(csp string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", csp)
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
