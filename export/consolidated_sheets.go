@@ -134,7 +134,7 @@ func (b *book) methodSheet(agg *survey.Aggregate, meta ConsolidatedMeta) error {
 		{"Classeur consolidé de satisfaction client — " + meta.Scope},
 		{"Période", agg.Query.Period.From + " à " + agg.Query.Period.To},
 		{"Prestation", service},
-		{"Produit le", meta.GeneratedAt.In(survey.MonthZone()).Format("02/01/2006 15:04")},
+		{"Produit le", meta.GeneratedAt.In(survey.IndicatorLocation()).Format("02/01/2006 15:04")},
 		{},
 		{"Définitions"},
 	}
@@ -148,7 +148,7 @@ func (b *book) methodSheet(agg *survey.Aggregate, meta ConsolidatedMeta) error {
 	}
 	for _, u := range agg.Uploads {
 		lines = append(lines, []string{"", fmt.Sprintf("Classeur importé : %s, mois %s, fichier « %s », importé le %s.",
-			u.Structure, u.Month, u.FileName, u.UploadedAt.In(survey.MonthZone()).Format("02/01/2006"))})
+			u.Structure, u.Month, u.FileName, u.UploadedAt.In(survey.IndicatorLocation()).Format("02/01/2006"))})
 	}
 	for i, l := range lines {
 		row := l

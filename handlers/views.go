@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"capsat/survey"
+
 	"github.com/gin-gonic/gin"
 )
 
@@ -93,9 +95,4 @@ func frLongDate(t time.Time) string {
 	return fmt.Sprintf("%d %s %d", t.Day(), frMonths[t.Month()-1], t.Year())
 }
 
-func parisTZ() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return loc
-	}
-	return time.UTC
-}
+func parisTZ() *time.Location { return survey.IndicatorLocation() }

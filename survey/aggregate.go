@@ -29,7 +29,7 @@ const maxPeriodMonths = 120
 func ParseMonthSpan(from, to string, now time.Time) (MonthSpan, error) {
 	from, to = monthOfDate(from), monthOfDate(to)
 	if from == "" && to == "" {
-		end := now.In(parisTime)
+		end := now.In(IndicatorLocation())
 		return MonthSpan{From: SummaryMonth(end.AddDate(0, -11, 1-end.Day())), To: SummaryMonth(end)}, nil
 	}
 	v := &ValidationError{Message: "Période invalide."}

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	// Indicator periods are French civil dates: the zone database is embedded
@@ -25,15 +26,18 @@ func (g Granularity) Valid() bool { return g == ByMonth || g == ByQuarter || g =
 // TotalPeriodKey is the key of the period covering the whole requested range.
 const TotalPeriodKey = "Total"
 
-// IndicatorLocation is the zone whose civil dates cut periods: a survey
-// issued at 23:30 UTC on 31 March belongs to April in France.
-func IndicatorLocation() *time.Location {
+// IndicatorLocation is the zone (Europe/Paris) whose civil dates cut periods
+// and summary months: a survey issued at 23:30 UTC on 31 March belongs to
+// April in France. Loaded once (time/tzdata is embedded).
+func IndicatorLocation() *time.Location { return loadParis() }
+
+var loadParis = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Paris")
 	if err != nil { // impossible with time/tzdata embedded; UTC keeps us running
 		return time.UTC
 	}
 	return loc
-}
+})
 
 // DateRange is an inclusive range of civil dates (midnight, in the indicator location).
 type DateRange struct {

@@ -21,27 +21,12 @@ import (
 // colSummaries holds one Summary per structure × month (both services).
 const colSummaries = "summaries"
 
-// parisTime is the time zone of summary months: a survey issued on
-// 31 March at 23:30 UTC belongs to April, as its French users see it.
-var parisTime = mustLoadParis()
-
-func mustLoadParis() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		panic("Europe/Paris time zone missing despite time/tzdata: " + err.Error())
-	}
-	return loc
-}
-
-// MonthZone is the time zone months are counted in (Europe/Paris).
-func MonthZone() *time.Location { return parisTime }
-
 // SummaryMonth is the month ("2026-03", Europe/Paris) a survey issued at t counts in.
-func SummaryMonth(t time.Time) string { return t.In(parisTime).Format("2006-01") }
+func SummaryMonth(t time.Time) string { return t.In(IndicatorLocation()).Format("2006-01") }
 
 // monthBounds returns the UTC instants [start, end) of a "YYYY-MM" month in Europe/Paris.
 func monthBounds(month string) (time.Time, time.Time, error) {
-	start, err := time.ParseInLocation("2006-01", month, parisTime)
+	start, err := time.ParseInLocation("2006-01", month, IndicatorLocation())
 	if err != nil {
 		return time.Time{}, time.Time{}, Invalid("month", "month", "Mois invalide (AAAA-MM).")
 	}
