@@ -220,3 +220,14 @@ func TestFillDashboardRefusesBadFiles(t *testing.T) {
 }
 
 func fmtG(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func TestReadIndicatorRowsRefusesAZipBomb(t *testing.T) {
+	t.Parallel()
+	zeros := make([]byte, 3<<20)
+	bomb := zipOf(t, map[string][]byte{"[Content_Types].xml": []byte("<x/>"), "xl/workbook.xml": []byte("<x/>"), "xl/worksheets/sheet1.xml": zeros})
+	_, err := export.ReadIndicatorRows(bytes.NewReader(bomb), int64(len(bomb)), export.DefaultUploadLimits)
+	var verr *survey.ValidationError
+	if !errors.As(err, &verr) || verr.Fields["file"].Code != "zip_bomb" {
+		t.Fatalf("want a zip_bomb validation error, got %v", err)
+	}
+}

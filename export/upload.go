@@ -29,9 +29,15 @@ var indicatorCodeShape = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
 // ReadIndicatorRows reads the monthly rows of a structure workbook's
 // "Indicateurs" sheet. "Total" rows are skipped (they are sums of the
 // months). A malformed file is a *survey.ValidationError with French
-// messages, under "file" and "rows.N" (N = the sheet's row number).
-func ReadIndicatorRows(r io.Reader) ([]survey.UploadRow, error) {
-	f, err := excelize.OpenReader(r)
+// messages, under "file" and "rows.N" (N = the sheet's row number). Like
+// FillDashboard, it refuses a zip that unpacks to too much before opening it.
+func ReadIndicatorRows(r io.ReaderAt, size int64, limits UploadLimits) ([]survey.UploadRow, error) {
+	if err := checkZip(r, size, limits); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
+		UnzipSizeLimit: limits.MaxUncompressed, UnzipXMLSizeLimit: limits.MaxUncompressed,
+	})
 	if err != nil {
 		return nil, survey.Invalid("file", "not_xlsx", "Le fichier n'est pas un classeur Excel (.xlsx) lisible.")
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -236,7 +235,7 @@ func (h *federationAPI) upload(c *gin.Context) {
 		return
 	}
 	defer file.Close()
-	rows, err := export.ReadIndicatorRows(io.LimitReader(file, fh.Size))
+	rows, err := export.ReadIndicatorRows(file, fh.Size, export.DefaultUploadLimits)
 	if err != nil {
 		respondError(c, err)
 		return

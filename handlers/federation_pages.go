@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"io"
 	"path/filepath"
 
 	"capsat/export"
@@ -37,10 +36,11 @@ type federationPagesStore interface {
 // the federation's structures list and creation form. Aggregates only:
 // never a client's name, an order or a comment.
 type federationPages struct {
-	store federationPagesStore
-	views *views
-	audit auditor
-	now   func() time.Time
+	store     federationPagesStore
+	views     *views
+	audit     auditor
+	now       func() time.Time
+	maxUpload int64
 }
 
 // networkNav is the navigation of the federation and region pages.
@@ -304,7 +304,12 @@ func (h *federationPages) uploadWorkbook(c *gin.Context) {
 		return
 	}
 	fh, err := c.FormFile("file")
-	if err != nil {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig) || (err == nil && fh.Size > h.maxUpload):
+		refuse(survey.Invalid("file", "too_large", fmt.Sprintf("Fichier trop volumineux (%d Mo au plus).", h.maxUpload>>20)))
+		return
+	case err != nil:
 		refuse(survey.Invalid("file", "required", "Choisissez le classeur exporté par la structure (.xlsx)."))
 		return
 	}
@@ -323,7 +328,7 @@ func (h *federationPages) uploadWorkbook(c *gin.Context) {
 		return
 	}
 	defer file.Close()
-	rows, err := export.ReadIndicatorRows(io.LimitReader(file, fh.Size))
+	rows, err := export.ReadIndicatorRows(file, fh.Size, export.DefaultUploadLimits)
 	if err != nil {
 		refuse(err)
 		return

@@ -190,7 +190,9 @@ func NewRouter(d Deps) (*Router, error) {
 	fapi := api.Group("/federation")
 	r.route(fapi, http.MethodGet, "/indicators", fed.indicators, policyFederation)
 	r.route(fapi, http.MethodGet, "/exports/consolidated.xlsx", fed.consolidated, policyFederation)
-	r.route(fapi, http.MethodPost, "/uploads", fed.upload, policyFederation)
+	// Workbook uploads take the upload limit, not the JSON body limit.
+	fedUploads := e.Group("/api/v1/federation", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), authenticate(d.Store))
+	r.route(fedUploads, http.MethodPost, "/uploads", fed.upload, policyFederation)
 	rapi := api.Group("/regions/:region")
 	r.route(rapi, http.MethodGet, "/indicators", fed.indicators, policyRegion)
 	r.route(rapi, http.MethodGet, "/exports/consolidated.xlsx", fed.consolidated, policyRegion)
@@ -248,7 +250,7 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, exports *ex
 	// The confirmation carries the file in base64: a third larger.
 	importUploads := r.Group("/app/structures/:sid", bodyLimit(d.Config.MaxUploadBytes*4/3+uploadEnvelopeBytes), markPages(pages), backofficeHeaders(), authenticate(d.Store))
 	r.route(importUploads, http.MethodPost, "/commandes/import", imports.upload, policyStructure)
-	network := &federationPages{store: d.Store, views: pages, audit: audit, now: d.Now}
+	network := &federationPages{store: d.Store, views: pages, audit: audit, now: d.Now, maxUpload: d.Config.MaxUploadBytes}
 	r.route(app, http.MethodGet, "/app/reseau", network.network, policyFederation)
 	r.route(app, http.MethodGet, "/app/regions/:region", network.region, policyRegion)
 	r.route(app, http.MethodGet, "/app/reseau/structures", network.structures, policyFederation)

@@ -100,6 +100,13 @@ func refusePage(c *gin.Context, err error) {
 		renderRefusal(c, http.StatusForbidden, "Accès refusé", "Votre compte ne donne pas accès à cette page.")
 	case errors.Is(err, survey.ErrNotFound):
 		renderRefusal(c, http.StatusNotFound, "Page introuvable", "Cette page n'existe pas ou n'est pas accessible avec votre compte.")
+	case errors.Is(err, survey.ErrConflict):
+		message := "Les données ont changé entre-temps. Rechargez la page et recommencez."
+		var conflict *survey.ConflictError
+		if errors.As(err, &conflict) && conflict.Message != "" {
+			message = conflict.Message
+		}
+		renderRefusal(c, http.StatusConflict, "Action impossible", message)
 	default:
 		logger(c).Error("page refused", "error", err.Error())
 		renderRefusal(c, http.StatusInternalServerError, "Erreur", "Une erreur interne est survenue. Réessayez dans quelques instants.")
