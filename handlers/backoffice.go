@@ -38,6 +38,7 @@ type pageBase struct {
 	SID           string
 	StructureName string
 	Nav           []navLink
+	structure     *survey.Structure // as read for the page, for handlers that need more than its name
 }
 
 // backofficeStore is what every structure page needs to name its structure.
@@ -55,7 +56,7 @@ func newPageBase(c *gin.Context, store backofficeStore, active string) (pageBase
 		return pageBase{}, false
 	}
 	root := structurePagesPath(sid)
-	b := pageBase{CSRF: csrfToken(c), SID: sid, StructureName: st.Name}
+	b := pageBase{CSRF: csrfToken(c), SID: sid, StructureName: st.Name, structure: st}
 	for _, l := range []navLink{
 		{Href: root, Label: "Tableau de bord"},
 		{Href: root + "/suivi", Label: "Suivi des insatisfactions"},
