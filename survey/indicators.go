@@ -229,38 +229,3 @@ func (in *Indicators) Codes() []string {
 	}
 	return out
 }
-
-// CodeLabel is the French label of an indicator code of these indicators.
-func (in *Indicators) CodeLabel(code string) string {
-	for _, h := range HeadlineCodes {
-		if h.Code == code {
-			return h.Label
-		}
-	}
-	for _, q := range in.Questions {
-		switch code {
-		case q.IndicatorCode:
-			return q.Label + questionFigureSuffix(q.Type)
-		case q.IndicatorCode + scoreSuffix:
-			return q.Label + " (score moyen)"
-		}
-		for _, l := range q.Levels {
-			if l.Code == code {
-				return q.Label + " : " + l.Label
-			}
-		}
-	}
-	return code
-}
-
-func questionFigureSuffix(t QuestionType) string {
-	switch t {
-	case QuestionScale:
-		return " (taux de satisfaction)"
-	case QuestionYesNo:
-		return " (part de oui)"
-	case QuestionNPS:
-		return " (NPS)"
-	}
-	return ""
-}

@@ -17,30 +17,41 @@ func (s *Store) IssueSurvey(ctx context.Context, sid, oid string) (*SurveyLink, 
 	if err != nil {
 		return nil, err
 	}
-	if l, err := s.liveLink(ctx, o); l != nil || err != nil {
-		return l, err
-	}
 	st, err := s.Structure(ctx, sid)
 	if err != nil {
 		return nil, err
 	}
-	q, err := s.PublishedQuestionnaireFor(ctx, sid, o.ServiceType)
+	questionnaireFor, err := s.publishedQuestionnaires(ctx, sid)
 	if err != nil {
 		return nil, err
 	}
-	return s.newLink(ctx, o, st, q)
+	l, _, err := s.issueOne(ctx, o, st, questionnaireFor)
+	return l, err
 }
 
 // liveLink returns the order's live link, nil when a new one is needed, or
-// ErrAlreadyAnswered.
+// ErrAlreadyAnswered. The link itself is checked too: a cancel whose order
+// write failed must not hand out a dead link. An order whose answered_at
+// copy was lost is caught by the response itself before a new link is made.
 func (s *Store) liveLink(ctx context.Context, o *Order) (*SurveyLink, error) {
-	switch o.SurveyStatusAt(s.Now()) {
+	now := s.Now()
+	switch o.SurveyStatusAt(now) {
 	case SurveyAnswered:
 		return nil, ErrAlreadyAnswered
 	case SurveyIssued:
 		var l SurveyLink
-		if err := s.findByID(ctx, colLinks, o.Survey.Token, &l); err == nil {
+		if err := s.findByID(ctx, colLinks, o.Survey.Token, &l); err == nil && l.CancelledAt == nil && now.Before(l.ExpiresAt) {
 			return &l, nil
+		}
+	}
+	if o.Survey != nil {
+		answered, err := s.hasResponse(ctx, o.ID)
+		if err != nil {
+			return nil, err
+		}
+		if answered {
+			_ = s.markAnswered(ctx, o.ID, now) // repair the order's copy
+			return nil, ErrAlreadyAnswered
 		}
 	}
 	return nil, nil
@@ -191,7 +202,8 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 		return nil, fmt.Errorf("store response: %w", err)
 	}
 	// The response is the source of truth; the order's copy serves lists and
-	// filters. A failure here is repaired when the token is next resolved.
+	// filters. A failure here is repaired by the next submission (refused by
+	// the response's _id) or the next issue of a link for the order.
 	_ = s.markAnswered(ctx, sc.Order.ID, now)
 	s.refreshAfterChange(ctx, r.StructureID, r.IssuedAt)
 	return r, nil

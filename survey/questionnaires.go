@@ -59,11 +59,11 @@ func lessQuestionnaire(a, b Questionnaire) bool {
 // that service type uses: the most recently published version that applies,
 // so that publishing a new version supersedes the older ones for new links.
 func (s *Store) PublishedQuestionnaireFor(ctx context.Context, sid string, st ServiceType) (*Questionnaire, error) {
-	qs, err := s.ListQuestionnaires(ctx, sid)
+	questionnaireFor, err := s.publishedQuestionnaires(ctx, sid)
 	if err != nil {
 		return nil, err
 	}
-	return latestPublished(qs, st)
+	return questionnaireFor(st)
 }
 
 // latestPublished picks the published questionnaire for st with the latest

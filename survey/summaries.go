@@ -394,12 +394,12 @@ func (b *summaryBuilder) questionnaire(ctx context.Context, id string) (*Questio
 	if q, ok := b.questionnaires[id]; ok {
 		return q, nil
 	}
-	var q Questionnaire
-	if err := b.s.findByID(ctx, colQuestionnaires, id, &q); err != nil {
+	q, err := b.s.frozenQuestionnaire(ctx, id) // answered versions never change
+	if err != nil {
 		return nil, fmt.Errorf("questionnaire %s of a response: %w", id, err)
 	}
-	b.questionnaires[id] = &q
-	return &q, nil
+	b.questionnaires[id] = q
+	return q, nil
 }
 
 // preloadQuestionnaires reads every questionnaire at once (for full rebuilds).

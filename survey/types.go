@@ -164,16 +164,6 @@ type Questionnaire struct {
 	ArchivedAt   *time.Time          `bson:"archived_at,omitempty" json:"archived_at,omitempty"`
 }
 
-// QuestionByRole returns the first question with the role, if any.
-func (q *Questionnaire) QuestionByRole(role QuestionRole) (Question, bool) {
-	for _, qu := range q.Questions {
-		if qu.Role == role {
-			return qu, true
-		}
-	}
-	return Question{}, false
-}
-
 // Client is the client company (or household) of a purchase order.
 type Client struct {
 	Company     string `bson:"company" json:"company"`
