@@ -9,6 +9,8 @@ import (
 
 	"capsat/survey"
 	"capsat/survey/surveytest"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 func answersFor(q *survey.Questionnaire) map[string]string {
@@ -119,5 +121,40 @@ func TestLinkStates(t *testing.T) {
 	}
 	if _, err := s.ResolveToken(ctx, survey.NewToken()); !errors.Is(err, survey.ErrNotFound) {
 		t.Fatalf("unknown: %v", err)
+	}
+}
+
+func TestAnsweredOrderWithLostCopyGetsNoNewLink(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := &surveytest.Clock{T: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	s := surveytest.Store(t, clock.Now)
+	st := surveytest.Structure(t, s, "AI", "Normandie")
+	o, err := s.CreateOrder(ctx, st.ID, survey.OrderInput{Reference: "BC-9", ServiceType: survey.ServiceMAD, Client: survey.Client{Company: "Mairie"}, StartDate: "2026-03-03"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.IssueSurvey(ctx, st.ID, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := s.ResolveToken(ctx, l.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SubmitResponse(ctx, l.Token, answersFor(&sc.Questionnaire)); err != nil {
+		t.Fatal(err)
+	}
+	// The order's answered_at copy is lost (a crash between the two writes),
+	// then the link expires: the order looks expired, but it was answered.
+	if _, err := s.DB().Collection("orders").UpdateOne(ctx, bson.M{"_id": o.ID}, bson.M{"$unset": bson.M{"survey.answered_at": ""}}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(61 * 24 * time.Hour)
+	if _, err := s.IssueSurvey(ctx, st.ID, o.ID); !errors.Is(err, survey.ErrAlreadyAnswered) {
+		t.Fatalf("issue after a lost copy: %v", err)
+	}
+	if got, _ := s.Order(ctx, st.ID, o.ID); got.SurveyStatusAt(clock.Now()) != survey.SurveyAnswered {
+		t.Fatalf("copy not repaired: %v", got.SurveyStatusAt(clock.Now()))
 	}
 }
