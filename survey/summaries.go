@@ -112,18 +112,10 @@ func (st *summaryState) nextSeq() int64 {
 // is seen by a snapshot ranking above every snapshot that missed it, and
 // the store keeps the highest-ranking snapshot.
 func (s *Store) RefreshSummary(ctx context.Context, sid, month string) error {
-	start, end, err := monthBounds(month)
+	sum, err := s.computeSummary(ctx, sid, month, s.summaries.nextSeq())
 	if err != nil {
-		return err
-	}
-	seq := s.summaries.nextSeq()
-	b := newSummaryBuilder(s)
-	orders := bson.M{"structure_id": sid, "survey.issued_at": bson.M{"$gte": start, "$lt": end}}
-	responses := bson.M{"structure_id": sid, "issued_at": bson.M{"$gte": start, "$lt": end}}
-	if err := b.readSources(ctx, orders, responses); err != nil {
 		return fmt.Errorf("refresh summary %s: %w", SummaryID(sid, month), err)
 	}
-	sum := b.summary(sid, month, seq)
 	if _, err := s.putSummary(ctx, sum); err != nil {
 		return fmt.Errorf("refresh summary %s: %w", sum.ID, err)
 	}
@@ -154,6 +146,12 @@ func (s *Store) Summary(ctx context.Context, sid, month string) (*Summary, error
 // ComputeSummary recomputes a summary from the sources without storing it
 // (Version is zero): what RefreshSummary would store.
 func (s *Store) ComputeSummary(ctx context.Context, sid, month string) (*Summary, error) {
+	return s.computeSummary(ctx, sid, month, 0)
+}
+
+// computeSummary reads a structure-month's orders and responses and tallies
+// them as snapshot seq. The sequence must be taken before the reads.
+func (s *Store) computeSummary(ctx context.Context, sid, month string, seq int64) (*Summary, error) {
 	start, end, err := monthBounds(month)
 	if err != nil {
 		return nil, err
@@ -164,7 +162,7 @@ func (s *Store) ComputeSummary(ctx context.Context, sid, month string) (*Summary
 		bson.M{"structure_id": sid, "issued_at": bson.M{"$gte": start, "$lt": end}}); err != nil {
 		return nil, err
 	}
-	return b.summary(sid, month, 0), nil
+	return b.summary(sid, month, seq), nil
 }
 
 // putSummary stores sum unless the stored one has an equal or higher
