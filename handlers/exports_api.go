@@ -29,7 +29,6 @@ const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadshe
 type exportStore interface {
 	Structure(ctx context.Context, id string) (*survey.Structure, error)
 	IndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error)
-	ListFollowUps(ctx context.Context, sid string) ([]survey.Response, error)
 	Benchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error)
 }
 
@@ -123,10 +122,7 @@ func (h *exportsAPI) buildSatisfaction(ctx context.Context, sid string, q survey
 	if err != nil {
 		return "", nil, err
 	}
-	followUps, err := h.followUpsIn(ctx, st.ID, q.Range)
-	if err != nil {
-		return "", nil, err
-	}
+	followUps := followUpsIn(src, q.Range)
 	span := survey.MonthSpan{From: survey.SummaryMonth(q.Range.From), To: survey.SummaryMonth(q.Range.To)}
 	comparison, err := h.store.Benchmark(ctx, st.ID, span, q.Service)
 	if err != nil {
@@ -149,20 +145,16 @@ func (h *exportsAPI) buildSatisfaction(ctx context.Context, sid string, q survey
 	return "satisfaction-" + st.Name + "-" + periodFileName(q.Range), buf.Bytes(), nil
 }
 
-// followUpsIn returns the flagged responses whose survey was issued in r:
-// the period attribution of every other sheet.
-func (h *exportsAPI) followUpsIn(ctx context.Context, sid string, r survey.DateRange) ([]survey.Response, error) {
-	all, err := h.store.ListFollowUps(ctx, sid)
-	if err != nil {
-		return nil, err
-	}
-	out := all[:0]
-	for _, f := range all {
+// followUpsIn returns the flagged responses of src whose survey was issued
+// in r: the period attribution of every other sheet.
+func followUpsIn(src *survey.IndicatorSource, r survey.DateRange) []survey.Response {
+	var out []survey.Response
+	for _, f := range src.FollowUps {
 		if r.Contains(f.IssuedAt) {
 			out = append(out, f)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // dashboard fills the uploaded CAP dashboard with the figures of the period.

@@ -30,15 +30,15 @@ type surveyPage struct {
 	store         surveyPageStore
 	views         *views
 	secureCookies bool
-	// writes bounds concurrent submissions: the embedded store serialises
-	// writes and, past a few waiting writers, answers "database is locked"
-	// after its busy timeout; waiting here instead is fair and bounded by
-	// the request's context.
+	// writes bounds the submissions under way at once; waiting here is
+	// fair and bounded by the request's context.
 	writes chan struct{}
 }
 
-// maxConcurrentSubmissions is the size of surveyPage.writes.
-const maxConcurrentSubmissions = 4
+// maxConcurrentSubmissions is the size of surveyPage.writes. The store
+// itself queues the answers' writes and commits those queued together
+// (see survey.Store.SubmitResponse): this only bounds the goroutines.
+const maxConcurrentSubmissions = 64
 
 const (
 	// formTokenCookie and formTokenField carry the same random value

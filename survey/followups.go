@@ -79,5 +79,6 @@ func (s *Store) RecordFollowUp(ctx context.Context, sid, oid, action string, clo
 		return nil, fmt.Errorf("record follow-up: %w", translate(err))
 	}
 	r.FollowUp = fu
+	s.refreshAfterChange(ctx, sid, r.IssuedAt) // the month's ledger carries follow-ups to exports
 	return r, nil
 }

@@ -271,6 +271,14 @@ func (s *Store) applyImport(ctx context.Context, f *ImportFile, plan *importPlan
 			continue
 		}
 		report.Updated++
+		updated := *u.order
+		updated.Reference, updated.JobTitle, updated.StartDate, updated.EndDate = in.Reference, in.JobTitle, in.StartDate, in.EndDate
+		if err := s.syncLinkOrder(ctx, &updated); err != nil {
+			return fmt.Errorf("import: update order %s: %w", u.order.ID, err)
+		}
+		if u.order.Survey != nil && in.ServiceType != u.order.ServiceType {
+			s.refreshAfterChange(ctx, u.order.StructureID, u.order.Survey.IssuedAt) // its survey counts under the new type
+		}
 	}
 	return nil
 }

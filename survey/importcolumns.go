@@ -89,14 +89,19 @@ var smallWords = map[string]bool{"de": true, "du": true, "des": true, "d": true,
 // ordinalSigns separate "N°" and "Nº" from what follows; º is a letter to Unicode.
 var ordinalSigns = strings.NewReplacer("°", " ", "º", " ")
 
-var stripAccents = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// stripAccents returns a new accent-stripping transformer: a chain keeps
+// state between calls, so one shared by concurrent imports races (and
+// panicked under parallel tests).
+func stripAccents() transform.Transformer {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}
 
 // normalizeLabel folds a header or an enumerated value for comparison:
 // lower case, no accents, no text in parentheses, punctuation as spaces,
 // small words dropped. "N° de commande (BC)" becomes "n commande".
 func normalizeLabel(s string) string {
 	s = ordinalSigns.Replace(dropParentheses(s))
-	if folded, _, err := transform.String(stripAccents, s); err == nil {
+	if folded, _, err := transform.String(stripAccents(), s); err == nil {
 		s = folded
 	}
 	s = strings.ToLower(s)

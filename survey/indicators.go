@@ -120,6 +120,8 @@ type IndicatorSource struct {
 	Surveys        []IssuedSurvey
 	Responses      []ResponseRow
 	Questionnaires []Questionnaire
+	// FollowUps are the flagged (dissatisfied) responses, newest answer first.
+	FollowUps []Response
 	// Codes are the question codes of the answer columns of the rows.
 	Codes    []string
 	columns  map[string]int    // code → column

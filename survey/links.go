@@ -67,7 +67,7 @@ func (s *Store) newLink(ctx context.Context, o *Order, st *Structure, q *Questio
 	}
 	l := &SurveyLink{
 		Token: NewToken(), StructureID: o.StructureID, OrderID: o.ID, QuestionnaireID: q.ID,
-		ServiceType: o.ServiceType, IssuedAt: now, ExpiresAt: now.AddDate(0, 0, days),
+		ServiceType: o.ServiceType, IssuedAt: now, ExpiresAt: now.AddDate(0, 0, days), Order: linkOrder(o),
 	}
 	if _, err := s.db.Collection(colLinks).InsertOne(ctx, l); err != nil {
 		return nil, fmt.Errorf("issue survey: %w", translate(err))
@@ -102,6 +102,12 @@ func (s *Store) CancelSurvey(ctx context.Context, sid, oid string) error {
 	case SurveyCancelled:
 		return nil
 	}
+	if answered, err := s.hasResponse(ctx, o.ID); err != nil || answered {
+		if err != nil {
+			return fmt.Errorf("cancel survey: %w", err)
+		}
+		return ErrAlreadyAnswered // the order's copy has not caught up yet
+	}
 	if _, err := s.db.Collection(colLinks).UpdateOne(ctx, bson.M{"_id": o.Survey.Token}, bson.M{"$set": bson.M{"cancelled_at": now}}); err != nil {
 		return fmt.Errorf("cancel survey: %w", translate(err))
 	}
@@ -121,8 +127,9 @@ type SurveyContext struct {
 }
 
 // ResolveToken finds what a survey token points to. It checks the token's
-// shape first; then only lookups by _id (the questionnaire, immutable once
-// published, comes from the store's cache). The error says the link's state:
+// shape first; then only lookups by _id: the link (which carries what the
+// page shows of its order), the response, and the structure and the
+// questionnaire from the store's caches. The error says the link's state:
 // ErrNotFound, ErrCancelled, ErrExpired or ErrAlreadyAnswered (with the
 // context still returned, so the page can name the structure).
 func (s *Store) ResolveToken(ctx context.Context, token string) (*SurveyContext, error) {
@@ -130,14 +137,29 @@ func (s *Store) ResolveToken(ctx context.Context, token string) (*SurveyContext,
 	if sc == nil {
 		return nil, err
 	}
-	if serr := s.findByID(ctx, colStructures, sc.Link.StructureID, &sc.Structure); serr != nil {
+	st, serr := s.structures.get(ctx, s, sc.Link.StructureID)
+	if serr != nil {
 		return nil, serr
+	}
+	sc.Structure = *st
+	if err == nil || errors.Is(err, ErrExpired) {
+		// The order's answered_at copy trails the answer (see
+		// SubmitResponse), and an answered link may have expired since:
+		// the response itself tells.
+		answered, rerr := s.hasResponse(ctx, sc.Order.ID)
+		switch {
+		case rerr != nil:
+			return nil, rerr
+		case answered:
+			err = ErrAlreadyAnswered
+		}
 	}
 	return sc, err
 }
 
-// resolveLink is ResolveToken without the structure, which submitting
-// does not need: the link, its order and its questionnaire, and the state.
+// resolveLink is ResolveToken without the structure and the response,
+// which submitting does not need (its insert is the answered check): the
+// link, its order's shown fields and its questionnaire, and the state.
 func (s *Store) resolveLink(ctx context.Context, token string) (*SurveyContext, error) {
 	if !ValidTokenShape(token) {
 		return nil, ErrNotFound
@@ -146,32 +168,48 @@ func (s *Store) resolveLink(ctx context.Context, token string) (*SurveyContext, 
 	if err := s.findByID(ctx, colLinks, token, &sc.Link); err != nil {
 		return nil, err
 	}
-	if err := s.findByID(ctx, colOrders, sc.Link.OrderID, &sc.Order); err != nil {
-		return nil, err
-	}
 	q, err := s.frozenQuestionnaire(ctx, sc.Link.QuestionnaireID)
 	if err != nil {
 		return nil, err
 	}
 	sc.Questionnaire = *q
-	return &sc, s.linkState(&sc)
+	if lo := sc.Link.Order; lo != nil {
+		sc.Order = Order{
+			ID: sc.Link.OrderID, StructureID: sc.Link.StructureID, Reference: lo.Reference, ServiceType: sc.Link.ServiceType,
+			JobTitle: lo.JobTitle, StartDate: lo.StartDate, EndDate: lo.EndDate,
+		}
+		return &sc, s.linkState(&sc.Link)
+	}
+	if err := s.findByID(ctx, colOrders, sc.Link.OrderID, &sc.Order); err != nil {
+		return nil, err
+	}
+	return &sc, s.orderLinkState(&sc)
 }
 
-// linkState reads the state from the link and the order's copy of the
-// survey. The order's answered_at is written right after the response; if
-// that write was lost, the link looks open until the next submission, which
-// the response's _id refuses (ErrAlreadyAnswered) and which repairs the copy.
-func (s *Store) linkState(sc *SurveyContext) error {
+// linkState reads the state from the link alone. A link is only replaced
+// once cancelled or expired, and cancelling writes the link first, so the
+// link knows whether it is still open; whether it was answered is the
+// response's to tell.
+func (s *Store) linkState(l *SurveyLink) error {
 	switch {
-	case sc.Order.Survey != nil && sc.Order.Survey.AnsweredAt != nil && sc.Order.Survey.Token == sc.Link.Token:
-		return ErrAlreadyAnswered
-	case sc.Link.CancelledAt != nil || sc.Order.Survey == nil || sc.Order.Survey.Token != sc.Link.Token:
-		// A re-issued link replaces the old one: the old token stops working.
+	case l.CancelledAt != nil:
 		return ErrCancelled
-	case !s.Now().Before(sc.Link.ExpiresAt):
+	case !s.Now().Before(l.ExpiresAt):
 		return ErrExpired
 	}
 	return nil
+}
+
+// orderLinkState is the state of a link issued before links carried their
+// order's fields, read from the link and the order's copy of the survey.
+func (s *Store) orderLinkState(sc *SurveyContext) error {
+	switch {
+	case sc.Order.Survey != nil && sc.Order.Survey.AnsweredAt != nil && sc.Order.Survey.Token == sc.Link.Token:
+		return ErrAlreadyAnswered
+	case sc.Order.Survey == nil || sc.Order.Survey.Token != sc.Link.Token:
+		return ErrCancelled // a re-issued link replaces the old one
+	}
+	return s.linkState(&sc.Link)
 }
 
 // SubmitResponse validates and stores the answer to a link in one write.
@@ -194,19 +232,29 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 		QuestionnaireVersion: sc.Questionnaire.Version, IssuedAt: sc.Link.IssuedAt, SubmittedAt: now,
 		Answers: answers, Flagged: IsDissatisfied(&sc.Questionnaire, answers),
 	}
-	if _, err := s.db.Collection(colResponses).InsertOne(ctx, r); err != nil {
+	if err := s.insertResponse(ctx, r); err != nil {
 		if errors.Is(translate(err), ErrConflict) {
 			_ = s.markAnswered(ctx, sc.Order.ID, now) // repair a copy a crash left behind
 			return nil, ErrAlreadyAnswered
 		}
 		return nil, fmt.Errorf("store response: %w", err)
 	}
-	// The response is the source of truth; the order's copy serves lists and
-	// filters. A failure here is repaired by the next submission (refused by
-	// the response's _id) or the next issue of a link for the order.
-	_ = s.markAnswered(ctx, sc.Order.ID, now)
+	// The response is the source of truth and the answer's only write. The
+	// order's answered_at copy, which serves lists and filters, is set by
+	// the refresh of the order's summary (queued while `serve` runs), so
+	// that a burst of answers does not also queue for order updates.
 	s.refreshAfterChange(ctx, r.StructureID, r.IssuedAt)
 	return r, nil
+}
+
+// syncLinkOrder copies o's shown fields to its current survey link, after
+// an edit. Older links are dead (cancelled or expired) and keep theirs.
+func (s *Store) syncLinkOrder(ctx context.Context, o *Order) error {
+	if o.Survey == nil {
+		return nil
+	}
+	_, err := s.db.Collection(colLinks).UpdateOne(ctx, bson.M{"_id": o.Survey.Token}, bson.M{"$set": bson.M{"order": linkOrder(o)}})
+	return translate(err)
 }
 
 func (s *Store) markAnswered(ctx context.Context, oid string, at time.Time) error {

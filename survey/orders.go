@@ -128,8 +128,14 @@ func (s *Store) UpdateOrder(ctx context.Context, sid, oid string, in OrderInput)
 	if _, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": o.ID}, bson.M{"$set": set}); err != nil {
 		return nil, fmt.Errorf("update order: %w", orderWriteError(err))
 	}
+	if o.Survey != nil && in.ServiceType != o.ServiceType {
+		s.refreshAfterChange(ctx, sid, o.Survey.IssuedAt) // its survey counts under the new type
+	}
 	o.Reference, o.ServiceType, o.Client, o.JobTitle = in.Reference, in.ServiceType, in.Client, in.JobTitle
 	o.StartDate, o.EndDate, o.Hours, o.Notes, o.UpdatedAt = in.StartDate, in.EndDate, in.Hours, in.Notes, now
+	if err := s.syncLinkOrder(ctx, o); err != nil {
+		return nil, fmt.Errorf("update order: %w", err)
+	}
 	return o, nil
 }
 

@@ -37,8 +37,11 @@ type Store struct {
 	frozen   *frozenCache // published questionnaire versions
 	// passwordParams overrides DefaultPasswordParams when set (tests).
 	passwordParams *PasswordParams
-	summaries      summaryState // summary write locks and snapshot sequence (summaries.go)
-	summaryQueue   summaryQueue // deferred refreshes while serve runs (summaries_queue.go)
+	summaries      summaryState   // summary write locks and snapshot sequence (summaries.go)
+	summaryQueue   summaryQueue   // deferred refreshes while serve runs (summaries_queue.go)
+	structures     structureCache // structures as the public survey pages show them
+	writes         writeGate      // hot writes, one at a time on the embedded store
+	responseBatch  responseBatcher
 }
 
 // NewStore returns a store on db. now is the clock (time.Now in production).
@@ -135,6 +138,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 var collections = []string{
 	colStructures, colQuestionnaires, colOrders, colLinks, colResponses, colAPIKeys,
 	colUsers, colSessions, colLoginFailures, colAudit, colSummaries, colSummaryQueue, colUploads,
+	colLedgers,
 }
 
 // ensureCollections creates the collections that do not exist yet, so that

@@ -205,5 +205,6 @@ func (s *Store) UpdateStructure(ctx context.Context, id string, p StructurePatch
 	if _, err := s.db.Collection(colStructures).ReplaceOne(ctx, bson.M{"_id": id}, st); err != nil {
 		return nil, fmt.Errorf("update structure: %w", translate(err))
 	}
+	s.structures.forget(id)
 	return st, nil
 }

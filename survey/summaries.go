@@ -111,13 +111,49 @@ func (st *summaryState) nextSeq() int64 {
 // before the sources are read, so any change committed before the hook runs
 // is seen by a snapshot ranking above every snapshot that missed it, and
 // the store keeps the highest-ranking snapshot.
+//
+// The same pass rewrites the month's ledger and sets the answered_at copy
+// of orders whose answer arrived since.
 func (s *Store) RefreshSummary(ctx context.Context, sid, month string) error {
-	sum, err := s.computeSummary(ctx, sid, month, s.summaries.nextSeq())
+	return s.refreshSummary(ctx, sid, month, s.writeAnsweredCopies)
+}
+
+// refreshSummary is RefreshSummary with its way of writing the answered
+// copies (the worker paces them).
+func (s *Store) refreshSummary(ctx context.Context, sid, month string, writeCopies func(context.Context, []answeredCopy) error) error {
+	b, err := s.readMonth(ctx, sid, month)
 	if err != nil {
 		return fmt.Errorf("refresh summary %s: %w", SummaryID(sid, month), err)
 	}
-	if _, err := s.putSummary(ctx, sum); err != nil {
+	sum := b.summary(sid, month, b.seq)
+	parts, err := b.ledgerParts(sum.ID)
+	if err != nil {
+		return err
+	}
+	release, err := s.acquireWrite(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.putSummary(ctx, sum, parts)
+	release()
+	if err != nil {
 		return fmt.Errorf("refresh summary %s: %w", sum.ID, err)
+	}
+	return writeCopies(ctx, b.answeredCopies)
+}
+
+// answeredCopy is an order whose answered_at copy is missing.
+type answeredCopy struct {
+	orderID string
+	at      time.Time
+}
+
+// writeAnsweredCopies sets the orders' answered_at copies.
+func (s *Store) writeAnsweredCopies(ctx context.Context, copies []answeredCopy) error {
+	for _, c := range copies {
+		if err := s.markAnswered(ctx, c.orderID, c.at); err != nil {
+			return fmt.Errorf("copy answer date to order %s: %w", c.orderID, err)
+		}
 	}
 	return nil
 }
@@ -150,8 +186,18 @@ func (s *Store) ComputeSummary(ctx context.Context, sid, month string) (*Summary
 }
 
 // computeSummary reads a structure-month's orders and responses and tallies
-// them as snapshot seq. The sequence must be taken before the reads.
+// them as snapshot seq.
 func (s *Store) computeSummary(ctx context.Context, sid, month string, seq int64) (*Summary, error) {
+	b, err := s.readMonth(ctx, sid, month)
+	if err != nil {
+		return nil, err
+	}
+	return b.summary(sid, month, seq), nil
+}
+
+// readMonth reads a structure-month's orders and responses into a builder
+// whose snapshot sequence was taken before the reads.
+func (s *Store) readMonth(ctx context.Context, sid, month string) (*summaryBuilder, error) {
 	start, end, err := monthBounds(month)
 	if err != nil {
 		return nil, err
@@ -162,7 +208,7 @@ func (s *Store) computeSummary(ctx context.Context, sid, month string, seq int64
 		bson.M{"structure_id": sid, "issued_at": bson.M{"$gte": start, "$lt": end}}); err != nil {
 		return nil, err
 	}
-	return b.summary(sid, month, seq), nil
+	return b, nil
 }
 
 // putSummary stores sum unless the stored one has an equal or higher
@@ -170,18 +216,23 @@ func (s *Store) computeSummary(ctx context.Context, sid, month string, seq int64
 // atomic (the embedded store is single-process and loses concurrent
 // updates); on MongoDB the version in the filter also makes it atomic
 // across processes. It reports whether sum was written.
-func (s *Store) putSummary(ctx context.Context, sum *Summary) (bool, error) {
+//
+// The ledger parts go first, under the same version: a reader that finds
+// parts of another version than the summary's refreshes the month.
+func (s *Store) putSummary(ctx context.Context, sum *Summary, parts []ledgerPart) (bool, error) {
 	unlock := s.summaries.lock(sum.ID)
 	defer unlock()
 	col := s.db.Collection(colSummaries)
 	rec := sum.record()
+	rec.LedgerFormat, rec.LedgerParts = ledgerFormat, len(parts)
 	for attempt := 0; attempt < 5; attempt++ {
-		var cur struct {
-			Version int64 `bson:"version"`
-		}
-		err := s.findByID(ctx, colSummaries, sum.ID, &cur)
+		var cur ledgerHead
+		err := translate(col.FindOne(ctx, bson.M{"_id": sum.ID}, options.FindOne().SetProjection(ledgerHeadFields)).Decode(&cur))
 		switch {
 		case errors.Is(err, ErrNotFound):
+			if err := s.writeLedgerParts(ctx, parts, sum.ID, 0); err != nil {
+				return false, err
+			}
 			_, err := col.InsertOne(ctx, rec)
 			if err == nil {
 				return true, nil
@@ -194,6 +245,9 @@ func (s *Store) putSummary(ctx context.Context, sum *Summary) (bool, error) {
 			return false, err
 		case cur.Version >= sum.Version:
 			return false, nil
+		}
+		if err := s.writeLedgerParts(ctx, parts, sum.ID, cur.Parts); err != nil {
+			return false, err
 		}
 		filter := bson.M{"_id": sum.ID}
 		if !s.onFerretDB(ctx) {
@@ -237,8 +291,13 @@ func (s *Store) onFerretDB(ctx context.Context) bool {
 // the fields it needs: never client details or free text.
 type summaryBuilder struct {
 	s              *Store
+	seq            int64 // snapshot sequence, taken before the reads
 	questionnaires map[string]*Questionnaire
 	cohorts        map[string]*cohort // by summary id
+	// copyMissing holds the orders read whose answered_at copy is not set;
+	// answeredCopies, those of them that have their response.
+	copyMissing    map[string]bool
+	answeredCopies []answeredCopy
 }
 
 // cohort is what a summary is built from: orders of one structure × month,
@@ -246,6 +305,7 @@ type summaryBuilder struct {
 type cohort struct {
 	sid, month string
 	services   map[ServiceType]*serviceCohort
+	ledger     cohortLedger
 }
 
 type serviceCohort struct {
@@ -271,6 +331,7 @@ type summaryOrder struct {
 	Survey      *struct {
 		IssuedAt    time.Time  `bson:"issued_at"`
 		CancelledAt *time.Time `bson:"cancelled_at,omitempty"`
+		AnsweredAt  *time.Time `bson:"answered_at,omitempty"`
 	} `bson:"survey"`
 }
 
@@ -280,16 +341,19 @@ type summaryResponse struct {
 	ServiceType     ServiceType       `bson:"service_type"`
 	QuestionnaireID string            `bson:"questionnaire_id"`
 	IssuedAt        time.Time         `bson:"issued_at"`
+	SubmittedAt     time.Time         `bson:"submitted_at"`
 	Answers         map[string]string `bson:"answers"`
 }
 
-var (
-	summaryOrderFields    = bson.M{"_id": 1, "structure_id": 1, "service_type": 1, "survey.issued_at": 1, "survey.cancelled_at": 1}
-	summaryResponseFields = bson.M{"_id": 1, "structure_id": 1, "service_type": 1, "questionnaire_id": 1, "issued_at": 1, "answers": 1}
-)
+// summaryOrderFields is what a summary reads of an order; of a response it
+// reads everything, which the ledger keeps.
+var summaryOrderFields = bson.M{"_id": 1, "structure_id": 1, "service_type": 1, "survey.issued_at": 1, "survey.cancelled_at": 1, "survey.answered_at": 1}
 
 func newSummaryBuilder(s *Store) *summaryBuilder {
-	return &summaryBuilder{s: s, questionnaires: map[string]*Questionnaire{}, cohorts: map[string]*cohort{}}
+	return &summaryBuilder{
+		s: s, seq: s.summaries.nextSeq(), questionnaires: map[string]*Questionnaire{},
+		cohorts: map[string]*cohort{}, copyMissing: map[string]bool{},
+	}
 }
 
 func (b *summaryBuilder) cohort(sid string, issuedAt time.Time) *cohort {
@@ -320,7 +384,7 @@ func (b *summaryBuilder) readSources(ctx context.Context, orderFilter, responseF
 	if err := closeCursor(ctx, cur); err != nil {
 		return fmt.Errorf("read orders: %w", err)
 	}
-	cur, err = b.s.db.Collection(colResponses).Find(ctx, responseFilter, options.Find().SetProjection(summaryResponseFields))
+	cur, err = b.s.db.Collection(colResponses).Find(ctx, responseFilter)
 	if err != nil {
 		return fmt.Errorf("read responses: %w", err)
 	}
@@ -330,7 +394,7 @@ func (b *summaryBuilder) readSources(ctx context.Context, orderFilter, responseF
 			_ = cur.Close(ctx)
 			return fmt.Errorf("read responses: %w", err)
 		}
-		if err := b.addResponse(ctx, r); err != nil {
+		if err := b.addResponse(ctx, r, slices.Clone(cur.Current)); err != nil {
 			_ = cur.Close(ctx)
 			return err
 		}
@@ -350,20 +414,33 @@ func closeCursor(ctx context.Context, cur *mongo.Cursor) error {
 }
 
 func (b *summaryBuilder) addOrder(o summaryOrder) {
-	if o.Survey == nil || o.Survey.CancelledAt != nil {
+	if o.Survey == nil {
+		return
+	}
+	c := b.cohort(o.StructureID, o.Survey.IssuedAt)
+	c.ledger.addOrder(o.ID, o.ServiceType, o.Survey.IssuedAt, o.Survey.CancelledAt != nil)
+	if o.Survey.AnsweredAt == nil {
+		b.copyMissing[o.ID] = true
+	}
+	if o.Survey.CancelledAt != nil {
 		return // a cancelled link was withdrawn: not a questionnaire sent
 	}
-	b.cohort(o.StructureID, o.Survey.IssuedAt).service(o.ServiceType).issued[o.ID] = true
+	c.service(o.ServiceType).issued[o.ID] = true
 }
 
-// addResponse tallies one response's answers by question code; free text
-// is never kept.
-func (b *summaryBuilder) addResponse(ctx context.Context, r summaryResponse) error {
+// addResponse tallies one response's answers by question code (free text
+// is never tallied) and keeps its document, raw, for the ledger.
+func (b *summaryBuilder) addResponse(ctx context.Context, r summaryResponse, raw bson.Raw) error {
 	q, err := b.questionnaire(ctx, r.QuestionnaireID)
 	if err != nil {
 		return err
 	}
-	sc := b.cohort(r.StructureID, r.IssuedAt).service(r.ServiceType)
+	if b.copyMissing[r.OrderID] {
+		b.answeredCopies = append(b.answeredCopies, answeredCopy{orderID: r.OrderID, at: r.SubmittedAt})
+	}
+	c := b.cohort(r.StructureID, r.IssuedAt)
+	c.ledger.addResponse(raw, &r)
+	sc := c.service(r.ServiceType)
 	sc.issued[r.OrderID] = true // an answered order was sent, whatever its link says now
 	sc.responses++
 	vk := fmt.Sprintf("%s/%d", q.FamilyID, q.Version)
@@ -416,6 +493,15 @@ func (b *summaryBuilder) preloadQuestionnaires(ctx context.Context) error {
 	return nil
 }
 
+// ledgerParts packs the ledger of summary id (none when it has no cohort).
+func (b *summaryBuilder) ledgerParts(id string) ([]ledgerPart, error) {
+	c := b.cohorts[id]
+	if c == nil {
+		return nil, nil
+	}
+	return c.ledger.parts(c.sid, c.month, b.seq)
+}
+
 // summary builds the document of one cohort (empty when there is none).
 func (b *summaryBuilder) summary(sid, month string, seq int64) *Summary {
 	sum := &Summary{ID: SummaryID(sid, month), StructureID: sid, Month: month, Version: seq, Services: []ServiceSummary{}}
@@ -466,8 +552,8 @@ type RebuildReport struct {
 // summary whose orders are all gone becomes empty.
 func (s *Store) RebuildSummaries(ctx context.Context) (*RebuildReport, error) {
 	began := time.Now()
-	seq := s.summaries.nextSeq()
 	b := newSummaryBuilder(s)
+	seq := b.seq
 	if err := b.preloadQuestionnaires(ctx); err != nil {
 		return nil, err
 	}
@@ -492,15 +578,19 @@ func (s *Store) RebuildSummaries(ctx context.Context) (*RebuildReport, error) {
 			rep.Responses += sc.responses
 		}
 	}
-	var fresh []*Summary
+	var fresh []builtSummary
 	for _, id := range slices.Sorted(maps.Keys(ids)) {
 		sid, month, _ := strings.Cut(id, ":")
 		sum := b.summary(sid, month, seq)
+		parts, err := b.ledgerParts(id)
+		if err != nil {
+			return nil, err
+		}
 		if _, ok := existing[id]; !ok {
-			fresh = append(fresh, sum)
+			fresh = append(fresh, builtSummary{sum, parts})
 			continue
 		}
-		ok, err := s.putSummary(ctx, sum)
+		ok, err := s.putSummary(ctx, sum, parts)
 		if err != nil {
 			return nil, fmt.Errorf("rebuild summary %s: %w", id, err)
 		}
@@ -509,8 +599,17 @@ func (s *Store) RebuildSummaries(ctx context.Context) (*RebuildReport, error) {
 	if err := s.insertFreshSummaries(ctx, fresh, rep); err != nil {
 		return nil, err
 	}
+	if err := s.writeAnsweredCopies(ctx, b.answeredCopies); err != nil {
+		return nil, fmt.Errorf("rebuild summaries: %w", err)
+	}
 	rep.Seconds = time.Since(began).Seconds()
 	return rep, nil
+}
+
+// builtSummary is a summary and its ledger, ready to store.
+type builtSummary struct {
+	sum   *Summary
+	parts []ledgerPart
 }
 
 func (r *RebuildReport) count(written bool) {
@@ -522,32 +621,51 @@ func (r *RebuildReport) count(written bool) {
 }
 
 // insertFreshSummaries inserts summaries that did not exist when the rebuild
-// began, in batches; one that appeared meanwhile goes through putSummary.
-func (s *Store) insertFreshSummaries(ctx context.Context, fresh []*Summary, rep *RebuildReport) error {
-	const batch = 500
+// began, with their ledgers, in batches (ledger parts first, as putSummary
+// does); a batch of which one appeared meanwhile goes through putSummary.
+func (s *Store) insertFreshSummaries(ctx context.Context, fresh []builtSummary, rep *RebuildReport) error {
+	const batch = 200
 	for i := 0; i < len(fresh); i += batch {
-		part := fresh[i:min(i+batch, len(fresh))]
-		records := make([]any, len(part))
-		for j, sum := range part {
-			records[j] = sum.record()
+		group := fresh[i:min(i+batch, len(fresh))]
+		records := make([]any, len(group))
+		var parts []any
+		for j, f := range group {
+			rec := f.sum.record()
+			rec.LedgerFormat, rec.LedgerParts = ledgerFormat, len(f.parts)
+			records[j] = rec
+			for k := range f.parts {
+				parts = append(parts, &f.parts[k])
+			}
 		}
-		_, err := s.db.Collection(colSummaries).InsertMany(ctx, records, options.InsertMany().SetOrdered(false))
+		err := insertMany(ctx, s.db.Collection(colLedgers), parts)
 		if err == nil {
-			rep.Written += len(part)
+			err = insertMany(ctx, s.db.Collection(colSummaries), records)
+		}
+		if err == nil {
+			rep.Written += len(group)
 			continue
 		}
 		if !mongo.IsDuplicateKeyError(err) {
 			return fmt.Errorf("rebuild summaries: %w", err)
 		}
-		for _, d := range part { // a few were written meanwhile: settle each one
-			ok, err := s.putSummary(ctx, d)
+		for _, f := range group { // a few were written meanwhile: settle each one
+			ok, err := s.putSummary(ctx, f.sum, f.parts)
 			if err != nil {
-				return fmt.Errorf("rebuild summary %s: %w", d.ID, err)
+				return fmt.Errorf("rebuild summary %s: %w", f.sum.ID, err)
 			}
 			rep.count(ok)
 		}
 	}
 	return nil
+}
+
+// insertMany inserts docs unordered (nothing when there are none).
+func insertMany(ctx context.Context, col *mongo.Collection, docs []any) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	_, err := col.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	return err
 }
 
 func (s *Store) summaryVersions(ctx context.Context) (map[string]int64, error) {

@@ -17,6 +17,10 @@ type summaryRecord struct {
 	Month       string `bson:"month"`
 	Version     int64  `bson:"version"`
 	Tallies     string `bson:"tallies"`
+	// LedgerFormat and LedgerParts tell which ledger goes with the summary
+	// (see colLedgers): its layout and its number of parts.
+	LedgerFormat int `bson:"ledger_format"`
+	LedgerParts  int `bson:"ledger_parts"`
 }
 
 func (s *Summary) record() summaryRecord {

@@ -2,7 +2,11 @@ package survey
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -19,38 +23,54 @@ const colSummaryQueue = "summary_queue"
 // summaryQueue defers summary refreshes to one background worker while
 // `serve` runs, so that a client's answer never waits for a recomputation
 // (on the embedded store a recomputation scans whole collections). Changes
-// to the same structure-month made while a refresh is pending coalesce.
+// to the same structure-month made while a refresh is pending coalesce,
+// and so do their markers: only the first change writes one, so that a
+// burst of answers costs each one write, its own.
 // With no worker running (tests, admin commands) refreshes stay synchronous.
 type summaryQueue struct {
 	mu      sync.Mutex
 	running bool
-	pending map[string]bool // summary ids
+	// pending maps the summary ids waiting for a refresh to the generation
+	// of their stored marker: the worker deletes the marker it saw, not one
+	// that a later change wrote while it was refreshing.
+	pending map[string]int64
 	wake    chan struct{}
+	idle    bool // the last drain ended with nothing pending
+	// lastChange is when a change was last queued (real time).
+	lastChange time.Time
 }
 
 // queueMarker is the stored form of a pending refresh.
 type queueMarker struct {
-	ID     string    `bson:"_id"`
-	Queued time.Time `bson:"queued_at"`
+	ID         string    `bson:"_id"`
+	Queued     time.Time `bson:"queued_at"`
+	Generation int64     `bson:"generation"`
 }
 
-// enqueue records that summary id needs a refresh; false when no worker runs.
+// enqueueSummary records that summary id needs a refresh; false when no
+// worker runs. The marker is written once per pending period: a change to
+// a structure-month already pending only wakes the worker.
 func (s *Store) enqueueSummary(ctx context.Context, id string) bool {
 	q := &s.summaryQueue
 	q.mu.Lock()
-	running := q.running
-	q.mu.Unlock()
-	if !running {
+	if !q.running {
+		q.mu.Unlock()
 		return false
 	}
-	_, err := s.db.Collection(colSummaryQueue).UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": id},
-		bson.M{"$set": bson.M{"queued_at": s.Now()}}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
-		return false // refresh now rather than risk losing it
+	_, already := q.pending[id]
+	q.lastChange = time.Now()
+	gen := s.summaries.nextSeq()
+	if !already {
+		q.pending[id] = gen
 	}
-	q.mu.Lock()
-	q.pending[id] = true
 	q.mu.Unlock()
+	if !already {
+		// Written after the change it stands for, and before the worker can
+		// drop it (the worker deletes only this generation's marker). If it
+		// fails, the refresh still runs; only a crash before it would be lost.
+		_, _ = s.db.Collection(colSummaryQueue).UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": id},
+			bson.M{"$set": bson.M{"queued_at": s.Now(), "generation": gen}}, options.UpdateOne().SetUpsert(true))
+	}
 	select {
 	case q.wake <- struct{}{}:
 	default:
@@ -58,13 +78,41 @@ func (s *Store) enqueueSummary(ctx context.Context, id string) bool {
 	return true
 }
 
+// refreshState is whether a refresh of a summary is waiting: in this
+// process's worker, or (by its stored marker) in any process's.
+type refreshState struct {
+	waiting   bool
+	inProcess bool
+	stored    *queueMarker
+}
+
+func (s *Store) pendingRefresh(ctx context.Context, id string) (refreshState, error) {
+	q := &s.summaryQueue
+	q.mu.Lock()
+	_, inProcess := q.pending[id]
+	q.mu.Unlock()
+	var m queueMarker
+	err := s.findByID(ctx, colSummaryQueue, id, &m)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return refreshState{waiting: inProcess, inProcess: inProcess}, nil
+	case err != nil:
+		return refreshState{}, fmt.Errorf("read summary queue: %w", err)
+	}
+	return refreshState{waiting: true, inProcess: inProcess, stored: &m}, nil
+}
+
 // RunSummaryWorker refreshes queued summaries until ctx ends, waiting settle
-// after a change so that bursts of answers cost one recomputation. It first
-// takes up the markers a previous run left behind.
+// after a change so that bursts of answers cost one recomputation, and at
+// least three times as long as the last round of refreshes took, so that
+// on a busy embedded store (where a refresh scans whole collections) the
+// worker keeps to about a quarter of the time. Readers that need a month
+// exact meanwhile (exports) refresh it themselves. It first takes up the markers a
+// previous run left behind.
 func (s *Store) RunSummaryWorker(ctx context.Context, settle time.Duration, log *slog.Logger) {
 	q := &s.summaryQueue
 	q.mu.Lock()
-	q.running, q.pending, q.wake = true, map[string]bool{}, make(chan struct{}, 1)
+	q.running, q.pending, q.wake = true, map[string]int64{}, make(chan struct{}, 1)
 	q.mu.Unlock()
 	defer func() {
 		q.mu.Lock()
@@ -74,17 +122,57 @@ func (s *Store) RunSummaryWorker(ctx context.Context, settle time.Duration, log 
 	}()
 	s.loadQueuedSummaries(context.WithoutCancel(ctx), log)
 	for {
-		s.drainSummaries(ctx, log)
+		busy := s.drainSummaries(ctx, log)
+		if !sleepCtx(ctx, workerRest*busy) {
+			return
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-q.wake:
 		}
-		select {
-		case <-ctx.Done():
+		if !s.awaitQuiet(ctx, settle) {
 			return
-		case <-time.After(settle):
 		}
+	}
+}
+
+// summaryMaxDelay bounds how long a burst of changes can hold back the
+// worker (see awaitQuiet).
+const summaryMaxDelay = 30 * time.Second
+
+// awaitQuiet waits until no change was queued for settle, or until
+// summaryMaxDelay has passed: during a burst of answers the worker's
+// reads and writes would only slow the clients down, and the readers that
+// need a month exact (exports) refresh it themselves. False when ctx ends.
+func (s *Store) awaitQuiet(ctx context.Context, settle time.Duration) bool {
+	q := &s.summaryQueue
+	first := time.Now()
+	for {
+		if !sleepCtx(ctx, settle) {
+			return false
+		}
+		q.mu.Lock()
+		quiet := time.Since(q.lastChange) >= settle
+		q.mu.Unlock()
+		if quiet || time.Since(first) >= summaryMaxDelay {
+			return true
+		}
+	}
+}
+
+// sleepCtx sleeps for d; false when ctx ended first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 
@@ -102,36 +190,92 @@ func (s *Store) loadQueuedSummaries(ctx context.Context, log *slog.Logger) {
 	q := &s.summaryQueue
 	q.mu.Lock()
 	for _, m := range markers {
-		q.pending[m.ID] = true
+		q.pending[m.ID] = m.Generation
 	}
 	q.mu.Unlock()
 }
 
+// workerRest is how many times as long as it worked the summary worker
+// rests: on the embedded store every write waits for the one before, and
+// the worker's bookkeeping must not crowd out clients' answers.
+const workerRest = 3
+
 // drainSummaries refreshes every pending summary, then drops its marker.
 // A failed refresh stays pending (and keeps its marker for the next start).
-func (s *Store) drainSummaries(ctx context.Context, log *slog.Logger) {
+// It returns the time it spent working, rests excluded.
+func (s *Store) drainSummaries(ctx context.Context, log *slog.Logger) time.Duration {
 	q := &s.summaryQueue
 	q.mu.Lock()
-	ids := make([]string, 0, len(q.pending))
-	for id := range q.pending {
-		ids = append(ids, id)
-	}
-	q.pending = map[string]bool{}
+	batch := q.pending
+	q.pending, q.idle = map[string]int64{}, len(batch) == 0
 	q.mu.Unlock()
-	for _, id := range ids {
+	began, rested := time.Now(), time.Duration(0)
+	defer func() { q.mu.Lock(); q.idle = len(q.pending) == 0; q.mu.Unlock() }()
+	// While serving, the answered copies are written at a worker's pace;
+	// the final drain at shutdown writes them straight away.
+	writeCopies := func(ctx context.Context, copies []answeredCopy) error {
+		for _, c := range copies {
+			t := time.Now()
+			release, err := s.acquireWrite(ctx)
+			if err != nil {
+				return err
+			}
+			err = s.markAnswered(ctx, c.orderID, c.at)
+			release()
+			if err != nil {
+				return fmt.Errorf("copy answer date to order %s: %w", c.orderID, err)
+			}
+			q.mu.Lock()
+			serving := q.running
+			q.mu.Unlock()
+			if serving {
+				rest := workerRest * time.Since(t)
+				time.Sleep(rest)
+				rested += rest
+			}
+		}
+		return nil
+	}
+	for _, id := range slices.Sorted(maps.Keys(batch)) {
+		gen := batch[id]
 		sid, month, ok := strings.Cut(id, ":")
 		if !ok {
 			continue
 		}
-		if err := s.RefreshSummary(ctx, sid, month); err != nil {
+		if err := s.refreshSummary(ctx, sid, month, writeCopies); err != nil {
 			if ctx.Err() == nil {
 				log.Error("summary refresh failed", "summary", id, "error", err.Error())
 			}
 			q.mu.Lock()
-			q.pending[id] = true
+			if _, again := q.pending[id]; !again {
+				q.pending[id] = gen // its marker is still stored
+			}
 			q.mu.Unlock()
 			continue
 		}
-		_, _ = s.db.Collection(colSummaryQueue).DeleteOne(ctx, bson.M{"_id": id})
+		// A change queued during the refresh wrote a marker of a newer
+		// generation, which stays. (The filter scans the small queue on
+		// the embedded store.)
+		s.dropMarker(ctx, id, gen)
 	}
+	return time.Since(began) - rested
+}
+
+// SummariesIdle reports whether the summary worker has nothing left to do
+// (load tests wait for it before measuring the store alone).
+func (s *Store) SummariesIdle() bool {
+	q := &s.summaryQueue
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return !q.running || (q.idle && len(q.pending) == 0)
+}
+
+// dropMarker deletes the marker of summary id if it is still of generation
+// gen (0: a marker written before generations, dropped whatever it holds).
+func (s *Store) dropMarker(ctx context.Context, id string, gen int64) {
+	filter := bson.M{"_id": id}
+	if gen != 0 {
+		filter["generation"] = gen
+	}
+	_, _ = s.db.Collection(colSummaryQueue).DeleteOne(ctx, filter)
 }

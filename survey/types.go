@@ -241,6 +241,24 @@ type SurveyLink struct {
 	IssuedAt        time.Time   `bson:"issued_at" json:"issued_at"`
 	ExpiresAt       time.Time   `bson:"expires_at" json:"expires_at"`
 	CancelledAt     *time.Time  `bson:"cancelled_at,omitempty" json:"cancelled_at,omitempty"`
+	// Order is what the survey page shows of the order and the response
+	// keeps, copied at issue and kept in step by order edits, so that
+	// opening or answering a link reads the link alone. Links issued
+	// before it existed have none; their order is read instead.
+	Order *LinkOrder `bson:"order,omitempty" json:"-"`
+}
+
+// LinkOrder is a survey link's copy of its order's shown fields.
+type LinkOrder struct {
+	Reference string `bson:"reference"`
+	JobTitle  string `bson:"job_title,omitempty"`
+	StartDate string `bson:"start_date,omitempty"`
+	EndDate   string `bson:"end_date,omitempty"`
+}
+
+// linkOrder is o's copy for its survey links.
+func linkOrder(o *Order) *LinkOrder {
+	return &LinkOrder{Reference: o.Reference, JobTitle: o.JobTitle, StartDate: o.StartDate, EndDate: o.EndDate}
 }
 
 // Response is a client's answer to an order's survey. Its _id is the order

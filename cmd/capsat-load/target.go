@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"time"
 
 	"capsat/config"
@@ -22,6 +24,7 @@ import (
 const (
 	loadDatabase  = "capsat_load"
 	rawCollection = "load_raw_responses"
+	rawRounds     = 3
 )
 
 // loadSIRET is a SIRET with a valid key for the load structure.
@@ -180,11 +183,28 @@ func (t *target) verify(ctx context.Context, out io.Writer, o options, res *subm
 	if res.accepted != o.links {
 		problems = append(problems, fmt.Errorf("%d of %d submissions failed (no retries)", o.links-res.accepted, o.links))
 	}
-	raw, err := rawInsertRate(ctx, t.store, o.links, o.concurrency)
-	if err != nil {
-		return err
+	// The worker's refreshes of summaries, ledgers and answered copies
+	// trail the answers; the raw inserts are measured on a quiet store.
+	caughtUp := time.Now()
+	for !t.store.SummariesIdle() && ctx.Err() == nil {
+		time.Sleep(50 * time.Millisecond)
 	}
-	fmt.Fprintf(out, "raw insert: %d response documents, c=%d, in %s: %.0f inserts/s\n", o.links, o.concurrency, raw.elapsed.Round(time.Millisecond), raw.rate())
+	fmt.Fprintf(out, "background: summaries, ledgers and answered copies caught up %s after the checks\n", time.Since(caughtUp).Round(time.Millisecond))
+	// The store's raw rate varies from round to round (SQLite's writers
+	// back off in sleeps when they collide, and checkpoint the WAL now and
+	// then): the median of three rounds is the baseline.
+	var rounds []rawResult
+	for range rawRounds {
+		r, err := rawInsertRate(ctx, t.store, o.links, o.concurrency)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "raw insert: %d response documents, c=%d, in %s: %.0f inserts/s\n", o.links, o.concurrency, r.elapsed.Round(time.Millisecond), r.rate())
+		rounds = append(rounds, r)
+	}
+	slices.SortFunc(rounds, func(a, b rawResult) int { return cmp.Compare(a.rate(), b.rate()) })
+	raw := rounds[len(rounds)/2]
+	fmt.Fprintf(out, "raw insert median: %.0f inserts/s\n", raw.rate())
 	fmt.Fprintf(out, "ratio: HTTP submissions/s ÷ raw inserts/s = %.0f ÷ %.0f = %.2f (target ≥ 0.5)\n", res.rate(), raw.rate(), res.rate()/raw.rate())
 	return errors.Join(problems...)
 }

@@ -25,13 +25,11 @@ type issuedOrder struct {
 	} `bson:"survey"`
 }
 
-// IndicatorSource reads what the indicators of structure sid need for the
-// surveys issued in r: one find on the orders and one on the responses,
-// each filtered on structure_id and issued_at (the structure_issued
-// indexes on MongoDB) and read through one cursor in batches. The two
-// finds run side by side: the embedded store spends its time converting
-// documents, and does so on both cores.
-func (s *Store) IndicatorSource(ctx context.Context, sid string, r DateRange) (*IndicatorSource, error) {
+// IndicatorSourceFromCollections is what IndicatorSource reads from the
+// ledgers, read from the orders and responses themselves: one find on each,
+// filtered on structure_id and issued_at, side by side. Tests hold the
+// ledgers to it.
+func (s *Store) IndicatorSourceFromCollections(ctx context.Context, sid string, r DateRange) (*IndicatorSource, error) {
 	qs, err := s.ListQuestionnaires(ctx, sid)
 	if err != nil {
 		return nil, err
@@ -41,11 +39,15 @@ func (s *Store) IndicatorSource(ctx context.Context, sid string, r DateRange) (*
 	go func() { ordersDone <- s.readIssuedSurveys(ctx, sid, r, src) }()
 	errResponses := s.EachResponse(ctx, sid, r, func(resp *Response) error {
 		src.AddResponse(resp)
+		if resp.Flagged {
+			src.FollowUps = append(src.FollowUps, *resp)
+		}
 		return nil
 	})
 	if err := errors.Join(<-ordersDone, errResponses); err != nil {
 		return nil, err
 	}
+	sortFollowUps(src.FollowUps)
 	return src, nil
 }
 
@@ -73,7 +75,7 @@ func (s *Store) readIssuedSurveys(ctx context.Context, sid string, r DateRange, 
 // issued in r, streaming them from one cursor (fn must not keep the pointer).
 func (s *Store) EachResponse(ctx context.Context, sid string, r DateRange, fn func(*Response) error) error {
 	filter := bson.M{"structure_id": sid, "issued_at": bson.M{"$gte": r.From.UTC(), "$lt": r.End().UTC()}}
-	proj := bson.M{"follow_up": 0}
+	var proj bson.M
 	if err := streamFind(ctx, s, colResponses, filter, proj, fn); err != nil {
 		return fmt.Errorf("read responses: %w", err)
 	}
