@@ -3,18 +3,13 @@ package export_test
 import (
 	"bytes"
 	"fmt"
-	"runtime"
-	"runtime/metrics"
 	"strconv"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"capsat/export"
+	"capsat/export/exporttest"
 	"capsat/survey"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // benchSource is a structure with n responses over the 12 months of 2025,
@@ -57,69 +52,19 @@ func benchSource(n int) *survey.IndicatorSource {
 	return src
 }
 
-// heapPeak samples the live heap every 2 ms until stopped.
-type heapPeak struct {
-	stop chan struct{}
-	wg   sync.WaitGroup
-	peak uint64
-}
-
-func watchHeap() *heapPeak {
-	h := &heapPeak{stop: make(chan struct{})}
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		tick := time.NewTicker(2 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(sample)
-			h.peak = max(h.peak, sample[0].Value.Uint64())
-			select {
-			case <-h.stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return h
-}
-
-func (h *heapPeak) MB() float64 {
-	close(h.stop)
-	h.wg.Wait()
-	return float64(h.peak) / (1 << 20)
-}
-
 const benchResponses = 100_000
-
-// cpuTime is the user+system CPU time of the process: on a shared machine
-// it says more than the wall clock.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// liveHeapMB is the heap left after a collection: the dataset itself.
-func liveHeapMB() float64 {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return float64(m.HeapAlloc) / (1 << 20)
-}
 
 // BenchmarkSatisfactionExport100k: compute (range and previous range) and
 // write the whole workbook for 100,000 responses already in memory.
 func BenchmarkSatisfactionExport100k(b *testing.B) {
 	src := benchSource(benchResponses)
 	r := survey.DateRange{From: time.Date(2025, 1, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 12, 31, 0, 0, 0, 0, paris)}
-	dataset := liveHeapMB()
+	dataset := exporttest.LiveHeapMB()
 	b.ResetTimer()
 	for b.Loop() {
 		b.ReportMetric(dataset, "dataset-heap-MB")
-		cpu := cpuTime()
-		peak := watchHeap()
+		cpu := exporttest.CPUTime()
+		peak := exporttest.WatchHeap()
 		now := time.Now()
 		in := export.Satisfaction{
 			StructureName: "AI de test",
@@ -128,13 +73,13 @@ func BenchmarkSatisfactionExport100k(b *testing.B) {
 			Source:        src,
 			GeneratedAt:   now,
 		}
-		var buf bytes.Buffer
-		if err := export.WriteSatisfaction(&buf, in); err != nil {
+		data, err := export.SatisfactionWorkbook(in)
+		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(peak.MB(), "peak-heap-MB")
-		b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s")
-		b.ReportMetric(float64(buf.Len())/(1<<20), "file-MB")
+		b.ReportMetric((exporttest.CPUTime() - cpu).Seconds(), "cpu-s")
+		b.ReportMetric(float64(len(data))/(1<<20), "file-MB")
 	}
 }
 
@@ -143,55 +88,19 @@ func BenchmarkSatisfactionExport100k(b *testing.B) {
 func BenchmarkStreamWriterBaseline100k(b *testing.B) {
 	src := benchSource(benchResponses)
 	r := survey.DateRange{From: time.Date(2025, 1, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 12, 31, 0, 0, 0, 0, paris)}
-	var codes []string
-	seen := map[string]bool{}
-	for _, q := range src.Questionnaires {
-		for _, qu := range q.Questions {
-			if !seen[qu.Code] {
-				seen[qu.Code] = true
-				codes = append(codes, qu.Code)
-			}
-		}
-	}
-	dataset := liveHeapMB()
+	dataset := exporttest.LiveHeapMB()
 	b.ResetTimer()
 	for b.Loop() {
 		b.ReportMetric(dataset, "dataset-heap-MB")
-		cpu := cpuTime()
-		peak := watchHeap()
-		f := excelize.NewFile()
-		sw, err := f.NewStreamWriter("Sheet1")
+		cpu := exporttest.CPUTime()
+		peak := exporttest.WatchHeap()
+		_, rows, err := exporttest.RawCells(src, r)
 		if err != nil {
 			b.Fatal(err)
 		}
-		row := make([]any, 6+len(codes))
-		n := 1
-		for i := range src.Responses {
-			resp := &src.Responses[i]
-			if !r.Contains(resp.IssuedAt) {
-				continue
-			}
-			row[0], row[1], row[2], row[3], row[4], row[5] = resp.OrderReference, string(resp.ServiceType), resp.QuestionnaireID, resp.QuestionnaireVersion, resp.IssuedAt, resp.SubmittedAt
-			for c, code := range codes {
-				row[6+c] = src.Answer(resp, code)
-			}
-			n++
-			cell, _ := excelize.CoordinatesToCellName(1, n)
-			if err := sw.SetRow(cell, row); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if err := sw.Flush(); err != nil {
-			b.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if _, err := f.WriteTo(&buf); err != nil {
-			b.Fatal(err)
-		}
-		_ = f.Close()
 		b.ReportMetric(peak.MB(), "peak-heap-MB")
-		b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s")
-		b.ReportMetric(float64(n-1), "rows")
+		b.ReportMetric((exporttest.CPUTime() - cpu).Seconds(), "cpu-s")
+		b.ReportMetric(float64(rows), "rows")
 	}
 }
 
@@ -203,7 +112,7 @@ func BenchmarkFillDashboard100k(b *testing.B) {
 	q := survey.IndicatorQuery{Range: survey.DateRange{From: time.Date(2025, 1, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 12, 31, 0, 0, 0, 0, paris)}}
 	b.ResetTimer()
 	for b.Loop() {
-		cpu := cpuTime()
+		cpu := exporttest.CPUTime()
 		by := func(g survey.Granularity) *survey.Indicators {
 			q.By = g
 			return survey.ComputeIndicators(src, q, time.Now())
@@ -213,7 +122,7 @@ func BenchmarkFillDashboard100k(b *testing.B) {
 		if _, err := export.FillDashboard(bytes.NewReader(board), int64(len(board)), d, export.DefaultUploadLimits, &out); err != nil {
 			b.Fatal(err)
 		}
-		b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s")
+		b.ReportMetric((exporttest.CPUTime() - cpu).Seconds(), "cpu-s")
 		b.ReportMetric(float64(len(d.Monthly.Figures)), "figures")
 	}
 }

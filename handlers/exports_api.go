@@ -138,17 +138,21 @@ func (h *exportsAPI) buildSatisfaction(ctx context.Context, sid string, q survey
 		GeneratedAt:   now,
 		Comparison:    comparison,
 	}
-	var buf bytes.Buffer
-	if err := export.WriteSatisfaction(&buf, in); err != nil {
+	// Counted now, the issued surveys are not written anywhere: let them go
+	// before the workbook is built (120,000 of them for the largest
+	// structures), as the follow-ups of the previous range.
+	src.Surveys, src.FollowUps = nil, nil
+	data, err := export.SatisfactionWorkbook(in)
+	if err != nil {
 		return "", nil, err
 	}
-	return "satisfaction-" + st.Name + "-" + periodFileName(q.Range), buf.Bytes(), nil
+	return "satisfaction-" + st.Name + "-" + periodFileName(q.Range), data, nil
 }
 
 // followUpsIn returns the flagged responses of src whose survey was issued
-// in r: the period attribution of every other sheet.
+// in r: the period attribution of every other sheet. It filters in place.
 func followUpsIn(src *survey.IndicatorSource, r survey.DateRange) []survey.Response {
-	var out []survey.Response
+	out := src.FollowUps[:0]
 	for _, f := range src.FollowUps {
 		if r.Contains(f.IssuedAt) {
 			out = append(out, f)

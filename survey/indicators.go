@@ -120,12 +120,15 @@ type IndicatorSource struct {
 	Surveys        []IssuedSurvey
 	Responses      []ResponseRow
 	Questionnaires []Questionnaire
-	// FollowUps are the flagged (dissatisfied) responses, newest answer first.
+	// FollowUps are the flagged (dissatisfied) responses, newest answer
+	// first, with their follow-up but without their answers (the rows in
+	// Responses have them).
 	FollowUps []Response
 	// Codes are the question codes of the answer columns of the rows.
-	Codes    []string
-	columns  map[string]int    // code → column
-	interned map[string]string // shared short values
+	Codes   []string
+	columns map[string]int    // code → column
+	shared  map[string]uint32 // short values → index in texts
+	texts   []string          // answer values; texts[0] is "" (unanswered)
 }
 
 // IndicatorQuery selects what to compute.

@@ -40,7 +40,11 @@ func (s *Store) IndicatorSourceFromCollections(ctx context.Context, sid string, 
 	errResponses := s.EachResponse(ctx, sid, r, func(resp *Response) error {
 		src.AddResponse(resp)
 		if resp.Flagged {
-			src.FollowUps = append(src.FollowUps, *resp)
+			src.FollowUps = append(src.FollowUps, Response{
+				OrderID: resp.OrderID, OrderReference: resp.OrderReference, ServiceType: resp.ServiceType,
+				QuestionnaireID: resp.QuestionnaireID, QuestionnaireVersion: resp.QuestionnaireVersion,
+				IssuedAt: resp.IssuedAt, SubmittedAt: resp.SubmittedAt, Flagged: true, FollowUp: resp.FollowUp,
+			})
 		}
 		return nil
 	})

@@ -43,19 +43,20 @@ type ledgerPart struct {
 	Month       string `bson:"month"`
 	Part        int    `bson:"part"`
 	Version     int64  `bson:"version"`
-	// Issued and Responses are BSON documents laid end to end (binary
-	// data: the embedded store moves it as one value, where an array of
-	// documents would be converted field by field).
+	// Issued holds lines of issued surveys (see appendIssued); Responses,
+	// the response documents, BSON laid end to end. Both are compressed
+	// binary data (see compress): the embedded store moves each as one
+	// value, where an array of documents would be converted field by field.
 	Issued    []byte `bson:"issued"`
 	Responses []byte `bson:"responses"`
 }
 
 // ledgerIssued is an issued survey as a ledger keeps it.
 type ledgerIssued struct {
-	OrderID   string      `bson:"o"`
-	Service   ServiceType `bson:"s"`
-	IssuedAt  time.Time   `bson:"i"`
-	Cancelled bool        `bson:"c,omitempty"`
+	OrderID   string
+	Service   ServiceType
+	IssuedAt  time.Time
+	Cancelled bool
 }
 
 func ledgerPartID(summaryID string, part int) string {
@@ -63,7 +64,7 @@ func ledgerPartID(summaryID string, part int) string {
 }
 
 // ledgerParts packs a cohort's issued surveys and raw response documents
-// into parts of at most about ledgerPartBytes each.
+// into parts of at most about ledgerPartBytes each before compression.
 func ledgerParts(sid, month string, version int64, issued []ledgerIssued, responses []bson.Raw) ([]ledgerPart, error) {
 	var parts []ledgerPart
 	cur := func() *ledgerPart {
@@ -74,16 +75,21 @@ func ledgerParts(sid, month string, version int64, issued []ledgerIssued, respon
 		return &parts[len(parts)-1]
 	}
 	for i := range issued {
-		b, err := bson.Marshal(&issued[i])
-		if err != nil {
-			return nil, fmt.Errorf("ledger %s: %w", SummaryID(sid, month), err)
-		}
 		p := cur()
-		p.Issued = append(p.Issued, b...)
+		p.Issued = appendIssued(p.Issued, &issued[i])
 	}
 	for _, r := range responses {
 		p := cur()
 		p.Responses = append(p.Responses, r...)
+	}
+	for i := range parts {
+		var err error
+		if parts[i].Issued, err = compress(parts[i].Issued); err != nil {
+			return nil, fmt.Errorf("ledger %s: %w", SummaryID(sid, month), err)
+		}
+		if parts[i].Responses, err = compress(parts[i].Responses); err != nil {
+			return nil, fmt.Errorf("ledger %s: %w", SummaryID(sid, month), err)
+		}
 	}
 	return parts, nil
 }
@@ -138,7 +144,8 @@ type ledgerHead struct {
 
 var ledgerHeadFields = bson.M{"version": 1, "ledger_format": 1, "ledger_parts": 1}
 
-// readLedger returns the parts of structure sid's ledger for month, as of
+// readLedger returns the parts of structure sid's ledger for month,
+// decompressed, as of
 // every change committed before the call: a month with a refresh pending
 // (in this process or, by its marker, in another), a ledger from before
 // ledgers existed, or parts of another version than the summary's (a
@@ -196,6 +203,15 @@ func (s *Store) readLedgerParts(ctx context.Context, id string) ([]ledgerPart, b
 			return nil, false, nil
 		}
 	}
+	for i := range parts {
+		var err error
+		if parts[i].Issued, err = decompress(parts[i].Issued); err != nil {
+			return nil, false, fmt.Errorf("read ledger %s: %w", parts[i].ID, err)
+		}
+		if parts[i].Responses, err = decompress(parts[i].Responses); err != nil {
+			return nil, false, fmt.Errorf("read ledger %s: %w", parts[i].ID, err)
+		}
+	}
 	return parts, true, nil
 }
 
@@ -208,13 +224,36 @@ func (s *Store) IndicatorSource(ctx context.Context, sid string, r DateRange) (*
 		return nil, err
 	}
 	src := &IndicatorSource{Questionnaires: qs}
-	for _, month := range monthsOf(r) {
-		parts, err := s.readLedger(ctx, sid, month)
-		if err != nil {
-			return nil, fmt.Errorf("indicators of %s: %w", month, err)
+	// The next month is read while this one is decoded: the embedded
+	// store converts documents on one core, decoding takes the other.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type monthRead struct {
+		month string
+		parts []ledgerPart
+		err   error
+	}
+	reads := make(chan monthRead, 1)
+	go func() {
+		defer close(reads)
+		for _, month := range monthsOf(r) {
+			parts, err := s.readLedger(ctx, sid, month)
+			select {
+			case reads <- monthRead{month, parts, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
 		}
-		for i := range parts {
-			if err := src.addLedgerPart(&parts[i], r); err != nil {
+	}()
+	for mr := range reads {
+		if mr.err != nil {
+			return nil, fmt.Errorf("indicators of %s: %w", mr.month, mr.err)
+		}
+		for i := range mr.parts {
+			if err := src.addLedgerPart(&mr.parts[i], r); err != nil {
 				return nil, err
 			}
 		}
@@ -227,7 +266,7 @@ func (s *Store) IndicatorSource(ctx context.Context, sid string, r DateRange) (*
 func monthsOf(r DateRange) []string {
 	last := SummaryMonth(r.End().Add(-time.Nanosecond))
 	var out []string
-	for m := r.From; ; m = m.AddDate(0, 1, 0) {
+	for m := r.From.In(IndicatorLocation()); ; m = m.AddDate(0, 1, 0) {
 		month := SummaryMonth(m)
 		out = append(out, month)
 		if month >= last {
@@ -237,34 +276,18 @@ func monthsOf(r DateRange) []string {
 	}
 }
 
-// addLedgerPart adds a part's surveys and responses issued in r.
+// addLedgerPart adds a (decompressed) part's surveys and responses issued in r.
 func (src *IndicatorSource) addLedgerPart(p *ledgerPart, r DateRange) error {
-	err := eachDocument(p.Issued, func(doc []byte) error {
-		var li ledgerIssued
-		if err := bson.Unmarshal(doc, &li); err != nil {
-			return err
-		}
+	err := eachIssued(p.Issued, func(li ledgerIssued) {
 		if r.Contains(li.IssuedAt) {
 			src.Surveys = append(src.Surveys, IssuedSurvey{OrderID: li.OrderID, ServiceType: li.Service, IssuedAt: li.IssuedAt, Cancelled: li.Cancelled})
 		}
-		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("ledger part %s: issued: %w", p.ID, err)
 	}
 	err = eachDocument(p.Responses, func(doc []byte) error {
-		var resp Response
-		if err := bson.Unmarshal(doc, &resp); err != nil {
-			return err
-		}
-		if !r.Contains(resp.IssuedAt) {
-			return nil
-		}
-		src.AddResponse(&resp)
-		if resp.Flagged {
-			src.FollowUps = append(src.FollowUps, resp)
-		}
-		return nil
+		return src.addLedgerResponse(doc, r)
 	})
 	if err != nil {
 		return fmt.Errorf("ledger part %s: responses: %w", p.ID, err)

@@ -31,18 +31,13 @@ func (s *Store) IssueSurvey(ctx context.Context, sid, oid string) (*SurveyLink, 
 
 // liveLink returns the order's live link, nil when a new one is needed, or
 // ErrAlreadyAnswered. The link itself is checked too: a cancel whose order
-// write failed must not hand out a dead link. An order whose answered_at
-// copy was lost is caught by the response itself before a new link is made.
+// write failed must not hand out a dead link. An answer whose answered_at
+// copy is not written yet (it trails the answer) is caught by the response
+// itself, before a live link is handed out or a new one made.
 func (s *Store) liveLink(ctx context.Context, o *Order) (*SurveyLink, error) {
 	now := s.Now()
-	switch o.SurveyStatusAt(now) {
-	case SurveyAnswered:
+	if o.SurveyStatusAt(now) == SurveyAnswered {
 		return nil, ErrAlreadyAnswered
-	case SurveyIssued:
-		var l SurveyLink
-		if err := s.findByID(ctx, colLinks, o.Survey.Token, &l); err == nil && l.CancelledAt == nil && now.Before(l.ExpiresAt) {
-			return &l, nil
-		}
 	}
 	if o.Survey != nil {
 		answered, err := s.hasResponse(ctx, o.ID)
@@ -50,8 +45,16 @@ func (s *Store) liveLink(ctx context.Context, o *Order) (*SurveyLink, error) {
 			return nil, err
 		}
 		if answered {
-			_ = s.markAnswered(ctx, o.ID, now) // repair the order's copy
+			// The copy trails the answer; a refresh sets it from the
+			// response's date (queued again in case a crash lost it).
+			s.refreshAfterChange(ctx, o.StructureID, o.Survey.IssuedAt)
 			return nil, ErrAlreadyAnswered
+		}
+	}
+	if o.SurveyStatusAt(now) == SurveyIssued {
+		var l SurveyLink
+		if err := s.findByID(ctx, colLinks, o.Survey.Token, &l); err == nil && l.CancelledAt == nil && now.Before(l.ExpiresAt) {
+			return &l, nil
 		}
 	}
 	return nil, nil
@@ -234,7 +237,9 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 	}
 	if err := s.insertResponse(ctx, r); err != nil {
 		if errors.Is(translate(err), ErrConflict) {
-			_ = s.markAnswered(ctx, sc.Order.ID, now) // repair a copy a crash left behind
+			// The first answer's refresh sets the order's copy, from the
+			// response's own date; queued again in case a crash lost it.
+			s.refreshAfterChange(ctx, sc.Order.StructureID, sc.Link.IssuedAt)
 			return nil, ErrAlreadyAnswered
 		}
 		return nil, fmt.Errorf("store response: %w", err)

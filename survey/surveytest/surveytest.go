@@ -36,6 +36,7 @@ func Main(m *testing.M) {
 func run(m *testing.M) int {
 	uri := os.Getenv("MONGODB_URI")
 	var srv *embedded.Server
+	defer func() { embeddedServer = nil }()
 	if uri == "" {
 		dir, err := os.MkdirTemp("", "capsat-test-store-")
 		if err != nil {
@@ -50,6 +51,7 @@ func run(m *testing.M) int {
 		}
 		defer srv.Stop()
 		uri = srv.URI()
+		embeddedServer = srv
 	}
 	c, err := survey.Connect(context.Background(), survey.ConnectOptions{URI: uri, Timeout: 20 * time.Second, Embedded: srv != nil})
 	if err != nil {
@@ -65,6 +67,10 @@ func run(m *testing.M) int {
 func URI() string {
 	return clientURI
 }
+
+// embeddedServer is the package's embedded store while Main runs (nil on
+// MONGODB_URI).
+var embeddedServer *embedded.Server
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_]+`)
 
@@ -87,12 +93,18 @@ func Database(t testing.TB) *mongo.Database {
 }
 
 // Store returns a store on a fresh database with its indexes, on the given
-// clock (time.Now when nil).
+// clock (time.Now when nil). On the embedded store it also adds the SQLite
+// index of _id lookups, as serve does at start.
 func Store(t testing.TB, now func() time.Time) *survey.Store {
 	t.Helper()
 	s := survey.NewStore(Database(t), now)
 	if err := s.EnsureIndexes(context.Background()); err != nil {
 		t.Fatalf("ensure indexes: %v", err)
+	}
+	if embeddedServer != nil {
+		if _, err := embeddedServer.IndexIDLookups(context.Background(), s.DB().Name()); err != nil {
+			t.Fatalf("index _id lookups: %v", err)
+		}
 	}
 	return s
 }
