@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -12,6 +13,10 @@ import (
 
 // responseBatchMax bounds the responses written by one insert.
 const responseBatchMax = 64
+
+// responseBatchTimeout bounds one insert of a batch (queueing behind the
+// write gate included).
+const responseBatchTimeout = 30 * time.Second
 
 // responseBatcher writes concurrent answers together (group commit): the
 // answers that arrive while one insert is under way go in the next one, a
@@ -64,8 +69,11 @@ func (s *Store) insertResponse(ctx context.Context, r *Response) error {
 	b.mu.Unlock()
 
 	// Detached from the leader's request: the batch holds other clients'
-	// answers, which the leader's client leaving must not fail.
-	errs := s.insertBatch(context.WithoutCancel(ctx), batch)
+	// answers, which the leader's client leaving must not fail. Bounded all
+	// the same, since every caller of the batch waits for it.
+	batchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), responseBatchTimeout)
+	errs := s.insertBatch(batchCtx, batch)
+	cancel()
 
 	b.mu.Lock()
 	if len(b.queue) > 0 {

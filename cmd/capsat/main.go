@@ -48,7 +48,7 @@ Admin commands:
   create-api-key      --name N (--structure SID | --role region --region NAME | --role federation)
   create-user         --email E --role R [--structure SID | --region NAME]
                       (password: first line of stdin, or generated and printed once)
-  rebuild-summaries   recompute the indicator summaries from all responses
+  rebuild-summaries   recompute the indicator summaries and ledgers from all responses
 
 Run "capsat COMMAND --help" for the flags of a command ("capsat serve --help"
 lists every setting). Settings come from environment variables (see README),
