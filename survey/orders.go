@@ -150,6 +150,14 @@ func (s *Store) DeleteOrder(ctx context.Context, sid, oid string) error {
 	if err := s.refuseIfAnswered(ctx, o, "supprimé"); err != nil {
 		return err
 	}
+	// The links go first: a link carries what its page shows of the order
+	// and is answered without reading the order, so a link left behind by
+	// a failed delete would take an answer for an order that is gone.
+	for _, token := range o.linkTokens() {
+		if _, err := s.db.Collection(colLinks).DeleteOne(ctx, bson.M{"_id": token}); err != nil {
+			return fmt.Errorf("delete order's survey links: %w", translate(err))
+		}
+	}
 	if _, err := s.db.Collection(colOrders).DeleteOne(ctx, bson.M{"_id": o.ID}); err != nil {
 		return fmt.Errorf("delete order: %w", translate(err))
 	}
@@ -164,7 +172,6 @@ func (s *Store) DeleteOrder(ctx context.Context, sid, oid string) error {
 		}
 		return errOrderAnswered("supprimé")
 	}
-	s.deleteIDs(ctx, colLinks, o.linkTokens())
 	if o.Survey != nil {
 		s.refreshAfterChange(ctx, sid, o.Survey.IssuedAt) // the order leaves its cohort
 	}

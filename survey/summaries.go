@@ -502,9 +502,14 @@ func (b *summaryBuilder) ledgerParts(id string) ([]ledgerPart, error) {
 	return c.ledger.parts(c.sid, c.month, b.seq)
 }
 
+// emptySummary is the summary of a structure-month without surveys.
+func emptySummary(sid, month string, seq int64) *Summary {
+	return &Summary{ID: SummaryID(sid, month), StructureID: sid, Month: month, Version: seq, Services: []ServiceSummary{}}
+}
+
 // summary builds the document of one cohort (empty when there is none).
 func (b *summaryBuilder) summary(sid, month string, seq int64) *Summary {
-	sum := &Summary{ID: SummaryID(sid, month), StructureID: sid, Month: month, Version: seq, Services: []ServiceSummary{}}
+	sum := emptySummary(sid, month, seq)
 	c := b.cohorts[sum.ID]
 	if c == nil {
 		return sum
@@ -547,44 +552,112 @@ type RebuildReport struct {
 	Seconds   float64 `json:"seconds"`
 }
 
-// RebuildSummaries recomputes every summary from all orders and responses
-// (one pass over each) and stores those that are not newer already; a
-// summary whose orders are all gone becomes empty.
+// RebuildSummaries recomputes every summary and ledger from all orders and
+// responses and stores those that are not newer already; a summary whose
+// orders are all gone becomes empty.
+//
+// Ledgers keep whole responses, so a pass holds its structures' responses
+// in memory until it writes them. On MongoDB the structures are taken a
+// group at a time (indexed reads), which bounds that memory by the group;
+// the embedded store, meant for one site, reads everything in one pass,
+// since there any filter scans the whole collection.
 func (s *Store) RebuildSummaries(ctx context.Context) (*RebuildReport, error) {
+	groupSize := rebuildGroupSize
+	if s.onFerretDB(ctx) {
+		groupSize = 0
+	}
+	return s.rebuildSummaries(ctx, groupSize)
+}
+
+// rebuildSummaries is RebuildSummaries taking groupSize structures a pass
+// (0: all in one pass).
+func (s *Store) rebuildSummaries(ctx context.Context, groupSize int) (*RebuildReport, error) {
 	began := time.Now()
-	b := newSummaryBuilder(s)
-	seq := b.seq
-	if err := b.preloadQuestionnaires(ctx); err != nil {
-		return nil, err
-	}
-	if err := b.readSources(ctx, bson.M{"survey": bson.M{"$exists": true}}, bson.M{}); err != nil {
-		return nil, fmt.Errorf("rebuild summaries: %w", err)
-	}
 	existing, err := s.summaryVersions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ids := map[string]bool{}
-	for id := range b.cohorts {
-		ids[id] = true
+	groups, err := s.rebuildGroups(ctx, groupSize)
+	if err != nil {
+		return nil, err
 	}
-	for id := range existing {
-		ids[id] = true
+	rep := &RebuildReport{}
+	built := map[string]bool{}
+	for _, group := range groups {
+		if err := s.rebuildGroup(ctx, group, existing, built, rep); err != nil {
+			return nil, err
+		}
 	}
-	rep := &RebuildReport{Summaries: len(ids)}
-	for _, c := range b.cohorts {
+	// Summaries whose cohort is gone (their orders deleted) become empty.
+	seq := s.summaries.nextSeq()
+	for _, id := range slices.Sorted(maps.Keys(existing)) {
+		if built[id] {
+			continue
+		}
+		sid, month, _ := strings.Cut(id, ":")
+		ok, err := s.putSummary(ctx, emptySummary(sid, month, seq), nil)
+		if err != nil {
+			return nil, fmt.Errorf("rebuild summary %s: %w", id, err)
+		}
+		rep.count(ok)
+		rep.Summaries++
+	}
+	rep.Seconds = time.Since(began).Seconds()
+	return rep, nil
+}
+
+// rebuildGroupSize is how many structures a rebuild pass takes on MongoDB.
+const rebuildGroupSize = 50
+
+// rebuildGroups lists the structure ids of each rebuild pass, size at a
+// time; size 0 is one nil group: every structure at once.
+func (s *Store) rebuildGroups(ctx context.Context, size int) ([][]string, error) {
+	if size == 0 {
+		return [][]string{nil}, nil
+	}
+	structures, err := s.ListStructures(ctx, StructureFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("rebuild summaries: %w", err)
+	}
+	var groups [][]string
+	for i := 0; i < len(structures); i += size {
+		var ids []string
+		for _, st := range structures[i:min(i+size, len(structures))] {
+			ids = append(ids, st.ID)
+		}
+		groups = append(groups, ids)
+	}
+	return groups, nil
+}
+
+// rebuildGroup recomputes and stores the summaries and ledgers of the
+// structures sids (nil: all), recording which it built.
+func (s *Store) rebuildGroup(ctx context.Context, sids []string, existing map[string]int64, built map[string]bool, rep *RebuildReport) error {
+	b := newSummaryBuilder(s)
+	if err := b.preloadQuestionnaires(ctx); err != nil {
+		return err
+	}
+	orders, responses := bson.M{"survey": bson.M{"$exists": true}}, bson.M{}
+	if sids != nil {
+		orders["structure_id"] = bson.M{"$in": sids}
+		responses["structure_id"] = bson.M{"$in": sids}
+	}
+	if err := b.readSources(ctx, orders, responses); err != nil {
+		return fmt.Errorf("rebuild summaries: %w", err)
+	}
+	var fresh []builtSummary
+	for _, id := range slices.Sorted(maps.Keys(b.cohorts)) {
+		c := b.cohorts[id]
 		for _, sc := range c.services {
 			rep.Issued += len(sc.issued)
 			rep.Responses += sc.responses
 		}
-	}
-	var fresh []builtSummary
-	for _, id := range slices.Sorted(maps.Keys(ids)) {
-		sid, month, _ := strings.Cut(id, ":")
-		sum := b.summary(sid, month, seq)
+		built[id] = true
+		rep.Summaries++
+		sum := b.summary(c.sid, c.month, b.seq)
 		parts, err := b.ledgerParts(id)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if _, ok := existing[id]; !ok {
 			fresh = append(fresh, builtSummary{sum, parts})
@@ -592,18 +665,17 @@ func (s *Store) RebuildSummaries(ctx context.Context) (*RebuildReport, error) {
 		}
 		ok, err := s.putSummary(ctx, sum, parts)
 		if err != nil {
-			return nil, fmt.Errorf("rebuild summary %s: %w", id, err)
+			return fmt.Errorf("rebuild summary %s: %w", id, err)
 		}
 		rep.count(ok)
 	}
 	if err := s.insertFreshSummaries(ctx, fresh, rep); err != nil {
-		return nil, err
+		return err
 	}
 	if err := s.writeAnsweredCopies(ctx, b.answeredCopies); err != nil {
-		return nil, fmt.Errorf("rebuild summaries: %w", err)
+		return fmt.Errorf("rebuild summaries: %w", err)
 	}
-	rep.Seconds = time.Since(began).Seconds()
-	return rep, nil
+	return nil
 }
 
 // builtSummary is a summary and its ledger, ready to store.

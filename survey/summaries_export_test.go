@@ -16,3 +16,9 @@ func (s *Store) SnapshotSummaryForTest(ctx context.Context, sid, month string) (
 	}
 	return func() (bool, error) { return s.putSummary(ctx, sum, parts) }, nil
 }
+
+// RebuildSummariesInGroupsForTest is RebuildSummaries taking size
+// structures a pass, as it does on MongoDB.
+func (s *Store) RebuildSummariesInGroupsForTest(ctx context.Context, size int) (*RebuildReport, error) {
+	return s.rebuildSummaries(ctx, size)
+}

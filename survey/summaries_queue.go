@@ -102,13 +102,14 @@ func (s *Store) pendingRefresh(ctx context.Context, id string) (refreshState, er
 	return refreshState{waiting: true, inProcess: inProcess, stored: &m}, nil
 }
 
-// RunSummaryWorker refreshes queued summaries until ctx ends, waiting settle
-// after a change so that bursts of answers cost one recomputation, and at
-// least three times as long as the last round of refreshes took, so that
-// on a busy embedded store (where a refresh scans whole collections) the
-// worker keeps to about a quarter of the time. Readers that need a month
-// exact meanwhile (exports) refresh it themselves. It first takes up the markers a
-// previous run left behind.
+// RunSummaryWorker refreshes queued summaries until ctx ends. After a
+// change it waits for a quiet moment (see awaitQuiet), so that a burst of
+// answers costs one recomputation and is not slowed down by it; after a
+// round of refreshes it rests three times as long as the round took, so
+// that on a busy embedded store (where a refresh scans whole collections)
+// it keeps to about a quarter of the time. Readers that need a month exact
+// meanwhile (exports) refresh it themselves. It first takes up the markers
+// a previous run left behind, and drains what is pending when ctx ends.
 func (s *Store) RunSummaryWorker(ctx context.Context, settle time.Duration, log *slog.Logger) {
 	q := &s.summaryQueue
 	q.mu.Lock()

@@ -206,3 +206,92 @@ func TestRebuildSummariesIsIdempotent(t *testing.T) {
 		t.Fatalf("no summary without orders: %v", err)
 	}
 }
+
+// On MongoDB the rebuild takes the structures a group at a time; it must
+// come to what one pass gives: summaries, ledgers, and summaries emptied
+// of their orders.
+func TestRebuildSummariesInGroupsEqualsOnePass(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := &surveytest.Clock{T: time.Date(2026, 2, 10, 9, 0, 0, 0, time.UTC)}
+	s := surveytest.Store(t, clock.Now)
+	rng := rand.New(rand.NewPCG(5, 6))
+	var sids []string
+	for _, name := range []string{"AI du Bocage", "ETTI du Littoral", "ACI des Monts"} {
+		st := surveytest.Structure(t, s, name, "Normandie")
+		sids = append(sids, st.ID)
+		for i := range 4 {
+			_, tok := issuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceTypes[i%2])
+			sc, _ := s.ResolveToken(ctx, tok)
+			if _, err := s.SubmitResponse(ctx, tok, randomAnswers(rng, &sc.Questionnaire)); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(12 * 24 * time.Hour)
+		}
+	}
+	// A month whose only order is deleted keeps a summary that must empty.
+	gone, _ := issuedOrder(t, s, sids[0], "BC-SUPPRIME", survey.ServiceMAD)
+	if err := s.DeleteOrder(ctx, sids[0], gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	goneMonth := survey.SummaryMonth(clock.Now())
+	months := []string{"2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07"}
+	want := map[string]*survey.Summary{}
+	for _, sid := range sids {
+		for _, m := range months {
+			sum, err := s.ComputeSummary(ctx, sid, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[sid+m] = withoutVersion(sum)
+		}
+	}
+	for _, col := range []string{"summaries", "ledgers"} {
+		if _, err := s.DB().Collection(col).DeleteMany(ctx, map[string]any{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The emptied month's summary exists (with stale tallies) before the rebuild.
+	if _, err := s.DB().Collection("summaries").InsertOne(ctx, map[string]any{
+		"_id": survey.SummaryID(sids[0], goneMonth), "structure_id": sids[0], "month": goneMonth, "version": int64(1),
+		"tallies": "S mad 1 0\n", "ledger_format": 1, "ledger_parts": 0,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.RebuildSummariesInGroupsForTest(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Responses != 12 {
+		t.Fatalf("report %+v", rep)
+	}
+	for _, sid := range sids {
+		for _, m := range months {
+			got, err := s.Summary(ctx, sid, m)
+			switch {
+			case errors.Is(err, survey.ErrNotFound) && len(want[sid+m].Services) == 0:
+			case err != nil:
+				t.Fatalf("%s %s: %v", sid, m, err)
+			case !reflect.DeepEqual(withoutVersion(got), want[sid+m]):
+				t.Fatalf("%s %s after a grouped rebuild: %+v, want %+v", sid, m, got, want[sid+m])
+			}
+		}
+		r := survey.DateRange{From: time.Date(2026, 2, 1, 0, 0, 0, 0, survey.IndicatorLocation()), To: time.Date(2026, 7, 31, 0, 0, 0, 0, survey.IndicatorLocation())}
+		ledger, err := s.IndicatorSource(ctx, sid, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reference, err := s.IndicatorSourceFromCollections(ctx, sid, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ledger.Responses) != 4 || len(ledger.Responses) != len(reference.Responses) || len(ledger.Surveys) != len(reference.Surveys) {
+			t.Fatalf("%s: ledgers hold %d responses and %d surveys, the collections %d and %d", sid,
+				len(ledger.Responses), len(ledger.Surveys), len(reference.Responses), len(reference.Surveys))
+		}
+	}
+	emptied, err := s.Summary(ctx, sids[0], goneMonth)
+	if err != nil || len(emptied.Services) != 0 {
+		t.Fatalf("summary of the emptied month: %+v, %v", emptied, err)
+	}
+}
