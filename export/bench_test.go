@@ -61,10 +61,8 @@ func BenchmarkSatisfactionExport100k(b *testing.B) {
 	r := survey.DateRange{From: time.Date(2025, 1, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 12, 31, 0, 0, 0, 0, paris)}
 	dataset := exporttest.LiveHeapMB()
 	b.ResetTimer()
-	for b.Loop() {
+	exporttest.Measure(b, func(b *testing.B) {
 		b.ReportMetric(dataset, "dataset-heap-MB")
-		cpu := exporttest.CPUTime()
-		peak := exporttest.WatchHeap()
 		now := time.Now()
 		in := export.Satisfaction{
 			StructureName: "AI de test",
@@ -77,10 +75,8 @@ func BenchmarkSatisfactionExport100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.ReportMetric(peak.MB(), "peak-heap-MB")
-		b.ReportMetric((exporttest.CPUTime() - cpu).Seconds(), "cpu-s")
 		b.ReportMetric(float64(len(data))/(1<<20), "file-MB")
-	}
+	})
 }
 
 // BenchmarkStreamWriterBaseline100k: excelize's StreamWriter alone writing
@@ -90,18 +86,14 @@ func BenchmarkStreamWriterBaseline100k(b *testing.B) {
 	r := survey.DateRange{From: time.Date(2025, 1, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 12, 31, 0, 0, 0, 0, paris)}
 	dataset := exporttest.LiveHeapMB()
 	b.ResetTimer()
-	for b.Loop() {
+	exporttest.Measure(b, func(b *testing.B) {
 		b.ReportMetric(dataset, "dataset-heap-MB")
-		cpu := exporttest.CPUTime()
-		peak := exporttest.WatchHeap()
 		_, rows, err := exporttest.RawCells(src, r)
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.ReportMetric(peak.MB(), "peak-heap-MB")
-		b.ReportMetric((exporttest.CPUTime() - cpu).Seconds(), "cpu-s")
 		b.ReportMetric(float64(rows), "rows")
-	}
+	})
 }
 
 // BenchmarkFillDashboard100k fills a small CAP dashboard with the figures of

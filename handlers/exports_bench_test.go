@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"testing"
 	"time"
 
@@ -53,18 +52,8 @@ func BenchmarkSatisfactionExportHTTP100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	year := survey.DateRange{From: time.Date(2025, 1, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 12, 31, 0, 0, 0, 0, paris)}
-	measure := func(b *testing.B, run func(b *testing.B)) {
-		for b.Loop() {
-			runtime.GC() // the peak is the run's, not what seeding left
-			cpu := exporttest.CPUTime()
-			peak := exporttest.WatchHeap()
-			run(b)
-			b.ReportMetric(peak.MB(), "peak-heap-MB")
-			b.ReportMetric((exporttest.CPUTime() - cpu).Seconds(), "cpu-s")
-		}
-	}
 	b.Run("http_export", func(b *testing.B) {
-		measure(b, func(b *testing.B) {
+		exporttest.Measure(b, func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, "/api/v1/structures/"+st.ID+"/exports/satisfaction.xlsx?from=2025-01-01&to=2025-12-31", nil)
 			req.Header.Set("Authorization", "Bearer "+key)
 			w := &countingWriter{header: http.Header{}}
@@ -77,7 +66,7 @@ func BenchmarkSatisfactionExportHTTP100k(b *testing.B) {
 	})
 	var src *survey.IndicatorSource
 	b.Run("store_read_only", func(b *testing.B) {
-		measure(b, func(b *testing.B) {
+		exporttest.Measure(b, func(b *testing.B) {
 			src, err = store.IndicatorSource(ctx, st.ID, survey.DateRange{From: year.Previous().From, To: year.To})
 			if err != nil {
 				b.Fatal(err)
@@ -88,14 +77,14 @@ func BenchmarkSatisfactionExportHTTP100k(b *testing.B) {
 		})
 	})
 	b.Run("baseline_streamwriter_raw_cells", func(b *testing.B) {
-		measure(b, func(b *testing.B) {
+		exporttest.Measure(b, func(b *testing.B) {
 			if _, rows, err := exporttest.RawCells(src, year); err != nil || rows != benchExportResponses {
 				b.Fatalf("%d rows, %v", rows, err)
 			}
 		})
 	})
 	b.Run("find_all_responses", func(b *testing.B) {
-		measure(b, func(b *testing.B) {
+		exporttest.Measure(b, func(b *testing.B) {
 			cur, err := store.DB().Collection("responses").Find(ctx, bson.M{}, options.Find().SetBatchSize(2000))
 			if err != nil {
 				b.Fatal(err)

@@ -95,20 +95,26 @@ type indicatorsJSON struct {
 	MinN       int                   `json:"min_responses"`
 }
 
-// query reads ?from=&to=&service= and the :region of regional routes.
-func (h *federationAPI) query(c *gin.Context) (survey.AggregateQuery, bool) {
+// aggregate reads ?from=&to=&service= and the :region of regional routes
+// and aggregates them; on a mistake it answers the error and returns false.
+func (h *federationAPI) aggregate(c *gin.Context) (*survey.Aggregate, bool) {
 	region := c.Param("region")
 	if region != "" && !survey.ValidRegion(region) {
 		respondError(c, survey.ErrNotFound)
-		return survey.AggregateQuery{}, false
+		return nil, false
 	}
 	q, err := aggregateQuery(c, h.now())
 	if err != nil {
 		respondError(c, err)
-		return q, false
+		return nil, false
 	}
 	q.Region = region
-	return q, true
+	agg, err := h.store.Aggregate(c.Request.Context(), q)
+	if err != nil {
+		respondError(c, err)
+		return nil, false
+	}
+	return agg, true
 }
 
 // aggregateQuery parses the period and service of a request.
@@ -128,13 +134,8 @@ func aggregateQuery(c *gin.Context, now time.Time) (survey.AggregateQuery, error
 }
 
 func (h *federationAPI) indicators(c *gin.Context) {
-	q, ok := h.query(c)
+	agg, ok := h.aggregate(c)
 	if !ok {
-		return
-	}
-	agg, err := h.store.Aggregate(c.Request.Context(), q)
-	if err != nil {
-		respondError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, indicatorsView(agg))
@@ -164,15 +165,11 @@ func indicatorsView(agg *survey.Aggregate) indicatorsJSON {
 // consolidated sends the consolidated workbook, built in memory first so
 // that an error still yields a proper error response.
 func (h *federationAPI) consolidated(c *gin.Context) {
-	q, ok := h.query(c)
+	agg, ok := h.aggregate(c)
 	if !ok {
 		return
 	}
-	agg, err := h.store.Aggregate(c.Request.Context(), q)
-	if err != nil {
-		respondError(c, err)
-		return
-	}
+	q := agg.Query
 	scope, slug := "Réseau national", "national"
 	if q.Region != "" {
 		scope, slug = q.Region, fileSlug(q.Region)

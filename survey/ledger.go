@@ -158,7 +158,7 @@ func (s *Store) readLedger(ctx context.Context, sid, month string) ([]ledgerPart
 	}
 	const attempts = 3
 	for attempt := 0; attempt < attempts; attempt++ {
-		if pending.waiting || attempt > 0 {
+		if pending.waiting() || attempt > 0 {
 			if err := s.RefreshSummary(ctx, sid, month); err != nil {
 				return nil, err
 			}

@@ -115,12 +115,12 @@ func (st *summaryState) nextSeq() int64 {
 // The same pass rewrites the month's ledger and sets the answered_at copy
 // of orders whose answer arrived since.
 func (s *Store) RefreshSummary(ctx context.Context, sid, month string) error {
-	return s.refreshSummary(ctx, sid, month, s.writeAnsweredCopies)
+	return s.refreshSummary(ctx, sid, month, nil)
 }
 
-// refreshSummary is RefreshSummary with its way of writing the answered
-// copies (the worker paces them).
-func (s *Store) refreshSummary(ctx context.Context, sid, month string, writeCopies func(context.Context, []answeredCopy) error) error {
+// refreshSummary is RefreshSummary with a pace for the answered copies
+// (see writeAnsweredCopies; nil writes them straight away).
+func (s *Store) refreshSummary(ctx context.Context, sid, month string, pace func(took time.Duration)) error {
 	b, err := s.readMonth(ctx, sid, month)
 	if err != nil {
 		return fmt.Errorf("refresh summary %s: %w", SummaryID(sid, month), err)
@@ -139,7 +139,7 @@ func (s *Store) refreshSummary(ctx context.Context, sid, month string, writeCopi
 	if err != nil {
 		return fmt.Errorf("refresh summary %s: %w", sum.ID, err)
 	}
-	return writeCopies(ctx, b.answeredCopies)
+	return s.writeAnsweredCopies(ctx, b.answeredCopies, pace)
 }
 
 // answeredCopy is an order whose answered_at copy is missing.
@@ -148,11 +148,23 @@ type answeredCopy struct {
 	at      time.Time
 }
 
-// writeAnsweredCopies sets the orders' answered_at copies.
-func (s *Store) writeAnsweredCopies(ctx context.Context, copies []answeredCopy) error {
+// writeAnsweredCopies sets the orders' answered_at copies, each write
+// through the write gate; pace, when set, is called after each write with
+// the time it took (the worker rests then).
+func (s *Store) writeAnsweredCopies(ctx context.Context, copies []answeredCopy, pace func(took time.Duration)) error {
 	for _, c := range copies {
-		if err := s.markAnswered(ctx, c.orderID, c.at); err != nil {
+		began := time.Now()
+		release, err := s.acquireWrite(ctx)
+		if err != nil {
+			return err
+		}
+		err = s.markAnswered(ctx, c.orderID, c.at)
+		release()
+		if err != nil {
 			return fmt.Errorf("copy answer date to order %s: %w", c.orderID, err)
+		}
+		if pace != nil {
+			pace(time.Since(began))
 		}
 	}
 	return nil
@@ -672,7 +684,7 @@ func (s *Store) rebuildGroup(ctx context.Context, sids []string, existing map[st
 	if err := s.insertFreshSummaries(ctx, fresh, rep); err != nil {
 		return err
 	}
-	if err := s.writeAnsweredCopies(ctx, b.answeredCopies); err != nil {
+	if err := s.writeAnsweredCopies(ctx, b.answeredCopies, nil); err != nil {
 		return fmt.Errorf("rebuild summaries: %w", err)
 	}
 	return nil

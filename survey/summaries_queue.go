@@ -81,10 +81,11 @@ func (s *Store) enqueueSummary(ctx context.Context, id string) bool {
 // refreshState is whether a refresh of a summary is waiting: in this
 // process's worker, or (by its stored marker) in any process's.
 type refreshState struct {
-	waiting   bool
 	inProcess bool
 	stored    *queueMarker
 }
+
+func (r refreshState) waiting() bool { return r.inProcess || r.stored != nil }
 
 func (s *Store) pendingRefresh(ctx context.Context, id string) (refreshState, error) {
 	q := &s.summaryQueue
@@ -95,11 +96,11 @@ func (s *Store) pendingRefresh(ctx context.Context, id string) (refreshState, er
 	err := s.findByID(ctx, colSummaryQueue, id, &m)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return refreshState{waiting: inProcess, inProcess: inProcess}, nil
+		return refreshState{inProcess: inProcess}, nil
 	case err != nil:
 		return refreshState{}, fmt.Errorf("read summary queue: %w", err)
 	}
-	return refreshState{waiting: true, inProcess: inProcess, stored: &m}, nil
+	return refreshState{inProcess: inProcess, stored: &m}, nil
 }
 
 // RunSummaryWorker refreshes queued summaries until ctx ends. After a
@@ -214,28 +215,15 @@ func (s *Store) drainSummaries(ctx context.Context, log *slog.Logger) time.Durat
 	defer func() { q.mu.Lock(); q.idle = len(q.pending) == 0; q.mu.Unlock() }()
 	// While serving, the answered copies are written at a worker's pace;
 	// the final drain at shutdown writes them straight away.
-	writeCopies := func(ctx context.Context, copies []answeredCopy) error {
-		for _, c := range copies {
-			t := time.Now()
-			release, err := s.acquireWrite(ctx)
-			if err != nil {
-				return err
-			}
-			err = s.markAnswered(ctx, c.orderID, c.at)
-			release()
-			if err != nil {
-				return fmt.Errorf("copy answer date to order %s: %w", c.orderID, err)
-			}
-			q.mu.Lock()
-			serving := q.running
-			q.mu.Unlock()
-			if serving {
-				rest := workerRest * time.Since(t)
-				time.Sleep(rest)
-				rested += rest
-			}
+	pace := func(took time.Duration) {
+		q.mu.Lock()
+		serving := q.running
+		q.mu.Unlock()
+		if serving {
+			rest := workerRest * took
+			time.Sleep(rest)
+			rested += rest
 		}
-		return nil
 	}
 	for _, id := range slices.Sorted(maps.Keys(batch)) {
 		gen := batch[id]
@@ -243,7 +231,7 @@ func (s *Store) drainSummaries(ctx context.Context, log *slog.Logger) time.Durat
 		if !ok {
 			continue
 		}
-		if err := s.refreshSummary(ctx, sid, month, writeCopies); err != nil {
+		if err := s.refreshSummary(ctx, sid, month, pace); err != nil {
 			if ctx.Err() == nil {
 				log.Error("summary refresh failed", "summary", id, "error", err.Error())
 			}

@@ -9,6 +9,7 @@ import (
 	"runtime/metrics"
 	"sync"
 	"syscall"
+	"testing"
 	"time"
 
 	"capsat/survey"
@@ -58,6 +59,20 @@ func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// Measure runs run once per benchmark iteration, after a collection (so
+// that the peak is the run's, not what preparing the data left), and
+// reports its peak heap and its CPU time.
+func Measure(b *testing.B, run func(b *testing.B)) {
+	for b.Loop() {
+		runtime.GC()
+		cpu := CPUTime()
+		peak := WatchHeap()
+		run(b)
+		b.ReportMetric(peak.MB(), "peak-heap-MB")
+		b.ReportMetric((CPUTime() - cpu).Seconds(), "cpu-s")
+	}
 }
 
 // LiveHeapMB is the heap left after a collection: the dataset itself.
