@@ -99,10 +99,7 @@ func (h *adminPages) render(c *gin.Context, status int, v adminView) {
 		v.ExpiryDays = strconv.Itoa(days)
 	}
 	v.pageBase, v.RoleLabels, v.Self = base, roleLabels, principal(c).UserID
-	if status != http.StatusOK {
-		c.Header("Cache-Control", "no-store")
-	}
-	h.views.render(c, status, "admin", v)
+	h.views.render(c, status, "admin", v) // no-store: backofficeHeaders
 }
 
 // formFailed re-renders the page with a form's field messages.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"capsat/export"
@@ -172,28 +171,14 @@ func (h *federationAPI) consolidated(c *gin.Context) {
 	q := agg.Query
 	scope, slug := "Réseau national", "national"
 	if q.Region != "" {
-		scope, slug = q.Region, fileSlug(q.Region)
+		scope, slug = q.Region, q.Region
 	}
 	var buf bytes.Buffer
 	if err := export.WriteConsolidated(&buf, agg, export.ConsolidatedMeta{Scope: scope, GeneratedAt: h.now()}); err != nil {
 		respondError(c, err)
 		return
 	}
-	name := fmt.Sprintf("capsat-consolide-%s-%s-%s.xlsx", slug, q.Period.From, q.Period.To)
-	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
-	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
-}
-
-// fileSlug keeps ASCII letters and digits of a name for a file name.
-func fileSlug(s string) string {
-	replacer := strings.NewReplacer("é", "e", "è", "e", "ô", "o", "Î", "I", "'", "-", " ", "-")
-	var b strings.Builder
-	for _, r := range replacer.Replace(s) {
-		if r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	sendWorkbook(c, fmt.Sprintf("capsat-consolide-%s-%s-%s", slug, q.Period.From, q.Period.To), buf.Bytes())
 }
 
 // uploadJSON is the answer to an accepted upload.

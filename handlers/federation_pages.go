@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -75,19 +74,17 @@ type netRow struct {
 // networkView is the data of network.html.
 type networkView struct {
 	pageBase
-	Scope         string
-	From, To      string
-	Service       string
-	Services      []survey.ServiceType
-	Errors        *formErrors
-	Headlines     []headlineView
-	Columns       []string
-	Regions       []netRow
-	Structures    []netRow
-	DownloadURL   string
-	MinResponses  int
-	IsFederation  bool
-	StructureLink bool
+	Scope        string
+	From, To     string
+	Service      string
+	Services     []survey.ServiceType
+	Errors       *formErrors
+	Headlines    []headlineView
+	Columns      []string
+	Regions      []netRow
+	Structures   []netRow
+	DownloadURL  string
+	MinResponses int
 }
 
 // networkCodes are the figures of the network tables, in column order.
@@ -117,7 +114,7 @@ func (h *federationPages) show(c *gin.Context, region string) {
 		active, scope, download = "/app/regions/"+url.PathEscape(region), "Région "+region, "/api/v1/regions/"+url.PathEscape(region)+"/exports/consolidated.xlsx"
 	}
 	v := networkView{pageBase: networkNav(c, active), Scope: scope, From: c.Query("from"), To: c.Query("to"), Service: c.Query("service"),
-		Services: survey.ServiceTypes, MinResponses: survey.MinResponses, IsFederation: principal(c).Role == survey.RoleFederation}
+		Services: survey.ServiceTypes, MinResponses: survey.MinResponses}
 	for _, col := range networkCodes {
 		v.Columns = append(v.Columns, col.label)
 	}
@@ -237,7 +234,7 @@ func (h *federationPages) createStructure(c *gin.Context) {
 		}
 	}
 	email := survey.NormalizeEmail(form.AdminEmail)
-	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
+	if !survey.ValidEmail(email) {
 		verr.Add("admin_email", "email", "Adresse e-mail invalide (exemple : direction@structure.fr).")
 	} else if _, err := h.store.UserByEmail(ctx, email); err == nil {
 		verr.Add("admin_email", "taken", "Cette adresse a déjà un compte capsat.")

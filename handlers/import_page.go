@@ -68,7 +68,11 @@ func (h *importPage) render(c *gin.Context, status int, v importView) {
 func (h *importPage) upload(c *gin.Context) {
 	name, data, err := h.file(c)
 	if err != nil {
-		fe, _ := newFormErrors(err, []string{"file"}, nil)
+		fe, ok := newFormErrors(err, []string{"file"}, nil)
+		if !ok {
+			refusePage(c, err) // the upload could not be read: not the user's doing
+			return
+		}
 		h.render(c, http.StatusUnprocessableEntity, importView{Errors: fe})
 		return
 	}

@@ -71,27 +71,42 @@ func (h *qrAPI) send(c *gin.Context, contentType, filename string, body []byte) 
 }
 
 // liveURL returns the order's live survey URL and reference, or answers
-// why there is none: the link must be issued (again) first.
+// why there is none: the link must be issued (again) first. Back-office
+// pages link to the same codes and get a French page instead of JSON.
 func (h *qrAPI) liveURL(c *gin.Context) (string, string, bool) {
 	o, err := h.store.Order(c.Request.Context(), c.Param("sid"), c.Param("oid"))
 	if err != nil {
-		respondError(c, err)
+		if isPage(c) {
+			refusePage(c, err)
+		} else {
+			respondError(c, err)
+		}
 		return "", "", false
 	}
-	var message string
+	var message, how string
 	switch o.SurveyStatusAt(h.now()) {
 	case survey.SurveyIssued:
 		return h.baseURL + "/s/" + o.Survey.Token, o.Reference, true
 	case survey.SurveyNotIssued:
-		message = "Aucun lien de questionnaire n'a été émis pour cette commande : émettez-le d'abord (POST …/survey)."
+		message, how = "Aucun lien de questionnaire n'a été émis pour cette commande : émettez-le d'abord", "POST …/survey"
 	case survey.SurveyAnswered:
-		message = "Le client a déjà répondu au questionnaire de cette commande : plus de QR code à imprimer."
+		message = "Le client a déjà répondu au questionnaire de cette commande : plus de QR code à imprimer"
 	case survey.SurveyExpired:
-		message = "Le lien de questionnaire de cette commande a expiré : émettez-en un nouveau (POST …/survey)."
+		message, how = "Le lien de questionnaire de cette commande a expiré : émettez-en un nouveau", "POST …/survey"
 	case survey.SurveyCancelled:
-		message = "Le lien de questionnaire de cette commande a été annulé : émettez-en un nouveau (POST …/survey)."
+		message, how = "Le lien de questionnaire de cette commande a été annulé : émettez-en un nouveau", "POST …/survey"
 	}
-	c.AbortWithStatusJSON(http.StatusConflict, apiError{Error: message})
+	switch {
+	case isPage(c):
+		if how != "" {
+			message += " depuis la page de la commande"
+		}
+		renderRefusal(c, http.StatusConflict, "Pas de QR code pour cette commande", message+".")
+	case how != "":
+		c.AbortWithStatusJSON(http.StatusConflict, apiError{Error: message + " (" + how + ")."})
+	default:
+		c.AbortWithStatusJSON(http.StatusConflict, apiError{Error: message + "."})
+	}
 	return "", "", false
 }
 

@@ -156,11 +156,11 @@ func NewRouter(d Deps) (*Router, error) {
 		survey.SessionLimits{Idle: d.Config.SessionIdleTimeout, Absolute: d.Config.SessionMaxAge},
 		d.Config.LoginIPLimit, d.Config.LoginAccountLimit, d.Now)
 	// The login form is posted without a session, so without CSRF token.
-	loginPages := e.Group("/", bodyLimit(d.Config.MaxBodyBytes), markPages(pages))
+	loginPages := e.Group("/", markPages(pages), bodyLimit(d.Config.MaxBodyBytes))
 	r.route(loginPages, http.MethodGet, loginPath, sessions.loginForm, policyPublic)
 	r.route(loginPages, http.MethodPost, loginPath, sessions.login, policyPublic)
 	// Pages of signed-in people: session cookie, CSRF token on every form.
-	userPages := e.Group("/", bodyLimit(d.Config.MaxBodyBytes), markPages(pages), authenticate(d.Store))
+	userPages := e.Group("/", markPages(pages), bodyLimit(d.Config.MaxBodyBytes), authenticate(d.Store))
 	r.route(userPages, http.MethodPost, "/deconnexion", sessions.logout, policyUser)
 	r.route(userPages, http.MethodGet, homePath, sessions.account, policyUser)
 	r.route(userPages, http.MethodGet, "/compte/mot-de-passe", sessions.passwordForm, policyUser)
@@ -207,7 +207,7 @@ func NewRouter(d Deps) (*Router, error) {
 // routeBackoffice registers the back-office pages of a structure: session
 // (or key) callers, CSRF token on every form, page refusals.
 func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, exports *exportsAPI) {
-	app := r.Group("/", bodyLimit(d.Config.MaxBodyBytes), markPages(pages), backofficeHeaders(), authenticate(d.Store))
+	app := r.Group("/", markPages(pages), bodyLimit(d.Config.MaxBodyBytes), backofficeHeaders(), authenticate(d.Store))
 	r.route(app, http.MethodGet, "/tableau-de-bord", toStructureHome, policyUser)
 	sapp := app.Group("/app/structures/:sid")
 	dashboard := &dashboardPage{store: d.Store, views: pages, now: d.Now}
@@ -231,7 +231,7 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, exports *ex
 	r.route(sapp, http.MethodGet, "/exports", exportPages.show, policyStructure)
 	r.route(sapp, http.MethodGet, "/exports/classeur", exportPages.download, policyStructure)
 	// Uploads: the upload size limit (and the multipart envelope) instead of the body limit.
-	uploads := r.Group("/app/structures/:sid", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), markPages(pages), backofficeHeaders(), authenticate(d.Store))
+	uploads := r.Group("/app/structures/:sid", markPages(pages), bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), backofficeHeaders(), authenticate(d.Store))
 	r.route(uploads, http.MethodPost, "/exports/tableau-de-bord", exportPages.fill, policyStructure)
 	questionnaires := &questionnairePages{store: d.Store, views: pages}
 	r.route(sapp, http.MethodGet, "/questionnaires", questionnaires.list, policyStructure)
@@ -248,14 +248,14 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, exports *ex
 	imports := &importPage{store: d.Store, views: pages, maxBytes: d.Config.MaxUploadBytes}
 	r.route(sapp, http.MethodGet, "/commandes/import", imports.show, policyStructure)
 	// The confirmation carries the file in base64: a third larger.
-	importUploads := r.Group("/app/structures/:sid", bodyLimit(d.Config.MaxUploadBytes*4/3+uploadEnvelopeBytes), markPages(pages), backofficeHeaders(), authenticate(d.Store))
+	importUploads := r.Group("/app/structures/:sid", markPages(pages), bodyLimit(d.Config.MaxUploadBytes*4/3+uploadEnvelopeBytes), backofficeHeaders(), authenticate(d.Store))
 	r.route(importUploads, http.MethodPost, "/commandes/import", imports.upload, policyStructure)
 	network := &federationPages{store: d.Store, views: pages, audit: audit, now: d.Now, maxUpload: d.Config.MaxUploadBytes}
 	r.route(app, http.MethodGet, "/app/reseau", network.network, policyFederation)
 	r.route(app, http.MethodGet, "/app/regions/:region", network.region, policyRegion)
 	r.route(app, http.MethodGet, "/app/reseau/structures", network.structures, policyFederation)
 	r.route(app, http.MethodPost, "/app/reseau/structures", network.createStructure, policyFederation)
-	networkUploads := r.Group("/app/reseau", bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), markPages(pages), backofficeHeaders(), authenticate(d.Store))
+	networkUploads := r.Group("/app/reseau", markPages(pages), bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), backofficeHeaders(), authenticate(d.Store))
 	r.route(networkUploads, http.MethodPost, "/classeurs", network.uploadWorkbook, policyFederation)
 }
 

@@ -294,7 +294,6 @@ type surveyFormPage struct {
 	Questions []questionView
 	Message   string      // summary heading when the post was refused
 	Errors    []errorLink // summary list, in question order
-	Honeypot  string
 }
 
 // questionView is one question as the template draws it.

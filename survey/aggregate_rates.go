@@ -80,9 +80,11 @@ func (f NetFigures) Add(other NetFigures) {
 	}
 }
 
-// QuestionFigureCode is the indicator code of a question: Q_ and its code in capitals.
+// QuestionFigureCode is the indicator code of a question, as structure
+// workbooks name it (QuestionIndicatorCode), so that figures from summaries
+// and from uploaded workbooks add up under one code.
 func QuestionFigureCode(questionCode string) string {
-	return figureQuestionPrefix + strings.ToUpper(questionCode)
+	return QuestionIndicatorCode(questionCode)
 }
 
 // FiguresOf derives the indicators of one service's tallies.

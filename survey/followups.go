@@ -37,18 +37,16 @@ func (s *Store) ListFollowUps(ctx context.Context, sid string) ([]Response, erro
 }
 
 // CountOpenFollowUps counts the flagged responses of sid not closed yet.
+// It counts in the store (see Response.Open) rather than decoding every
+// flagged response with its answers.
 func (s *Store) CountOpenFollowUps(ctx context.Context, sid string) (int, error) {
-	all, err := s.ListFollowUps(ctx, sid)
+	n, err := s.db.Collection(colResponses).CountDocuments(ctx, bson.M{
+		"structure_id": sid, "flagged": true, "follow_up.closed_at": bson.M{"$exists": false},
+	})
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("count open follow-ups: %w", translate(err))
 	}
-	n := 0
-	for i := range all {
-		if all[i].Open() {
-			n++
-		}
-	}
-	return n, nil
+	return int(n), nil
 }
 
 // RecordFollowUp records the action taken about the flagged response to

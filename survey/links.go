@@ -17,6 +17,11 @@ func (s *Store) IssueSurvey(ctx context.Context, sid, oid string) (*SurveyLink, 
 	if err != nil {
 		return nil, err
 	}
+	// The live link first: sending again must not read the structure and
+	// its questionnaires (a scan on the embedded store).
+	if l, err := s.liveLink(ctx, o); l != nil || err != nil {
+		return l, err
+	}
 	st, err := s.Structure(ctx, sid)
 	if err != nil {
 		return nil, err
@@ -25,7 +30,7 @@ func (s *Store) IssueSurvey(ctx context.Context, sid, oid string) (*SurveyLink, 
 	if err != nil {
 		return nil, err
 	}
-	l, _, err := s.issueOne(ctx, o, st, questionnaireFor)
+	l, _, err := s.issueNew(ctx, o, st, questionnaireFor)
 	return l, err
 }
 
@@ -99,7 +104,7 @@ func (s *Store) CancelSurvey(ctx context.Context, sid, oid string) error {
 	now := s.Now()
 	switch o.SurveyStatusAt(now) {
 	case SurveyNotIssued:
-		return fmt.Errorf("%w: no survey issued", ErrConflict)
+		return Conflict("Aucun questionnaire n'a été envoyé pour ce bon de commande : il n'y a rien à annuler.")
 	case SurveyAnswered:
 		return ErrAlreadyAnswered
 	case SurveyCancelled:

@@ -89,6 +89,11 @@ func (s *Store) issueOne(ctx context.Context, o *Order, st *Structure, questionn
 	if l, err := s.liveLink(ctx, o); l != nil || err != nil {
 		return l, false, err
 	}
+	return s.issueNew(ctx, o, st, questionnaireFor)
+}
+
+// issueNew issues a new link for o, which has no live one.
+func (s *Store) issueNew(ctx context.Context, o *Order, st *Structure, questionnaireFor func(ServiceType) (*Questionnaire, error)) (*SurveyLink, bool, error) {
 	q, err := questionnaireFor(o.ServiceType)
 	if err != nil {
 		return nil, false, err
@@ -98,8 +103,12 @@ func (s *Store) issueOne(ctx context.Context, o *Order, st *Structure, questionn
 }
 
 func batchFailureMessage(err error) string {
-	if errors.Is(err, ErrAlreadyAnswered) {
+	var conflict *ConflictError
+	switch {
+	case errors.Is(err, ErrAlreadyAnswered):
 		return "Ce bon de commande a déjà reçu une réponse."
+	case errors.As(err, &conflict) && conflict.Message != "":
+		return conflict.Message
 	}
 	return "Aucun questionnaire publié pour ce type de prestation."
 }

@@ -194,17 +194,11 @@ func (s *Store) Summary(ctx context.Context, sid, month string) (*Summary, error
 // ComputeSummary recomputes a summary from the sources without storing it
 // (Version is zero): what RefreshSummary would store.
 func (s *Store) ComputeSummary(ctx context.Context, sid, month string) (*Summary, error) {
-	return s.computeSummary(ctx, sid, month, 0)
-}
-
-// computeSummary reads a structure-month's orders and responses and tallies
-// them as snapshot seq.
-func (s *Store) computeSummary(ctx context.Context, sid, month string, seq int64) (*Summary, error) {
 	b, err := s.readMonth(ctx, sid, month)
 	if err != nil {
 		return nil, err
 	}
-	return b.summary(sid, month, seq), nil
+	return b.summary(sid, month, 0), nil
 }
 
 // readMonth reads a structure-month's orders and responses into a builder
@@ -489,20 +483,22 @@ func (b *summaryBuilder) questionnaire(ctx context.Context, id string) (*Questio
 	return q, nil
 }
 
-// preloadQuestionnaires reads every questionnaire at once (for full rebuilds).
-func (b *summaryBuilder) preloadQuestionnaires(ctx context.Context) error {
-	cur, err := b.s.db.Collection(colQuestionnaires).Find(ctx, bson.M{})
+// allQuestionnaires reads every questionnaire at once (for full rebuilds),
+// by id.
+func (s *Store) allQuestionnaires(ctx context.Context) (map[string]*Questionnaire, error) {
+	cur, err := s.db.Collection(colQuestionnaires).Find(ctx, bson.M{})
 	if err != nil {
-		return fmt.Errorf("read questionnaires: %w", err)
+		return nil, fmt.Errorf("read questionnaires: %w", err)
 	}
 	var qs []Questionnaire
 	if err := cur.All(ctx, &qs); err != nil {
-		return fmt.Errorf("read questionnaires: %w", err)
+		return nil, fmt.Errorf("read questionnaires: %w", err)
 	}
+	out := make(map[string]*Questionnaire, len(qs))
 	for i := range qs {
-		b.questionnaires[qs[i].ID] = &qs[i]
+		out[qs[i].ID] = &qs[i]
 	}
-	return nil
+	return out, nil
 }
 
 // ledgerParts packs the ledger of summary id (none when it has no cohort).
@@ -593,10 +589,14 @@ func (s *Store) rebuildSummaries(ctx context.Context, groupSize int) (*RebuildRe
 	if err != nil {
 		return nil, err
 	}
+	questionnaires, err := s.allQuestionnaires(ctx)
+	if err != nil {
+		return nil, err
+	}
 	rep := &RebuildReport{}
 	built := map[string]bool{}
 	for _, group := range groups {
-		if err := s.rebuildGroup(ctx, group, existing, built, rep); err != nil {
+		if err := s.rebuildGroup(ctx, group, questionnaires, existing, built, rep); err != nil {
 			return nil, err
 		}
 	}
@@ -644,11 +644,9 @@ func (s *Store) rebuildGroups(ctx context.Context, size int) ([][]string, error)
 
 // rebuildGroup recomputes and stores the summaries and ledgers of the
 // structures sids (nil: all), recording which it built.
-func (s *Store) rebuildGroup(ctx context.Context, sids []string, existing map[string]int64, built map[string]bool, rep *RebuildReport) error {
+func (s *Store) rebuildGroup(ctx context.Context, sids []string, questionnaires map[string]*Questionnaire, existing map[string]int64, built map[string]bool, rep *RebuildReport) error {
 	b := newSummaryBuilder(s)
-	if err := b.preloadQuestionnaires(ctx); err != nil {
-		return err
-	}
+	b.questionnaires = questionnaires // read once for every group
 	orders, responses := bson.M{"survey": bson.M{"$exists": true}}, bson.M{}
 	if sids != nil {
 		orders["structure_id"] = bson.M{"$in": sids}

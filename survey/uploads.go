@@ -68,7 +68,7 @@ func (s *Store) FindStructureForUpload(ctx context.Context, ref string) (*Struct
 		return nil, err
 	}
 	var found []Structure
-	siret := strings.ReplaceAll(ref, " ", "")
+	siret := normalizeIdentifier(ref) // as the stored SIRET was
 	for _, st := range all {
 		if st.SIRET == siret || strings.EqualFold(st.Name, ref) {
 			found = append(found, st)

@@ -47,7 +47,8 @@ func UserIDForEmail(email string) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-func validEmail(email string) bool {
+// ValidEmail reports whether email (normalised) is an address accounts accept.
+func ValidEmail(email string) bool {
 	if email == "" || len(email) > 254 {
 		return false
 	}
@@ -91,7 +92,7 @@ func (s *Store) validateScope(ctx context.Context, v *ValidationError, role Role
 func (s *Store) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	v := &ValidationError{}
 	in.Email = NormalizeEmail(in.Email)
-	if !validEmail(in.Email) {
+	if !ValidEmail(in.Email) {
 		v.Add("email", "email", "Adresse e-mail invalide.")
 	}
 	var perr *ValidationError

@@ -10,10 +10,12 @@ import (
 // embedded store's SQLite lets one writer in at a time and makes colliding
 // writers back off in growing sleeps, during which the database sits idle:
 // queued here instead, writes follow each other without gaps (measured in
-// BENCHMARKS.md). On MongoDB the gate is wide.
+// BENCHMARKS.md). On MongoDB the gate is wide. Which one applies is asked
+// of the store on each write (the answer is cached once known), so that a
+// failed first ask does not narrow a MongoDB store for good.
 type writeGate struct {
-	once  sync.Once
-	slots chan struct{}
+	once         sync.Once
+	narrow, wide chan struct{}
 }
 
 // Gate widths by store.
@@ -26,15 +28,15 @@ const (
 func (s *Store) acquireWrite(ctx context.Context) (release func(), err error) {
 	g := &s.writes
 	g.once.Do(func() {
-		n := mongoWriteSlots
-		if s.onFerretDB(ctx) {
-			n = embeddedWriteSlots
-		}
-		g.slots = make(chan struct{}, n)
+		g.narrow, g.wide = make(chan struct{}, embeddedWriteSlots), make(chan struct{}, mongoWriteSlots)
 	})
+	slots := g.wide
+	if s.onFerretDB(ctx) {
+		slots = g.narrow
+	}
 	select {
-	case g.slots <- struct{}{}:
-		return func() { <-g.slots }, nil
+	case slots <- struct{}{}:
+		return func() { <-slots }, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
