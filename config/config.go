@@ -103,6 +103,9 @@ func settings() []setting {
 			if v != "" && !strings.HasPrefix(v, "mongodb://") && !strings.HasPrefix(v, "mongodb+srv://") {
 				return errors.New("expected a mongodb:// or mongodb+srv:// URI")
 			}
+			if _, err := url.Parse(v); err != nil {
+				return errors.New("not a valid URI: percent-encode special characters of the user name and password")
+			}
 			c.MongoURI = v
 			return nil
 		}, func(c *Config) string { return maskURI(c.MongoURI) }},
@@ -306,10 +309,18 @@ func maskIfSecret(env, v string) string {
 	return v
 }
 
-// maskURI hides the password of a connection string.
+// maskURI hides the password of a connection string; one it cannot parse
+// loses everything between the scheme and the last "@".
 func maskURI(v string) string {
 	u, err := url.Parse(v)
-	if err != nil || u.User == nil {
+	if err != nil {
+		scheme, rest, ok := strings.Cut(v, "://")
+		if at := strings.LastIndex(rest, "@"); ok && at >= 0 {
+			return scheme + "://xxxxx" + rest[at:]
+		}
+		return v
+	}
+	if u.User == nil {
 		return v
 	}
 	if _, has := u.User.Password(); has {

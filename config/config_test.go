@@ -205,3 +205,18 @@ func TestCookiesSecure(t *testing.T) {
 		}
 	}
 }
+
+func TestMongoURIWithARawPasswordIsRefusedAndNeverLogged(t *testing.T) {
+	t.Parallel()
+	raw := "mongodb://capsat:s3cret pw%@db:27017/"
+	var log strings.Builder
+	if _, err := Load(nil, envMap(map[string]string{"MONGODB_URI": raw}), &log); err == nil {
+		t.Fatal("a URI with a raw space and % in its password was accepted")
+	}
+	if strings.Contains(log.String(), "s3cret") {
+		t.Fatalf("the password reached the output: %s", log.String())
+	}
+	if got := maskURI(raw); strings.Contains(got, "s3cret") || !strings.HasSuffix(got, "@db:27017/") {
+		t.Fatalf("maskURI(%q) = %q", raw, got)
+	}
+}

@@ -15,8 +15,8 @@ import (
 
 // styles are the cell styles of one workbook.
 type styles struct {
-	header, text, literal, date, percent, score, integer, title int
-	loc                                                         *time.Location // of the civil dates shown
+	header, text, literal, date, percent, score, integer int
+	loc                                                  *time.Location // of the civil dates shown
 }
 
 // Number formats, as Excel stores them; the display follows the reader's
@@ -47,7 +47,6 @@ func newStyles(f *excelize.File) (*styles, error) {
 		{&s.percent, custom(fmtPercent)},
 		{&s.score, custom(fmtScore)},
 		{&s.integer, custom(fmtInteger)},
-		{&s.title, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}},
 	}
 	for _, d := range defs {
 		id, err := f.NewStyle(d.style)
@@ -123,14 +122,4 @@ func (s *styles) figureCells(f survey.Figure) []excelize.Cell {
 		s.countCell(f.Numerator, true),
 		s.countCell(f.Denominator, f.Kind != survey.KindCount),
 	}
-}
-
-// periodLabel is the French label of a period key for sheet cells.
-func periodLabel(in *survey.Indicators, key string) string {
-	for _, p := range in.Periods {
-		if p.Key == key {
-			return p.Label
-		}
-	}
-	return key
 }

@@ -2,7 +2,6 @@ package export
 
 import (
 	"archive/zip"
-	"bytes"
 	"fmt"
 	"io"
 	"regexp"
@@ -74,11 +73,7 @@ func FillDashboard(r io.ReaderAt, size int64, d Dashboard, limits UploadLimits, 
 	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &recalc}); err != nil {
 		return nil, fmt.Errorf("set recalculation: %w", err)
 	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("write dashboard: %w", err)
-	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	if _, err := f.WriteTo(w); err != nil {
 		return nil, fmt.Errorf("write dashboard: %w", err)
 	}
 	return report, nil

@@ -33,7 +33,7 @@ func methodRows(in *Satisfaction) [][2]string {
 		{"Verbatims", "Commentaires libres, avec la référence du bon de commande et les dates d'envoi et de réponse."},
 		{"Codes", "Chaque question garde son code d'une version à l'autre : Q_<CODE> est son taux (satisfaction, part de oui ou NPS), Q_<CODE>_SCORE son score moyen, Q_<CODE>_<RÉPONSE> la part d'une réponse. Une question absente d'une version n'est comptée que sur les réponses des versions qui la posent."},
 		{"Numérateur et dénominateur", "Chaque valeur est donnée avec son numérateur et son dénominateur : pour agréger des mois ou des structures, additionnez-les puis divisez (ne faites pas la moyenne des taux). Valeur = numérateur / dénominateur ; NPS = 100 × numérateur / dénominateur ; pour un comptage la valeur est le numérateur. Une valeur vide signifie « aucune réponse »."},
-		{"Petits effectifs", fmt.Sprintf("Une valeur calculée sur moins de %d réponses est indicative (colonne « Indicatif » de la synthèse). Hors de la structure (région, réseau), un agrégat reposant sur moins de 5 réponses n'est pas diffusé.", survey.IndicativeBelow)},
+		{"Petits effectifs", fmt.Sprintf("Une valeur calculée sur moins de %d réponses est indicative (colonne « Indicatif » de la synthèse). Hors de la structure (région, réseau), un agrégat reposant sur moins de %d réponses n'est pas diffusé.", survey.IndicativeBelow, survey.MinResponses)},
 	}
 	if len(cur.Questionnaires) == 0 {
 		rows = append(rows, [2]string{"Versions de questionnaire", "Aucune réponse dans la période."})

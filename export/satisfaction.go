@@ -106,7 +106,7 @@ func writeSummary(f *excelize.File, st *styles, in *Satisfaction) error {
 		"Indicateur", "Code", "Prestation",
 		"Valeur " + cur.Range.String(), "Numérateur", "Dénominateur",
 		"Valeur " + prev.Range.String(), "Numérateur (préc.)", "Dénominateur (préc.)",
-		"Écart", "Indicatif (moins de 30 réponses)",
+		"Écart", fmt.Sprintf("Indicatif (moins de %d réponses)", survey.IndicativeBelow),
 	}, widths: []float64{46, 22, 20, 16, 12, 13, 16, 12, 13, 10, 16}}
 	return t.writeStream(f, st, func(write cellWriter) error {
 		for _, h := range survey.HeadlineCodes {

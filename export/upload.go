@@ -15,11 +15,12 @@ import (
 )
 
 // uploadSheet is the sheet of a structure workbook that carries its
-// indicators with numerators and denominators.
-const uploadSheet = "Indicateurs"
+// indicators with numerators and denominators, as the satisfaction
+// workbook writes it.
+const uploadSheet = SheetIndicators
 
-// uploadHeader is the exact header of the "Indicateurs" sheet.
-var uploadHeader = []string{"Code", "Période", "Prestation", "Valeur", "Numérateur", "Dénominateur"}
+// uploadHeader is the exact header of that sheet.
+var uploadHeader = IndicatorsHeader
 
 // maxUploadErrors bounds the messages of a refused file.
 const maxUploadErrors = 10
@@ -144,14 +145,15 @@ func parseIndicatorRow(cells []string) (row survey.UploadRow, skip bool, msg str
 	return row, false, checkRatio(row)
 }
 
+// serviceOfLabel reads the Prestation column as the workbook writes it.
 func serviceOfLabel(label string) (survey.ServiceType, bool) {
-	switch label {
-	case "Toutes":
+	if label == survey.ServiceLabel(survey.AllServices) {
 		return "", true
-	case survey.ServiceMAD.Label():
-		return survey.ServiceMAD, true
-	case survey.ServiceMAC.Label():
-		return survey.ServiceMAC, true
+	}
+	for _, st := range survey.ServiceTypes {
+		if label == st.Label() {
+			return st, true
+		}
 	}
 	return "", false
 }

@@ -59,6 +59,8 @@ func parseOptions(args []string, out io.Writer) (options, error) {
 	switch {
 	case o.links < 1 || o.concurrency < 1:
 		return o, errors.New("-n and -c must be at least 1")
+	case o.sample < 0:
+		return o, errors.New("-resubmit must be 0 or more")
 	case (o.url == "") != (o.key == ""):
 		return o, errors.New("-url and -key go together")
 	}

@@ -17,11 +17,11 @@ import (
 // admin runs one administration command on the configured store and prints
 // its result as JSON on stdout.
 func admin(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
+	if len(args) == 0 || isHelp(args[0]) || args[0] == "help" {
 		fmt.Fprint(e.stdout, usage)
 		return nil
 	}
-	commands := map[string]func(context.Context, *survey.Store, []string, env) (any, error){
+	commands := map[string]func(context.Context, *survey.Store, map[string]string, env) (any, error){
 		"create-structure":  adminCreateStructure,
 		"create-api-key":    adminCreateAPIKey,
 		"create-user":       adminCreateUser,
@@ -33,11 +33,12 @@ func admin(ctx context.Context, args []string, e env) error {
 	}
 	// Parse the command's flags before opening the store, so --help and
 	// mistakes answer at once.
-	if err := cmdFlags(args[0], nil, e).Parse(args[1:]); err != nil {
+	values, err := flagValues(args[0], args[1:], e)
+	if err != nil {
 		return err
 	}
 	return withStore(ctx, e, func(st *survey.Store) error {
-		out, err := cmd(ctx, st, args[1:], e)
+		out, err := cmd(ctx, st, values, e)
 		if err != nil {
 			return err
 		}
@@ -101,21 +102,22 @@ var adminFlagDefs = map[string]func(*flag.FlagSet){
 	},
 }
 
+// flagValues parses a command's flags; a word left over (a value with a
+// space not quoted, a misplaced argument) is an error, not ignored.
 func flagValues(name string, args []string, e env) (map[string]string, error) {
 	fs := cmdFlags(name, nil, e)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (quote values that contain spaces)", fs.Arg(0))
 	}
 	out := map[string]string{}
 	fs.VisitAll(func(f *flag.Flag) { out[f.Name] = f.Value.String() })
 	return out, nil
 }
 
-func adminCreateStructure(ctx context.Context, st *survey.Store, args []string, e env) (any, error) {
-	v, err := flagValues("create-structure", args, e)
-	if err != nil {
-		return nil, err
-	}
+func adminCreateStructure(ctx context.Context, st *survey.Store, v map[string]string, e env) (any, error) {
 	s, err := st.CreateStructure(ctx, survey.StructureInput{Name: v["name"], SIRET: v["siret"], Region: v["region"], Type: survey.StructureType(v["type"])})
 	if err != nil {
 		return nil, err
@@ -123,11 +125,7 @@ func adminCreateStructure(ctx context.Context, st *survey.Store, args []string, 
 	return map[string]string{"id": s.ID}, nil
 }
 
-func adminCreateAPIKey(ctx context.Context, st *survey.Store, args []string, e env) (any, error) {
-	v, err := flagValues("create-api-key", args, e)
-	if err != nil {
-		return nil, err
-	}
+func adminCreateAPIKey(ctx context.Context, st *survey.Store, v map[string]string, e env) (any, error) {
 	role := survey.Role(v["role"])
 	if role == "" && v["structure"] != "" {
 		role = survey.RoleStructureMember
@@ -141,11 +139,7 @@ func adminCreateAPIKey(ctx context.Context, st *survey.Store, args []string, e e
 
 // adminCreateUser creates an account. The password is the first line of
 // stdin when one is piped in; otherwise one is generated and printed once.
-func adminCreateUser(ctx context.Context, st *survey.Store, args []string, e env) (any, error) {
-	v, err := flagValues("create-user", args, e)
-	if err != nil {
-		return nil, err
-	}
+func adminCreateUser(ctx context.Context, st *survey.Store, v map[string]string, e env) (any, error) {
 	password, err := passwordFromStdin(e.stdin)
 	if err != nil {
 		return nil, err
@@ -192,6 +186,6 @@ func passwordFromStdin(r io.Reader) (string, error) {
 
 // adminRebuildSummaries recomputes every structure × month summary from
 // orders and responses (idempotent; safe while capsat serves).
-func adminRebuildSummaries(ctx context.Context, st *survey.Store, _ []string, _ env) (any, error) {
+func adminRebuildSummaries(ctx context.Context, st *survey.Store, _ map[string]string, _ env) (any, error) {
 	return st.RebuildSummaries(ctx)
 }

@@ -86,10 +86,10 @@ func demoClients(i int, s demoStructure) []demoClient {
 		seen[name] = true
 		c := survey.Client{Company: name, ContactName: first + " " + last, Phone: demoPhone(rng, s.Region, kind.Private)}
 		if kind.Private {
-			c.Email = slug(first) + "." + slug(last) + "@courriel.example"
+			c.Email = survey.Slug(first) + "." + survey.Slug(last) + "@courriel.example"
 		} else {
 			c.SIRET = demoSIRET(rng)
-			c.Email = slug(first) + "." + slug(last) + "@" + slug(name) + ".example"
+			c.Email = survey.Slug(first) + "." + survey.Slug(last) + "@" + survey.Slug(name) + ".example"
 		}
 		out = append(out, demoClient{Client: c, Kind: kind})
 	}
@@ -123,25 +123,6 @@ func demoPhone(rng *rand.Rand, region string, mobile bool) string {
 		prefix = pick(rng, []string{"06", "07"})
 	}
 	return fmt.Sprintf("%s %02d %02d %02d %02d", prefix, rng.IntN(100), rng.IntN(100), rng.IntN(100), rng.IntN(100))
-}
-
-// slug turns a French name into lower-case ASCII words joined by dashes.
-func slug(s string) string {
-	r := strings.NewReplacer("é", "e", "è", "e", "ê", "e", "ë", "e", "à", "a", "â", "a", "ç", "c",
-		"î", "i", "ï", "i", "ô", "o", "ù", "u", "û", "u", "œ", "oe", "É", "e", "Î", "i")
-	s = r.Replace(strings.ToLower(s))
-	var b strings.Builder
-	dash := false
-	for _, c := range s {
-		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
-			b.WriteRune(c)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.TrimSuffix(b.String(), "-")
 }
 
 // demoMonths returns the first day (UTC) of each month of the demo period:
