@@ -136,14 +136,7 @@ func settings() []setting {
 		{"CAPSAT_MAX_BODY_BYTES", "max-body-bytes", "largest JSON or form body accepted", sizeSetter(func(c *Config) *int64 { return &c.MaxBodyBytes }), func(c *Config) string { return strconv.FormatInt(c.MaxBodyBytes, 10) }},
 		{"CAPSAT_MAX_UPLOAD_BYTES", "max-upload-bytes", "largest uploaded file accepted (imports, dashboards)", sizeSetter(func(c *Config) *int64 { return &c.MaxUploadBytes }), func(c *Config) string { return strconv.FormatInt(c.MaxUploadBytes, 10) }},
 		{"CAPSAT_SHUTDOWN_TIMEOUT", "shutdown-timeout", "time given to in-flight requests at shutdown", durationSetter(func(c *Config) *time.Duration { return &c.ShutdownTimeout }), func(c *Config) string { return c.ShutdownTimeout.String() }},
-		{"CAPSAT_PUBLIC_RATE_LIMIT", "public-rate-limit", "requests per minute per IP on public pages (0 disables)", func(c *Config, v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return errors.New("expected a whole number, 0 or more")
-			}
-			c.PublicRateLimit = n
-			return nil
-		}, func(c *Config) string { return strconv.Itoa(c.PublicRateLimit) }},
+		{"CAPSAT_PUBLIC_RATE_LIMIT", "public-rate-limit", "requests per minute per IP on public pages (0 disables)", countSetter(func(c *Config) *int { return &c.PublicRateLimit }), func(c *Config) string { return strconv.Itoa(c.PublicRateLimit) }},
 		{"CAPSAT_SECURE_COOKIES", "secure-cookies", "auto (from base URL), always or never", func(c *Config, v string) error {
 			switch v {
 			case "auto", "always", "never":

@@ -46,14 +46,9 @@ type FillReport struct {
 // is not an xlsx or unpacks to too much is a *survey.ValidationError on
 // field "file".
 func FillDashboard(r io.ReaderAt, size int64, d Dashboard, limits UploadLimits, w io.Writer) (*FillReport, error) {
-	if err := checkZip(r, size, limits); err != nil {
-		return nil, err
-	}
-	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
-		UnzipSizeLimit: limits.MaxUncompressed, UnzipXMLSizeLimit: limits.MaxUncompressed,
-	})
+	f, err := openUpload(r, size, limits)
 	if err != nil {
-		return nil, survey.Invalid("file", "not_xlsx", "Ce fichier n'est pas un classeur Excel (.xlsx) lisible.")
+		return nil, err
 	}
 	defer f.Close()
 	st, err := newStyles(f)

@@ -33,14 +33,9 @@ var indicatorCodeShape = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
 // messages, under "file" and "rows.N" (N = the sheet's row number). Like
 // FillDashboard, it refuses a zip that unpacks to too much before opening it.
 func ReadIndicatorRows(r io.ReaderAt, size int64, limits UploadLimits) ([]survey.UploadRow, error) {
-	if err := checkZip(r, size, limits); err != nil {
-		return nil, err
-	}
-	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
-		UnzipSizeLimit: limits.MaxUncompressed, UnzipXMLSizeLimit: limits.MaxUncompressed,
-	})
+	f, err := openUpload(r, size, limits)
 	if err != nil {
-		return nil, survey.Invalid("file", "not_xlsx", "Le fichier n'est pas un classeur Excel (.xlsx) lisible.")
+		return nil, err
 	}
 	defer f.Close()
 	if idx, err := f.GetSheetIndex(uploadSheet); err != nil || idx < 0 {
@@ -196,4 +191,20 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// openUpload opens an uploaded workbook of size bytes, once checkZip has
+// refused a file that unpacks to too much; a file that is not an xlsx is a
+// validation error on field "file".
+func openUpload(r io.ReaderAt, size int64, limits UploadLimits) (*excelize.File, error) {
+	if err := checkZip(r, size, limits); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
+		UnzipSizeLimit: limits.MaxUncompressed, UnzipXMLSizeLimit: limits.MaxUncompressed,
+	})
+	if err != nil {
+		return nil, survey.Invalid("file", "not_xlsx", "Ce fichier n'est pas un classeur Excel (.xlsx) lisible.")
+	}
+	return f, nil
 }

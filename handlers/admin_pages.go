@@ -17,7 +17,7 @@ type adminPagesStore interface {
 	backofficeStore
 	ListUsers(ctx context.Context, sid string) ([]survey.User, error)
 	CreateUser(ctx context.Context, in survey.UserInput) (*survey.User, error)
-	DeleteUser(ctx context.Context, sid, uid string) error
+	DeleteUser(ctx context.Context, sid, uid, by string) error
 	ListAPIKeys(ctx context.Context, sid string) ([]survey.APIKey, error)
 	CreateAPIKey(ctx context.Context, in survey.APIKeyInput) (*survey.APIKey, string, error)
 	RevokeAPIKey(ctx context.Context, sid, keyID string) (*survey.APIKey, error)
@@ -146,11 +146,12 @@ func (h *adminPages) createUser(c *gin.Context) {
 // deleteUser removes an account of the structure (not one's own).
 func (h *adminPages) deleteUser(c *gin.Context) {
 	sid, uid := c.Param("sid"), c.Param("uid")
-	if uid == principal(c).UserID {
-		h.render(c, http.StatusConflict, adminView{Notice: "Vous ne pouvez pas supprimer votre propre compte."})
-		return
-	}
-	if err := h.store.DeleteUser(c.Request.Context(), sid, uid); err != nil {
+	if err := h.store.DeleteUser(c.Request.Context(), sid, uid, principal(c).UserID); err != nil {
+		var conflict *survey.ConflictError
+		if errors.As(err, &conflict) {
+			h.render(c, http.StatusConflict, adminView{Notice: conflict.Message})
+			return
+		}
 		refusePage(c, err)
 		return
 	}

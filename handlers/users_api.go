@@ -13,7 +13,7 @@ import (
 type userStore interface {
 	CreateUser(ctx context.Context, in survey.UserInput) (*survey.User, error)
 	ListUsers(ctx context.Context, sid string) ([]survey.User, error)
-	DeleteUser(ctx context.Context, sid, uid string) error
+	DeleteUser(ctx context.Context, sid, uid, by string) error
 }
 
 // usersAPI serves the accounts of a structure (its admins, and the
@@ -97,7 +97,7 @@ func (h *usersAPI) list(c *gin.Context) {
 // delete removes an account of the structure and ends its sessions.
 func (h *usersAPI) delete(c *gin.Context) {
 	sid, uid := c.Param("sid"), c.Param("uid")
-	if err := h.store.DeleteUser(c.Request.Context(), sid, uid); err != nil {
+	if err := h.store.DeleteUser(c.Request.Context(), sid, uid, principal(c).UserID); err != nil {
 		respondError(c, err)
 		return
 	}

@@ -7,15 +7,15 @@ import "strings"
 // denominator → value. Aggregates sum numerators and denominators, then
 // derive values here, so rates are never averaged.
 
-// Indicator codes shared with the structure workbook's "Indicateurs" sheet.
+// Indicator codes shared with the structure workbook's "Indicateurs" sheet:
+// the same codes as a structure's indicators (indicators.go).
 const (
-	FigureIssued         = "QUESTIONNAIRES_ENVOYES"
-	FigureResponses      = "REPONSES"
-	FigureResponseRate   = "TAUX_REPONSE"
-	FigureOverall        = "SAT_GLOBALE"
-	FigureNPS            = "NPS"
-	FigureReuse          = "TAUX_FIDELISATION"
-	figureQuestionPrefix = "Q_"
+	FigureIssued       = CodeSent
+	FigureResponses    = CodeResponses
+	FigureResponseRate = CodeResponseRate
+	FigureOverall      = CodeOverall
+	FigureNPS          = CodeNPS
+	FigureReuse        = CodeLoyalty
 )
 
 // MinResponses is the small-numbers threshold: a figure shown outside its
@@ -111,40 +111,24 @@ func FiguresOf(ss ServiceSummary) NetFigures {
 // tallyFigure turns one question's answer counts into a figure: scale →
 // satisfied share of answers other than sans objet; yes/no → share of oui;
 // 0–10 → NPS. Other question types give no indicator.
+// It applies the rules of a structure's own indicators (satisfied,
+// npsGroups) to the tallies, so both count alike.
 func tallyFigure(t QuestionTally) (NetFigure, bool) {
+	counted := &tally{counts: t.Counts}
+	for _, n := range t.Counts {
+		counted.total += n
+	}
 	switch t.Type {
 	case QuestionScale:
-		var num, den int
-		for v, n := range t.Counts {
-			score, ok := ScaleScore(v)
-			if !ok || score == 0 {
-				continue
-			}
-			den += n
-			if score >= 3 {
-				num += n
-			}
-		}
-		return NetFigure{Kind: NetRate, Numerator: num, Denominator: den, Base: den}, true
+		num, den := satisfied(counted)
+		return NetFigure{Kind: NetRate, Numerator: int(num), Denominator: int(den), Base: int(den)}, true
 	case QuestionYesNo:
 		yes, no := t.Counts[YesAnswer], t.Counts[NoAnswer]
 		return NetFigure{Kind: NetRate, Numerator: yes, Denominator: yes + no, Base: yes + no}, true
 	case QuestionNPS:
-		var net, den int
-		for v, n := range t.Counts {
-			score, ok := ParseNPS(v)
-			if !ok {
-				continue
-			}
-			den += n
-			switch {
-			case score >= 9:
-				net += n
-			case score <= 6:
-				net -= n
-			}
-		}
-		return NetFigure{Kind: NetNPS, Numerator: net, Denominator: den, Base: den}, true
+		promoters, passives, detractors := npsGroups(counted)
+		den := promoters + passives + detractors
+		return NetFigure{Kind: NetNPS, Numerator: promoters - detractors, Denominator: den, Base: den}, true
 	}
 	return NetFigure{}, false
 }
@@ -155,11 +139,11 @@ func tallyFigure(t QuestionTally) (NetFigure, bool) {
 // REPONSES of the same period and service, for volumes' base.
 func ImportedFigure(code string, value float64, hasValue bool, num, den, responses int) NetFigure {
 	switch {
-	case code == FigureIssued || code == FigureResponses || code == "VERBATIMS":
+	case code == FigureIssued || code == FigureResponses || code == CodeComments:
 		return NetFigure{Kind: NetCount, Numerator: num, Denominator: den, Base: responses}
 	case code == FigureResponseRate:
 		return NetFigure{Kind: NetRate, Numerator: num, Denominator: den, Base: num}
-	case strings.HasSuffix(code, "_SCORE"):
+	case strings.HasSuffix(code, scoreSuffix):
 		return NetFigure{Kind: NetScore, Numerator: num, Denominator: den, Base: den}
 	case code == FigureNPS || isNPSQuestionCode(code) || num < 0:
 		if hasValue {

@@ -105,11 +105,11 @@ func orderWriteError(err error) error {
 // service type change is refused while a survey link is live, since the
 // link's questionnaire was chosen for the old type.
 func (s *Store) UpdateOrder(ctx context.Context, sid, oid string, in OrderInput) (*Order, error) {
-	if err := s.validate.Order(&in); err != nil {
+	o, err := s.Order(ctx, sid, oid) // another structure's order: 404 before anything is checked
+	if err != nil {
 		return nil, err
 	}
-	o, err := s.Order(ctx, sid, oid)
-	if err != nil {
+	if err := s.validate.Order(&in); err != nil {
 		return nil, err
 	}
 	if err := s.refuseIfAnswered(ctx, o, "modifié"); err != nil {

@@ -237,7 +237,13 @@ func (s *Store) ListUsers(ctx context.Context, sid string) ([]User, error) {
 
 // DeleteUser removes a structure's account and ends its sessions. Another
 // structure's account is ErrNotFound.
-func (s *Store) DeleteUser(ctx context.Context, sid, uid string) error {
+//
+// by is the account asking (empty for an API key): nobody deletes the
+// account they are signed in with, whichever door they come through.
+func (s *Store) DeleteUser(ctx context.Context, sid, uid, by string) error {
+	if uid == by {
+		return Conflict("Vous ne pouvez pas supprimer votre propre compte.")
+	}
 	u, err := s.User(ctx, uid)
 	if err != nil {
 		return err
