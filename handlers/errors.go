@@ -25,11 +25,15 @@ func errorStatus(err error) (int, apiError) {
 	switch {
 	case errors.As(err, &verr):
 		body := apiError{Error: verr.Message, Fields: map[string]string{}, Codes: map[string]string{}}
+		status := http.StatusUnprocessableEntity
 		for k, f := range verr.Fields {
 			body.Fields[k] = f.Message
 			body.Codes[k] = f.Code
+			if f.Code == codeTooLarge {
+				status = http.StatusRequestEntityTooLarge
+			}
 		}
-		return http.StatusUnprocessableEntity, body
+		return status, body
 	case errors.Is(err, survey.ErrNotFound):
 		return http.StatusNotFound, apiError{Error: "Ressource introuvable."}
 	case errors.Is(err, survey.ErrAlreadyAnswered):

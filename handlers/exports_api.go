@@ -161,22 +161,14 @@ func followUpsIn(src *survey.IndicatorSource, r survey.DateRange) []survey.Respo
 	return out
 }
 
+// notDashboardXLSX refuses a dashboard that is not an .xlsx file.
+const notDashboardXLSX = "Le tableau de bord doit être un classeur Excel .xlsx."
+
 // dashboard fills the uploaded CAP dashboard with the figures of the period.
 func (h *exportsAPI) dashboard(c *gin.Context) {
-	fh, err := c.FormFile("file")
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig) || (err == nil && fh.Size > h.maxUpload):
-		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, apiError{
-			Error:  fmt.Sprintf("Fichier trop volumineux (%d Mo au plus).", h.maxUpload>>20),
-			Fields: map[string]string{"file": "Fichier trop volumineux."},
-		})
-		return
-	case err != nil:
-		respondError(c, survey.Invalid("file", "required", "Joignez le classeur du tableau de bord (champ « file », fichier .xlsx)."))
-		return
-	case !strings.EqualFold(filepath.Ext(fh.Filename), ".xlsx"):
-		respondError(c, survey.Invalid("file", "not_xlsx", "Le tableau de bord doit être un classeur Excel .xlsx."))
+	fh, err := uploadedWorkbook(c, h.maxUpload, "Joignez le classeur du tableau de bord (champ « file », fichier .xlsx).", notDashboardXLSX)
+	if err != nil {
+		respondError(c, err)
 		return
 	}
 	q, err := h.indicatorQuery(c.PostForm)

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"path/filepath"
 	"strconv"
@@ -82,17 +81,9 @@ func (h *exportsPage) fill(c *gin.Context) {
 		}
 		h.render(c, status, v)
 	}
-	fh, err := c.FormFile("file")
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig) || (err == nil && fh.Size > h.api.maxUpload):
-		refuse(http.StatusRequestEntityTooLarge, survey.Invalid("file", "too_large", fmt.Sprintf("Fichier trop volumineux (%d Mo au plus).", h.api.maxUpload>>20)))
-		return
-	case err != nil:
-		refuse(http.StatusUnprocessableEntity, survey.Invalid("file", "required", "Choisissez le classeur du tableau de bord (fichier .xlsx)."))
-		return
-	case !strings.EqualFold(filepath.Ext(fh.Filename), ".xlsx"):
-		refuse(http.StatusUnprocessableEntity, survey.Invalid("file", "not_xlsx", "Le tableau de bord doit être un classeur Excel .xlsx."))
+	fh, err := uploadedWorkbook(c, h.api.maxUpload, "Choisissez le classeur du tableau de bord (fichier .xlsx).", notDashboardXLSX)
+	if err != nil {
+		refuse(uploadStatus(err), err)
 		return
 	}
 	q, err := h.api.indicatorQuery(c.PostForm)

@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -25,8 +24,9 @@ type federationStore interface {
 // federationAPI serves /api/v1/federation and /api/v1/regions/{region}:
 // aggregates only, never a client's name, contact, comment or order.
 type federationAPI struct {
-	store federationStore
-	now   func() time.Time
+	store     federationStore
+	now       func() time.Time
+	maxUpload int64
 }
 
 // figureJSON is one indicator in the API. A withheld figure carries only
@@ -189,16 +189,14 @@ type uploadJSON struct {
 	Rows      int      `json:"rows"`
 }
 
+// notStructureXLSX refuses a structure workbook that is not an .xlsx file.
+const notStructureXLSX = "Le classeur exporté par la structure doit être un fichier Excel .xlsx."
+
 // upload imports a self-hosted structure's workbook into network figures.
 func (h *federationAPI) upload(c *gin.Context) {
-	fh, err := c.FormFile("file")
+	fh, err := uploadedWorkbook(c, h.maxUpload, "Joignez le classeur exporté par la structure (champ « file », format .xlsx).", notStructureXLSX)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("Fichier trop volumineux (%d octets au plus).", tooBig.Limit)})
-			return
-		}
-		respondError(c, survey.Invalid("file", "required", "Joignez le classeur exporté par la structure (champ « file », format .xlsx)."))
+		respondError(c, err)
 		return
 	}
 	ref := c.PostForm("structure_id")

@@ -300,14 +300,9 @@ func (h *federationPages) uploadWorkbook(c *gin.Context) {
 		refuse(survey.Invalid("structure_id", "required", "Choisissez la structure dont vous déposez le classeur."))
 		return
 	}
-	fh, err := c.FormFile("file")
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig) || (err == nil && fh.Size > h.maxUpload):
-		refuse(survey.Invalid("file", "too_large", fmt.Sprintf("Fichier trop volumineux (%d Mo au plus).", h.maxUpload>>20)))
-		return
-	case err != nil:
-		refuse(survey.Invalid("file", "required", "Choisissez le classeur exporté par la structure (.xlsx)."))
+	fh, err := uploadedWorkbook(c, h.maxUpload, "Choisissez le classeur exporté par la structure (.xlsx).", notStructureXLSX)
+	if err != nil {
+		refuse(err)
 		return
 	}
 	st, err := h.store.FindStructureForUpload(ctx, v.UploadFor)

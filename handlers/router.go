@@ -186,7 +186,7 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(dashboardUploads, http.MethodPost, "/exports/dashboard", exports.dashboard, policyStructure)
 
 	// Federation and regions: aggregates only (federation_api.go, benchmark_api.go).
-	fed := &federationAPI{store: d.Store, now: d.Now}
+	fed := &federationAPI{store: d.Store, now: d.Now, maxUpload: d.Config.MaxUploadBytes}
 	fapi := api.Group("/federation")
 	r.route(fapi, http.MethodGet, "/indicators", fed.indicators, policyFederation)
 	r.route(fapi, http.MethodGet, "/exports/consolidated.xlsx", fed.consolidated, policyFederation)
