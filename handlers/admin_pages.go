@@ -106,17 +106,9 @@ func (h *adminPages) render(c *gin.Context, status int, v adminView) {
 func (h *adminPages) formFailed(c *gin.Context, v adminView, err error, rename map[string]string) {
 	fe, ok := newFormErrors(err, nil, rename)
 	if !ok {
-		var cerr *survey.ConflictError
-		if !errors.As(err, &cerr) {
+		if fe, ok = conflictFormErrors(err, rename); !ok {
 			refusePage(c, err)
 			return
-		}
-		fe = &formErrors{Message: cerr.Message, Fields: map[string]string{}}
-		for k, f := range cerr.Fields {
-			if r, ok := rename[k]; ok {
-				k = r
-			}
-			fe = addFormError(fe, k, f.Message)
 		}
 	}
 	v.Errors = fe

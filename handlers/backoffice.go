@@ -81,6 +81,24 @@ type formErrors struct {
 	Links   []errorLink
 }
 
+// conflictFormErrors turns a conflict that names fields (a reference or an
+// e-mail already used) into a form's messages, fields renamed by rename;
+// false when err is no ConflictError.
+func conflictFormErrors(err error, rename map[string]string) (*formErrors, bool) {
+	var cerr *survey.ConflictError
+	if !errors.As(err, &cerr) {
+		return nil, false
+	}
+	fe := &formErrors{Message: cerr.Message, Fields: map[string]string{}}
+	for k, f := range cerr.Fields {
+		if r, ok := rename[k]; ok {
+			k = r
+		}
+		fe = addFormError(fe, k, f.Message)
+	}
+	return fe, true
+}
+
 // newFormErrors turns a validation error into field messages; order lists
 // the form's fields so that the summary follows the page.
 func newFormErrors(err error, order []string, rename map[string]string) (*formErrors, bool) {

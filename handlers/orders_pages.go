@@ -242,18 +242,11 @@ func fieldFormErrors(err error) (*formErrors, bool) {
 	if fe, ok := newFormErrors(err, orderFormFields, nil); ok {
 		return fe, true
 	}
-	var cerr *survey.ConflictError
-	if errors.As(err, &cerr) {
-		fe := &formErrors{Message: "Le bon de commande n'a pas été enregistré.", Fields: map[string]string{}}
-		for k, f := range cerr.Fields {
-			fe = addFormError(fe, k, f.Message)
-		}
-		if len(fe.Fields) == 0 {
-			fe.Message = cerr.Message
-		}
-		return fe, true
+	fe, ok := conflictFormErrors(err, nil)
+	if ok && len(fe.Fields) > 0 {
+		fe.Message = "Le bon de commande n'a pas été enregistré."
 	}
-	return nil, false
+	return fe, ok
 }
 
 func (h *ordersPages) renderForm(c *gin.Context, status int, oid string, form orderForm, fe *formErrors) {
