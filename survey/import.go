@@ -126,9 +126,8 @@ func planImport(sid string, f *ImportFile, existing map[string]*Order, now time.
 			plan.unchanged++
 		case stored.Survey != nil && stored.Survey.AnsweredAt != nil:
 			plan.reject(f, row.Row, "reference", answeredMessage(ref))
-		case in.ServiceType != stored.ServiceType && stored.SurveyStatusAt(now) == SurveyIssued:
-			// The live link's questionnaire was chosen for the old type.
-			plan.reject(f, row.Row, "service_type", "Un questionnaire est en cours pour ce bon de commande : annulez-le avant de changer le type de prestation.")
+		case serviceTypeLocked(stored, in, now):
+			plan.reject(f, row.Row, "service_type", msgServiceTypeLocked)
 		default:
 			plan.updates = append(plan.updates, plannedUpdate{row: row.Row, order: stored, input: in})
 		}
@@ -256,29 +255,15 @@ func (s *Store) applyImport(ctx context.Context, f *ImportFile, plan *importPlan
 	}
 	now := s.Now()
 	for _, u := range plan.updates {
-		in := u.input
-		set := bson.M{
-			"service_type": in.ServiceType, "client": in.Client, "job_title": in.JobTitle,
-			"start_date": in.StartDate, "end_date": in.EndDate, "hours": in.Hours, "notes": in.Notes,
-			"updated_at": now,
-		}
-		res, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": u.order.ID}, bson.M{"$set": set})
+		found, err := s.writeOrderEdit(ctx, u.order, u.input, now)
 		if err != nil {
-			return fmt.Errorf("import: update order %s: %w", u.order.ID, translate(err))
+			return fmt.Errorf("import: update order %s: %w", u.order.ID, err)
 		}
-		if res.MatchedCount == 0 {
+		if !found {
 			plan.reject(f, u.row, "reference", "La commande a été supprimée pendant l'import : ligne ignorée.")
 			continue
 		}
 		report.Updated++
-		updated := *u.order
-		updated.Reference, updated.JobTitle, updated.StartDate, updated.EndDate = in.Reference, in.JobTitle, in.StartDate, in.EndDate
-		if err := s.syncLinkOrder(ctx, &updated); err != nil {
-			return fmt.Errorf("import: update order %s: %w", u.order.ID, err)
-		}
-		if u.order.Survey != nil && in.ServiceType != u.order.ServiceType {
-			s.refreshAfterChange(ctx, u.order.StructureID, u.order.Survey.IssuedAt) // its survey counts under the new type
-		}
 	}
 	return nil
 }

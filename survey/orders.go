@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -116,27 +117,50 @@ func (s *Store) UpdateOrder(ctx context.Context, sid, oid string, in OrderInput)
 		return nil, err
 	}
 	now := s.Now()
-	if in.ServiceType != o.ServiceType && o.SurveyStatusAt(now) == SurveyIssued {
-		return nil, ConflictOn("service_type", "survey_issued", "Un questionnaire est en cours pour ce bon de commande : annulez-le avant de changer le type de prestation.")
+	if serviceTypeLocked(o, in, now) {
+		return nil, ConflictOn("service_type", "survey_issued", msgServiceTypeLocked)
 	}
+	found, err := s.writeOrderEdit(ctx, o, in, now)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("update order: %w", err)
+	case !found:
+		return nil, ErrNotFound
+	}
+	return o, nil
+}
+
+// msgServiceTypeLocked refuses a service type change while a link is live:
+// the link's questionnaire was chosen for the old type.
+const msgServiceTypeLocked = "Un questionnaire est en cours pour ce bon de commande : annulez-le avant de changer le type de prestation."
+
+func serviceTypeLocked(o *Order, in OrderInput, now time.Time) bool {
+	return in.ServiceType != o.ServiceType && o.SurveyStatusAt(now) == SurveyIssued
+}
+
+// writeOrderEdit sets the editable fields of o from in ($set of those
+// fields only, so that a survey issued meanwhile is kept), then keeps the
+// link's copy and the month's summary in step, and updates o. It reports
+// whether the order was still there. Edits and imports share it.
+func (s *Store) writeOrderEdit(ctx context.Context, o *Order, in OrderInput, now time.Time) (bool, error) {
 	set := bson.M{
 		"reference": in.Reference, "service_type": in.ServiceType, "client": in.Client,
 		"job_title": in.JobTitle, "start_date": in.StartDate, "end_date": in.EndDate,
 		"hours": in.Hours, "notes": in.Notes, "updated_at": now,
 	}
-	// $set of the editable fields only, so that a survey issued meanwhile is kept.
-	if _, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": o.ID}, bson.M{"$set": set}); err != nil {
-		return nil, fmt.Errorf("update order: %w", orderWriteError(err))
+	res, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": o.ID}, bson.M{"$set": set})
+	if err != nil {
+		return false, orderWriteError(err)
+	}
+	if res.MatchedCount == 0 {
+		return false, nil
 	}
 	if o.Survey != nil && in.ServiceType != o.ServiceType {
-		s.refreshAfterChange(ctx, sid, o.Survey.IssuedAt) // its survey counts under the new type
+		s.refreshAfterChange(ctx, o.StructureID, o.Survey.IssuedAt) // its survey counts under the new type
 	}
 	o.Reference, o.ServiceType, o.Client, o.JobTitle = in.Reference, in.ServiceType, in.Client, in.JobTitle
 	o.StartDate, o.EndDate, o.Hours, o.Notes, o.UpdatedAt = in.StartDate, in.EndDate, in.Hours, in.Notes, now
-	if err := s.syncLinkOrder(ctx, o); err != nil {
-		return nil, fmt.Errorf("update order: %w", err)
-	}
-	return o, nil
+	return true, s.syncLinkOrder(ctx, o)
 }
 
 // DeleteOrder removes an unanswered order and its survey links (they then
