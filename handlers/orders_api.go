@@ -152,7 +152,11 @@ type surveyLinkJSON struct {
 	IssuedAt  string `json:"issued_at"`
 }
 
-func (h *ordersAPI) surveyURL(token string) string { return h.baseURL + "/s/" + token }
+func (h *ordersAPI) surveyURL(token string) string { return surveyLinkURL(h.baseURL, token) }
+
+// surveyLinkURL is the public address of a survey link: what the API
+// returns, the order page shows and the QR codes encode.
+func surveyLinkURL(baseURL, token string) string { return baseURL + "/s/" + token }
 
 func (h *ordersAPI) linkView(l *survey.SurveyLink) surveyLinkJSON {
 	return surveyLinkJSON{

@@ -289,7 +289,7 @@ func (h *ordersPages) renderOrder(c *gin.Context, status int, message string) {
 	v := orderView{pageBase: base, Order: o, Status: st, StatusText: surveyStatusLabels[st], Message: message,
 		Saved: c.Query("enregistre") == "1", CanIssue: st != survey.SurveyIssued && st != survey.SurveyAnswered, CanCancel: st == survey.SurveyIssued}
 	if st == survey.SurveyIssued {
-		v.SurveyURL = h.baseURL + "/s/" + o.Survey.Token
+		v.SurveyURL = surveyLinkURL(h.baseURL, o.Survey.Token)
 	}
 	if message == "" {
 		v.Message = linkNotice(c.Query("lien"))

@@ -86,7 +86,7 @@ func (h *qrAPI) liveURL(c *gin.Context) (string, string, bool) {
 	var message, how string
 	switch o.SurveyStatusAt(h.now()) {
 	case survey.SurveyIssued:
-		return h.baseURL + "/s/" + o.Survey.Token, o.Reference, true
+		return surveyLinkURL(h.baseURL, o.Survey.Token), o.Reference, true
 	case survey.SurveyNotIssued:
 		message, how = "Aucun lien de questionnaire n'a été émis pour cette commande : émettez-le d'abord", "POST …/survey"
 	case survey.SurveyAnswered:
