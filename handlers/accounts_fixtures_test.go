@@ -11,6 +11,7 @@ import (
 
 	"capsat/config"
 	"capsat/survey"
+	"capsat/survey/accounts"
 )
 
 // Client details seeded in the fixtures: no response of a region or
@@ -27,10 +28,10 @@ const testPassword = "mot-de-passe-de-test"
 // caller is one way of calling the API in the route walk.
 type caller struct {
 	name    string
-	role    survey.Role // "" for anonymous
-	inA     bool        // member or admin of the fixture structure A
-	region  string      // region of a region caller
-	session bool        // signed in with a cookie rather than a key
+	role    accounts.Role // "" for anonymous
+	inA     bool          // member or admin of the fixture structure A
+	region  string        // region of a region caller
+	session bool          // signed in with a cookie rather than a key
 	key     string
 	userID  string
 }
@@ -71,32 +72,32 @@ func newAccountFixtures(t *testing.T, e *testEnv) *accountFixtures {
 	}
 	f.orderB = e.seedOrder(f.b.ID, keyB, "BC-B-1", "Boulangerie Zéphyrine", "Ophélie Quarantaine", "ophelie.quarantaine@zephyrine.test", "0611223344")
 	spare := func(sid string) string {
-		k, _, err := e.store.CreateAPIKey(ctx, survey.APIKeyInput{Name: "à révoquer", Role: survey.RoleStructureMember, StructureID: sid})
+		k, _, err := e.store.CreateAPIKey(ctx, accounts.APIKeyInput{Name: "à révoquer", Role: accounts.RoleStructureMember, StructureID: sid})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return k.ID
 	}
 	f.spareKeyA, f.spareKeyB = spare(f.a.ID), spare(f.b.ID)
-	f.spareUserA = e.user("partant@bocage.test", survey.RoleStructureMember, f.a.ID, "").ID
-	f.spareUserB = e.user("partant@cornouaille.test", survey.RoleStructureMember, f.b.ID, "").ID
+	f.spareUserA = e.user("partant@bocage.test", accounts.RoleStructureMember, f.a.ID, "").ID
+	f.spareUserB = e.user("partant@cornouaille.test", accounts.RoleStructureMember, f.b.ID, "").ID
 
 	kinds := []struct {
 		name        string
-		role        survey.Role
+		role        accounts.Role
 		sid, region string
 		inA         bool
 	}{
-		{"admin A", survey.RoleStructureAdmin, f.a.ID, "", true},
-		{"member A", survey.RoleStructureMember, f.a.ID, "", true},
-		{"admin B (another structure)", survey.RoleStructureAdmin, f.b.ID, "", false},
-		{"region Normandie", survey.RoleRegionViewer, "", "Normandie", false},
-		{"region Bretagne", survey.RoleRegionViewer, "", "Bretagne", false},
-		{"federation", survey.RoleFederation, "", "", false},
+		{"admin A", accounts.RoleStructureAdmin, f.a.ID, "", true},
+		{"member A", accounts.RoleStructureMember, f.a.ID, "", true},
+		{"admin B (another structure)", accounts.RoleStructureAdmin, f.b.ID, "", false},
+		{"region Normandie", accounts.RoleRegionViewer, "", "Normandie", false},
+		{"region Bretagne", accounts.RoleRegionViewer, "", "Bretagne", false},
+		{"federation", accounts.RoleFederation, "", "", false},
 	}
 	f.callers = []caller{{name: "anonymous"}}
 	for i, k := range kinds {
-		key := e.key(survey.APIKeyInput{Name: k.name, Role: k.role, StructureID: k.sid, Region: k.region})
+		key := e.key(accounts.APIKeyInput{Name: k.name, Role: k.role, StructureID: k.sid, Region: k.region})
 		f.callers = append(f.callers, caller{name: k.name + " (API key)", role: k.role, inA: k.inA, region: k.region, key: key})
 		u := e.user("compte"+string(rune('a'+i))+"@capsat.test", k.role, k.sid, k.region)
 		c := caller{name: k.name + " (session)", role: k.role, inA: k.inA, region: k.region, session: true, userID: u.ID}
@@ -132,13 +133,13 @@ func (e *testEnv) issueSurveyToken(sid, oid, key string) string {
 
 // cheapHashes keep fixture accounts fast to create and to sign in; the
 // default cost is tested in survey.
-var cheapHashes = survey.PasswordParams{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+var cheapHashes = accounts.PasswordParams{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 // user creates an account with testPassword (hashed at a low cost).
-func (e *testEnv) user(email string, role survey.Role, sid, region string) *survey.User {
+func (e *testEnv) user(email string, role accounts.Role, sid, region string) *accounts.User {
 	e.t.Helper()
 	e.store.SetPasswordParams(cheapHashes)
-	u, err := e.store.CreateUser(context.Background(), survey.UserInput{Email: email, Password: testPassword, Role: role, StructureID: sid, Region: region})
+	u, err := e.store.CreateUser(context.Background(), accounts.UserInput{Email: email, Password: testPassword, Role: role, StructureID: sid, Region: region})
 	if err != nil {
 		e.t.Fatalf("create user: %v", err)
 	}
@@ -150,7 +151,7 @@ func (e *testEnv) user(email string, role survey.Role, sid, region string) *surv
 func (e *testEnv) session(userID string) (token, csrf string) {
 	e.t.Helper()
 	sess, token, err := e.store.CreateSession(context.Background(), userID, "192.0.2.1",
-		survey.SessionLimits{Idle: e.cfg.SessionIdleTimeout, Absolute: e.cfg.SessionMaxAge})
+		accounts.SessionLimits{Idle: e.cfg.SessionIdleTimeout, Absolute: e.cfg.SessionMaxAge})
 	if err != nil {
 		e.t.Fatalf("create session: %v", err)
 	}

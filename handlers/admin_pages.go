@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
+	"capsat/survey/store"
 
 	"github.com/gin-gonic/gin"
 )
@@ -15,14 +17,14 @@ import (
 // adminPagesStore is what the structure administration page needs.
 type adminPagesStore interface {
 	backofficeStore
-	ListUsers(ctx context.Context, sid string) ([]survey.User, error)
-	CreateUser(ctx context.Context, in survey.UserInput) (*survey.User, error)
+	ListUsers(ctx context.Context, sid string) ([]accounts.User, error)
+	CreateUser(ctx context.Context, in accounts.UserInput) (*accounts.User, error)
 	DeleteUser(ctx context.Context, sid, uid, by string) error
-	ListAPIKeys(ctx context.Context, sid string) ([]survey.APIKey, error)
-	CreateAPIKey(ctx context.Context, in survey.APIKeyInput) (*survey.APIKey, string, error)
-	RevokeAPIKey(ctx context.Context, sid, keyID string) (*survey.APIKey, error)
+	ListAPIKeys(ctx context.Context, sid string) ([]accounts.APIKey, error)
+	CreateAPIKey(ctx context.Context, in accounts.APIKeyInput) (*accounts.APIKey, string, error)
+	RevokeAPIKey(ctx context.Context, sid, keyID string) (*accounts.APIKey, error)
 	UpdateStructure(ctx context.Context, id string, p survey.StructurePatch) (*survey.Structure, error)
-	AuditLog(ctx context.Context, sid string, limit int) ([]survey.AuditEntry, error)
+	AuditLog(ctx context.Context, sid string, limit int) ([]accounts.AuditEntry, error)
 }
 
 // adminPages is a structure's administration: users and roles, API keys,
@@ -38,11 +40,11 @@ type adminPages struct {
 type adminView struct {
 	pageBase
 	Self        string
-	Users       []survey.User
-	Keys        []survey.APIKey
-	Audit       []survey.AuditEntry
+	Users       []accounts.User
+	Keys        []accounts.APIKey
+	Audit       []accounts.AuditEntry
 	ExpiryDays  string
-	RoleLabels  map[survey.Role]string
+	RoleLabels  map[accounts.Role]string
 	UserEmail   string
 	UserRole    string
 	KeyName     string
@@ -57,7 +59,7 @@ const auditShown = 50
 
 // show draws the administration page.
 func (h *adminPages) show(c *gin.Context) {
-	v := adminView{UserRole: string(survey.RoleStructureMember), KeyRole: string(survey.RoleStructureMember)}
+	v := adminView{UserRole: string(accounts.RoleStructureMember), KeyRole: string(accounts.RoleStructureMember)}
 	v.Notice = adminNotice(c.Query("fait"))
 	h.render(c, http.StatusOK, v)
 }
@@ -118,20 +120,20 @@ func (h *adminPages) formFailed(c *gin.Context, v adminView, err error, rename m
 // createUser adds an account with a generated password, shown once.
 func (h *adminPages) createUser(c *gin.Context) {
 	sid := c.Param("sid")
-	v := adminView{UserEmail: c.PostForm("email"), UserRole: c.PostForm("role"), KeyRole: string(survey.RoleStructureMember)}
-	role := survey.Role(v.UserRole)
-	if role != survey.RoleStructureAdmin && role != survey.RoleStructureMember {
+	v := adminView{UserEmail: c.PostForm("email"), UserRole: c.PostForm("role"), KeyRole: string(accounts.RoleStructureMember)}
+	role := accounts.Role(v.UserRole)
+	if role != accounts.RoleStructureAdmin && role != accounts.RoleStructureMember {
 		h.formFailed(c, v, survey.Invalid("user-role", "enum", "Choisissez le rôle du compte."), nil)
 		return
 	}
-	password := survey.NewPassword()
-	u, err := h.store.CreateUser(c.Request.Context(), survey.UserInput{Email: v.UserEmail, Password: password, Role: role, StructureID: sid})
+	password := accounts.NewPassword()
+	u, err := h.store.CreateUser(c.Request.Context(), accounts.UserInput{Email: v.UserEmail, Password: password, Role: role, StructureID: sid})
 	if err != nil {
 		h.formFailed(c, v, err, map[string]string{"email": "user-email", "role": "user-role"})
 		return
 	}
-	h.audit.record(c, survey.AuditUserCreate, sid, u.Email)
-	h.render(c, http.StatusCreated, adminView{UserRole: string(survey.RoleStructureMember), KeyRole: string(survey.RoleStructureMember),
+	h.audit.record(c, store.AuditUserCreate, sid, u.Email)
+	h.render(c, http.StatusCreated, adminView{UserRole: string(accounts.RoleStructureMember), KeyRole: string(accounts.RoleStructureMember),
 		Notice: "Le compte " + u.Email + " a été créé.", NewPassword: password})
 }
 
@@ -147,26 +149,26 @@ func (h *adminPages) deleteUser(c *gin.Context) {
 		refusePage(c, err)
 		return
 	}
-	h.audit.record(c, survey.AuditUserDelete, sid, uid)
+	h.audit.record(c, store.AuditUserDelete, sid, uid)
 	c.Redirect(http.StatusSeeOther, structurePagesPath(sid)+"/administration?fait=utilisateur-supprime")
 }
 
 // createKey creates an API key, shown once.
 func (h *adminPages) createKey(c *gin.Context) {
 	sid := c.Param("sid")
-	v := adminView{KeyName: c.PostForm("name"), KeyRole: c.PostForm("role"), UserRole: string(survey.RoleStructureMember)}
-	role := survey.Role(v.KeyRole)
-	if role != survey.RoleStructureAdmin && role != survey.RoleStructureMember {
+	v := adminView{KeyName: c.PostForm("name"), KeyRole: c.PostForm("role"), UserRole: string(accounts.RoleStructureMember)}
+	role := accounts.Role(v.KeyRole)
+	if role != accounts.RoleStructureAdmin && role != accounts.RoleStructureMember {
 		h.formFailed(c, v, survey.Invalid("key-role", "enum", "Choisissez le rôle de la clé."), nil)
 		return
 	}
-	k, plain, err := h.store.CreateAPIKey(c.Request.Context(), survey.APIKeyInput{Name: v.KeyName, Role: role, StructureID: sid})
+	k, plain, err := h.store.CreateAPIKey(c.Request.Context(), accounts.APIKeyInput{Name: v.KeyName, Role: role, StructureID: sid})
 	if err != nil {
 		h.formFailed(c, v, err, map[string]string{"name": "key-name", "role": "key-role"})
 		return
 	}
-	h.audit.record(c, survey.AuditAPIKeyCreate, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
-	h.render(c, http.StatusCreated, adminView{UserRole: string(survey.RoleStructureMember), KeyRole: string(survey.RoleStructureMember),
+	h.audit.record(c, store.AuditAPIKeyCreate, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
+	h.render(c, http.StatusCreated, adminView{UserRole: string(accounts.RoleStructureMember), KeyRole: string(accounts.RoleStructureMember),
 		Notice: "La clé « " + k.Name + " » a été créée.", NewKey: plain})
 }
 
@@ -178,14 +180,14 @@ func (h *adminPages) revokeKey(c *gin.Context) {
 		refusePage(c, err)
 		return
 	}
-	h.audit.record(c, survey.AuditAPIKeyRevoke, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
+	h.audit.record(c, store.AuditAPIKeyRevoke, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
 	c.Redirect(http.StatusSeeOther, structurePagesPath(sid)+"/administration?fait=cle-revoquee")
 }
 
 // saveSettings changes the survey expiry.
 func (h *adminPages) saveSettings(c *gin.Context) {
 	sid := c.Param("sid")
-	v := adminView{ExpiryDays: c.PostForm("survey_expiry_days"), UserRole: string(survey.RoleStructureMember), KeyRole: string(survey.RoleStructureMember)}
+	v := adminView{ExpiryDays: c.PostForm("survey_expiry_days"), UserRole: string(accounts.RoleStructureMember), KeyRole: string(accounts.RoleStructureMember)}
 	days, err := strconv.Atoi(strings.TrimSpace(v.ExpiryDays))
 	if err != nil {
 		h.formFailed(c, v, survey.Invalid("survey_expiry_days", "number", "Écrivez un nombre de jours, entre 1 et 365."), nil)

@@ -1,19 +1,18 @@
 package handlers
 
 import (
+	"capsat/survey/accounts"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-
-	"capsat/survey"
 )
 
 func TestAdminPageUsersKeysSettingsAudit(t *testing.T) {
 	t.Parallel()
 	b := newBackofficeEnv(t)
-	admin := b.user("direction@bocage.fr", survey.RoleStructureAdmin, b.st.ID, "")
+	admin := b.user("direction@bocage.fr", accounts.RoleStructureAdmin, b.st.ID, "")
 	token, csrf := b.testEnv.session(admin.ID)
 	page := b.root() + "/administration"
 	post := func(path string, form url.Values) (int, string, string) {

@@ -6,15 +6,17 @@ import (
 	"time"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
+	"capsat/survey/store"
 
 	"github.com/gin-gonic/gin"
 )
 
 // apiKeyStore is what the API keys routes need from the store.
 type apiKeyStore interface {
-	CreateAPIKey(ctx context.Context, in survey.APIKeyInput) (*survey.APIKey, string, error)
-	ListAPIKeys(ctx context.Context, sid string) ([]survey.APIKey, error)
-	RevokeAPIKey(ctx context.Context, sid, keyID string) (*survey.APIKey, error)
+	CreateAPIKey(ctx context.Context, in accounts.APIKeyInput) (*accounts.APIKey, string, error)
+	ListAPIKeys(ctx context.Context, sid string) ([]accounts.APIKey, error)
+	RevokeAPIKey(ctx context.Context, sid, keyID string) (*accounts.APIKey, error)
 }
 
 // apiKeysAPI serves /api/v1/structures/{sid}/api-keys for structure admins.
@@ -25,14 +27,14 @@ type apiKeysAPI struct {
 
 // apiKeyCreated is the answer to a creation: the only time the key is shown.
 type apiKeyCreated struct {
-	survey.APIKey
+	accounts.APIKey
 	Key string `json:"key"`
 }
 
 // apiKeyBody is the JSON of a key creation.
 type apiKeyBody struct {
-	Name string      `json:"name"`
-	Role survey.Role `json:"role"`
+	Name string        `json:"name"`
+	Role accounts.Role `json:"role"`
 }
 
 // create makes a key of the structure; role is structure_member (default)
@@ -43,32 +45,32 @@ func (h *apiKeysAPI) create(c *gin.Context) {
 		return
 	}
 	if in.Role == "" {
-		in.Role = survey.RoleStructureMember
+		in.Role = accounts.RoleStructureMember
 	}
-	if in.Role != survey.RoleStructureMember && in.Role != survey.RoleStructureAdmin {
+	if in.Role != accounts.RoleStructureMember && in.Role != accounts.RoleStructureAdmin {
 		respondError(c, survey.Invalid("role", "enum", "Rôle de clé invalide (structure_member ou structure_admin)."))
 		return
 	}
 	sid := c.Param("sid")
-	k, plain, err := h.store.CreateAPIKey(c.Request.Context(), survey.APIKeyInput{Name: in.Name, Role: in.Role, StructureID: sid})
+	k, plain, err := h.store.CreateAPIKey(c.Request.Context(), accounts.APIKeyInput{Name: in.Name, Role: in.Role, StructureID: sid})
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	h.audit.record(c, survey.AuditAPIKeyCreate, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
+	h.audit.record(c, store.AuditAPIKeyCreate, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusCreated, apiKeyCreated{APIKey: *k, Key: plain})
 }
 
 // apiKeyJSON is a listed key: name, prefix and dates, never the key.
 type apiKeyJSON struct {
-	ID         string      `json:"id"`
-	Name       string      `json:"name"`
-	Role       survey.Role `json:"role"`
-	Prefix     string      `json:"prefix"`
-	CreatedAt  time.Time   `json:"created_at"`
-	LastUsedAt *time.Time  `json:"last_used_at"`
-	RevokedAt  *time.Time  `json:"revoked_at"`
+	ID         string        `json:"id"`
+	Name       string        `json:"name"`
+	Role       accounts.Role `json:"role"`
+	Prefix     string        `json:"prefix"`
+	CreatedAt  time.Time     `json:"created_at"`
+	LastUsedAt *time.Time    `json:"last_used_at"`
+	RevokedAt  *time.Time    `json:"revoked_at"`
 }
 
 func (h *apiKeysAPI) list(c *gin.Context) {
@@ -92,6 +94,6 @@ func (h *apiKeysAPI) revoke(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	h.audit.record(c, survey.AuditAPIKeyRevoke, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
+	h.audit.record(c, store.AuditAPIKeyRevoke, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
 	c.Status(http.StatusNoContent)
 }

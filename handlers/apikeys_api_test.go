@@ -1,12 +1,12 @@
 package handlers
 
 import (
+	"capsat/survey/accounts"
+	"capsat/survey/store"
 	"context"
 	"net/http"
 	"strings"
 	"testing"
-
-	"capsat/survey"
 )
 
 func TestAPIKeysAreShownOnceListedAndRevocable(t *testing.T) {
@@ -22,7 +22,7 @@ func TestAPIKeysAreShownOnceListedAndRevocable(t *testing.T) {
 	}
 	created := decode[map[string]any](t, rec)
 	plain, _ := created["key"].(string)
-	if !strings.HasPrefix(plain, survey.APIKeyPrefix) || created["role"] != string(survey.RoleStructureMember) {
+	if !strings.HasPrefix(plain, accounts.APIKeyPrefix) || created["role"] != string(accounts.RoleStructureMember) {
 		t.Fatalf("created: %v", created)
 	}
 	if rec := e.do(http.MethodGet, "/api/v1/structures/"+st.ID, "", plain); rec.Code != http.StatusOK {
@@ -30,7 +30,7 @@ func TestAPIKeysAreShownOnceListedAndRevocable(t *testing.T) {
 	}
 
 	list := e.do(http.MethodGet, base, "", admin)
-	if list.Code != http.StatusOK || strings.Contains(list.Body.String(), plain) || strings.Contains(list.Body.String(), survey.HashAPIKey(plain)) {
+	if list.Code != http.StatusOK || strings.Contains(list.Body.String(), plain) || strings.Contains(list.Body.String(), accounts.HashAPIKey(plain)) {
 		t.Fatalf("list shows the key or its hash: %d %s", list.Code, list.Body)
 	}
 	keys := decode[struct {
@@ -57,7 +57,7 @@ func TestAPIKeysAreShownOnceListedAndRevocable(t *testing.T) {
 		t.Fatalf("revoked key: %d", rec.Code)
 	}
 	log, _ := e.store.AuditLog(context.Background(), st.ID, 10)
-	if len(log) != 2 || log[0].Action != survey.AuditAPIKeyRevoke || log[1].Action != survey.AuditAPIKeyCreate || log[1].Actor != "clé test" || log[1].KeyID == "" {
+	if len(log) != 2 || log[0].Action != store.AuditAPIKeyRevoke || log[1].Action != store.AuditAPIKeyCreate || log[1].Actor != "clé test" || log[1].KeyID == "" {
 		t.Fatalf("audit: %+v", log)
 	}
 }
@@ -66,7 +66,7 @@ func TestAPIKeyCreationValidatesAndNeedsAnAdmin(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	st, admin := e.structure("AI du Bocage", "Normandie")
-	member := e.key(survey.APIKeyInput{Name: "m", Role: survey.RoleStructureMember, StructureID: st.ID})
+	member := e.key(accounts.APIKeyInput{Name: "m", Role: accounts.RoleStructureMember, StructureID: st.ID})
 	base := "/api/v1/structures/" + st.ID + "/api-keys"
 	for _, tc := range []struct {
 		body, key string

@@ -1,19 +1,18 @@
 package handlers
 
 import (
+	"capsat/survey/accounts"
 	"context"
 	"net/http"
 	"strconv"
-
-	"capsat/survey"
 
 	"github.com/gin-gonic/gin"
 )
 
 // auditStore is what the audit log needs from the store.
 type auditStore interface {
-	RecordAudit(ctx context.Context, e survey.AuditEntry) error
-	AuditLog(ctx context.Context, sid string, limit int) ([]survey.AuditEntry, error)
+	RecordAudit(ctx context.Context, e accounts.AuditEntry) error
+	AuditLog(ctx context.Context, sid string, limit int) ([]accounts.AuditEntry, error)
 }
 
 // auditor records audit entries for handlers. Routes that export or delete
@@ -27,13 +26,13 @@ type auditor struct {
 // record appends an entry for the caller of c (from the request's principal
 // and IP). A failure is logged, not returned: the action already happened
 // and the caller must not see it fail because of its log line.
-func (a auditor) record(c *gin.Context, action survey.AuditAction, structureID, target string) {
-	a.recordEntry(c, survey.AuditEntry{Action: action, StructureID: structureID, Target: target})
+func (a auditor) record(c *gin.Context, action accounts.AuditAction, structureID, target string) {
+	a.recordEntry(c, accounts.AuditEntry{Action: action, StructureID: structureID, Target: target})
 }
 
 // recordEntry appends e, filling the actor from the principal when e has
 // none (logins set it themselves) and the IP from the request.
-func (a auditor) recordEntry(c *gin.Context, e survey.AuditEntry) {
+func (a auditor) recordEntry(c *gin.Context, e accounts.AuditEntry) {
 	if a.store == nil {
 		return
 	}

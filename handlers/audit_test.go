@@ -1,10 +1,10 @@
 package handlers
 
 import (
+	"capsat/survey/accounts"
+	"capsat/survey/store"
 	"net/http"
 	"testing"
-
-	"capsat/survey"
 )
 
 func TestStructureAdminsReadOnlyTheirAuditLog(t *testing.T) {
@@ -19,9 +19,9 @@ func TestStructureAdminsReadOnlyTheirAuditLog(t *testing.T) {
 	}
 	rec := e.do(http.MethodGet, "/api/v1/structures/"+st.ID+"/audit", "", admin)
 	entries := decode[struct {
-		Entries []survey.AuditEntry `json:"entries"`
+		Entries []accounts.AuditEntry `json:"entries"`
 	}](t, rec).Entries
-	if rec.Code != http.StatusOK || len(entries) != 1 || entries[0].StructureID != st.ID || entries[0].Action != survey.AuditAPIKeyCreate || entries[0].IP == "" {
+	if rec.Code != http.StatusOK || len(entries) != 1 || entries[0].StructureID != st.ID || entries[0].Action != store.AuditAPIKeyCreate || entries[0].IP == "" {
 		t.Fatalf("log: %d %+v", rec.Code, entries)
 	}
 	if rec := e.do(http.MethodGet, "/api/v1/structures/"+st.ID+"/audit", "", otherAdmin); rec.Code != http.StatusNotFound {

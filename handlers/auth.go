@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
 
 	"github.com/gin-gonic/gin"
 )
@@ -14,8 +15,8 @@ const ctxPrincipal = "capsat.principal"
 
 // authenticator resolves credentials to a principal.
 type authenticator interface {
-	AuthenticateAPIKey(ctx context.Context, key string) (*survey.Principal, error)
-	Session(ctx context.Context, token string) (*survey.Session, *survey.Principal, error)
+	AuthenticateAPIKey(ctx context.Context, key string) (*accounts.Principal, error)
+	Session(ctx context.Context, token string) (*accounts.Session, *accounts.Principal, error)
 }
 
 // authenticate reads a Bearer API key, or else the session cookie, and sets
@@ -66,9 +67,9 @@ func authenticate(a authenticator) gin.HandlerFunc {
 }
 
 // principal returns the caller, or nil when anonymous.
-func principal(c *gin.Context) *survey.Principal {
+func principal(c *gin.Context) *accounts.Principal {
 	if v, ok := c.Get(ctxPrincipal); ok {
-		return v.(*survey.Principal)
+		return v.(*accounts.Principal)
 	}
 	return nil
 }
@@ -138,7 +139,7 @@ func traceDecision(c *gin.Context, err error) {
 	}
 }
 
-func check(p policy, who *survey.Principal, c *gin.Context) error {
+func check(p policy, who *accounts.Principal, c *gin.Context) error {
 	if p == policyPublic {
 		return nil
 	}
@@ -155,19 +156,19 @@ func check(p policy, who *survey.Principal, c *gin.Context) error {
 		return survey.ErrNotFound
 	case policyStructureAdmin:
 		if who.InStructure(c.Param("sid")) {
-			if who.Role == survey.RoleStructureAdmin {
+			if who.Role == accounts.RoleStructureAdmin {
 				return nil
 			}
 			return survey.ErrForbidden
 		}
 		return survey.ErrNotFound
 	case policyFederation:
-		if who.Role == survey.RoleFederation {
+		if who.Role == accounts.RoleFederation {
 			return nil
 		}
 		return survey.ErrForbidden
 	case policyRegion:
-		if who.Role == survey.RoleFederation || (who.Role == survey.RoleRegionViewer && who.Region == c.Param("region")) {
+		if who.Role == accounts.RoleFederation || (who.Role == accounts.RoleRegionViewer && who.Region == c.Param("region")) {
 			return nil
 		}
 		return survey.ErrForbidden

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
 
 	"github.com/gin-gonic/gin"
 )
@@ -67,7 +68,7 @@ func newPageBase(c *gin.Context, store backofficeStore, active string) (pageBase
 		l.Current = l.Href == active
 		b.Nav = append(b.Nav, l)
 	}
-	if who := principal(c); who != nil && who.Role == survey.RoleStructureAdmin {
+	if who := principal(c); who != nil && who.Role == accounts.RoleStructureAdmin {
 		b.Nav = append(b.Nav, navLink{Href: root + "/administration", Label: "Administration", Current: active == root+"/administration"})
 	}
 	return b, true

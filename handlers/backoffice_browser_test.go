@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -52,8 +53,8 @@ func textOf(t *testing.T, tab context.Context, sel string) string {
 func TestBrowserBackofficeJourney(t *testing.T) {
 	e := newTestEnv(t)
 	st, _ := e.structure("AI du Bocage", "Normandie")
-	e.user("charge@bocage.fr", survey.RoleStructureMember, st.ID, "")
-	e.user("federation@reseau.fr", survey.RoleFederation, "", "")
+	e.user("charge@bocage.fr", accounts.RoleStructureMember, st.ID, "")
+	e.user("federation@reseau.fr", accounts.RoleFederation, "", "")
 	srv := httptest.NewServer(e.router)
 	t.Cleanup(srv.Close)
 	browser := newBrowser(t)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
 )
 
 // backofficeEnv is a structure with a signed-in member and one answered,
@@ -29,7 +30,7 @@ func newBackofficeEnv(t *testing.T) *backofficeEnv {
 	t.Helper()
 	e := newTestEnv(t)
 	st, key := e.structure("AI <du> Bocage", "Normandie")
-	u := e.user("charge@bocage.fr", survey.RoleStructureMember, st.ID, "")
+	u := e.user("charge@bocage.fr", accounts.RoleStructureMember, st.ID, "")
 	token, csrf := e.session(u.ID)
 	oid, link := e.exportOrder(st.ID, key, "BC-<1>", survey.ServiceMAD, e.clock.T)
 	e.exportAnswer(link, e.clock.T, "pas_du_tout_satisfait", "3", hostileComment, survey.ServiceMAD)
@@ -194,9 +195,9 @@ func TestExportsPageDashboardUploadErrorsBesideTheFileField(t *testing.T) {
 func TestBackofficePagesEscapeUserText(t *testing.T) {
 	t.Parallel()
 	b := newBackofficeEnv(t)
-	admin := b.user("direction@bocage.fr", survey.RoleStructureAdmin, b.st.ID, "")
+	admin := b.user("direction@bocage.fr", accounts.RoleStructureAdmin, b.st.ID, "")
 	token, _ := b.testEnv.session(admin.ID)
-	fed := b.user("federation@reseau.fr", survey.RoleFederation, "", "")
+	fed := b.user("federation@reseau.fr", accounts.RoleFederation, "", "")
 	fedToken, _ := b.testEnv.session(fed.ID)
 	root := b.root()
 	pages := map[string]string{

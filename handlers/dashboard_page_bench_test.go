@@ -11,6 +11,8 @@ import (
 
 	"capsat/config"
 	"capsat/survey"
+	"capsat/survey/accounts"
+	"capsat/survey/store"
 	"capsat/survey/surveytest"
 )
 
@@ -74,7 +76,7 @@ func BenchmarkDashboardPage(b *testing.B) {
 	})
 }
 
-func createBenchKey(ctx context.Context, store *survey.Store, sid string) (string, error) {
-	_, plain, err := store.CreateAPIKey(ctx, survey.APIKeyInput{Name: "bench", Role: survey.RoleStructureMember, StructureID: sid})
+func createBenchKey(ctx context.Context, store *store.Store, sid string) (string, error) {
+	_, plain, err := store.CreateAPIKey(ctx, accounts.APIKeyInput{Name: "bench", Role: accounts.RoleStructureMember, StructureID: sid})
 	return plain, err
 }

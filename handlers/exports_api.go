@@ -15,6 +15,7 @@ import (
 
 	"capsat/export"
 	"capsat/survey"
+	"capsat/survey/store"
 
 	"github.com/gin-gonic/gin"
 )
@@ -105,7 +106,7 @@ func (h *exportsAPI) satisfaction(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	h.audit.record(c, survey.AuditExportDownload, c.Param("sid"), "classeur de satisfaction "+periodFileName(q.Range))
+	h.audit.record(c, store.AuditExportDownload, c.Param("sid"), "classeur de satisfaction "+periodFileName(q.Range))
 	sendWorkbook(c, name, data)
 }
 
@@ -181,7 +182,7 @@ func (h *exportsAPI) dashboard(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	h.audit.record(c, survey.AuditExportDownload, c.Param("sid"), "tableau de bord CAP "+periodFileName(q.Range))
+	h.audit.record(c, store.AuditExportDownload, c.Param("sid"), "tableau de bord CAP "+periodFileName(q.Range))
 	c.Header("X-Capsat-Names-Filled", strconv.Itoa(len(report.Filled)))
 	c.Header("X-Capsat-Names-Unmatched", strconv.Itoa(len(report.Unmatched)))
 	sendWorkbook(c, strings.TrimSuffix(filepath.Base(fh.Filename), filepath.Ext(fh.Filename)), data)

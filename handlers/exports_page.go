@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"capsat/survey"
+	"capsat/survey/store"
 
 	"github.com/gin-gonic/gin"
 )
@@ -64,7 +65,7 @@ func (h *exportsPage) download(c *gin.Context) {
 		refusePage(c, err)
 		return
 	}
-	h.audit.record(c, survey.AuditExportDownload, c.Param("sid"), "classeur de satisfaction "+periodFileName(q.Range))
+	h.audit.record(c, store.AuditExportDownload, c.Param("sid"), "classeur de satisfaction "+periodFileName(q.Range))
 	sendWorkbook(c, name, data)
 }
 
@@ -101,7 +102,7 @@ func (h *exportsPage) fill(c *gin.Context) {
 		refusePage(c, err)
 		return
 	}
-	h.audit.record(c, survey.AuditExportDownload, c.Param("sid"), "tableau de bord CAP "+periodFileName(q.Range))
+	h.audit.record(c, store.AuditExportDownload, c.Param("sid"), "tableau de bord CAP "+periodFileName(q.Range))
 	c.Header("X-Capsat-Names-Filled", strconv.Itoa(len(report.Filled)))
 	sendWorkbook(c, strings.TrimSuffix(filepath.Base(fh.Filename), filepath.Ext(fh.Filename)), data)
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -147,7 +148,7 @@ func TestRegionUsersSeeOnlyTheirRegion(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	_, _, _ = networkFixture(e)
-	normandie := e.key(survey.APIKeyInput{Name: "Coorace Normandie", Role: survey.RoleRegionViewer, Region: "Normandie"})
+	normandie := e.key(accounts.APIKeyInput{Name: "Coorace Normandie", Role: accounts.RoleRegionViewer, Region: "Normandie"})
 	rec := e.do(http.MethodGet, "/api/v1/regions/Normandie/indicators"+march, "", normandie)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("own region: %d %s", rec.Code, rec.Body)

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 
 	"capsat/export"
+	"capsat/survey/accounts"
+	"capsat/survey/store"
 	"errors"
 	"fmt"
 	"math"
@@ -24,8 +26,8 @@ type federationPagesStore interface {
 	Aggregate(ctx context.Context, q survey.AggregateQuery) (*survey.Aggregate, error)
 	ListStructures(ctx context.Context, f survey.StructureFilter) ([]survey.Structure, error)
 	CreateStructure(ctx context.Context, in survey.StructureInput) (*survey.Structure, error)
-	CreateUser(ctx context.Context, in survey.UserInput) (*survey.User, error)
-	UserByEmail(ctx context.Context, email string) (*survey.User, error)
+	CreateUser(ctx context.Context, in accounts.UserInput) (*accounts.User, error)
+	UserByEmail(ctx context.Context, email string) (*accounts.User, error)
 	Validator() *survey.Validator
 	FindStructureForUpload(ctx context.Context, ref string) (*survey.Structure, error)
 	ImportUpload(ctx context.Context, sid, fileName string, rows []survey.UploadRow) (*survey.UploadResult, error)
@@ -47,7 +49,7 @@ func networkNav(c *gin.Context, active string) pageBase {
 	who := principal(c)
 	b := pageBase{CSRF: csrfToken(c), StructureName: "réseau"}
 	links := []navLink{{Href: "/app/reseau", Label: "Indicateurs du réseau"}, {Href: "/app/reseau/structures", Label: "Structures"}}
-	if who != nil && who.Role == survey.RoleRegionViewer {
+	if who != nil && who.Role == accounts.RoleRegionViewer {
 		links = []navLink{{Href: "/app/regions/" + url.PathEscape(who.Region), Label: "Indicateurs de la région"}}
 	}
 	for _, l := range links {
@@ -233,8 +235,8 @@ func (h *federationPages) createStructure(c *gin.Context) {
 			verr.Add(k, f.Code, f.Message)
 		}
 	}
-	email := survey.NormalizeEmail(form.AdminEmail)
-	if !survey.ValidEmail(email) {
+	email := accounts.NormalizeEmail(form.AdminEmail)
+	if !accounts.ValidEmail(email) {
 		verr.Add("admin_email", "email", "Adresse e-mail invalide (exemple : direction@structure.fr).")
 	} else if _, err := h.store.UserByEmail(ctx, email); err == nil {
 		verr.Add("admin_email", "taken", "Cette adresse a déjà un compte capsat.")
@@ -253,12 +255,12 @@ func (h *federationPages) createStructure(c *gin.Context) {
 		refusePage(c, err)
 		return
 	}
-	password := survey.NewPassword()
-	if _, err := h.store.CreateUser(ctx, survey.UserInput{Email: email, Password: password, Role: survey.RoleStructureAdmin, StructureID: st.ID}); err != nil {
+	password := accounts.NewPassword()
+	if _, err := h.store.CreateUser(ctx, accounts.UserInput{Email: email, Password: password, Role: accounts.RoleStructureAdmin, StructureID: st.ID}); err != nil {
 		refusePage(c, fmt.Errorf("first admin of structure %s: %w", st.ID, err))
 		return
 	}
-	h.audit.record(c, survey.AuditUserCreate, st.ID, email)
+	h.audit.record(c, store.AuditUserCreate, st.ID, email)
 	// The password is shown once, on this answer: no redirect, no-store.
 	h.renderStructures(c, http.StatusCreated, structuresView{Created: st, AdminEmail: email, Password: password})
 }
@@ -269,10 +271,10 @@ func toNetworkHome(c *gin.Context) bool {
 	switch {
 	case who == nil:
 		return false
-	case who.Role == survey.RoleFederation:
+	case who.Role == accounts.RoleFederation:
 		c.Redirect(http.StatusSeeOther, "/app/reseau")
 		return true
-	case who.Role == survey.RoleRegionViewer && who.Region != "":
+	case who.Role == accounts.RoleRegionViewer && who.Region != "":
 		c.Redirect(http.StatusSeeOther, "/app/regions/"+url.PathEscape(who.Region))
 		return true
 	}

@@ -11,12 +11,13 @@ import (
 	"testing"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
 )
 
 func TestNetworkPageShowsAggregatesOnly(t *testing.T) {
 	t.Parallel()
 	b := newBackofficeEnv(t)
-	fed := b.user("federation@reseau.fr", survey.RoleFederation, "", "")
+	fed := b.user("federation@reseau.fr", accounts.RoleFederation, "", "")
 	token, _ := b.testEnv.session(fed.ID)
 	rec := getWithCookie(b.router, "/tableau-de-bord", token)
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/app/reseau" {
@@ -39,7 +40,7 @@ func TestNetworkPageShowsAggregatesOnly(t *testing.T) {
 	}
 	mustContain(t, rec.Body.String(), `id="from-error">Mois de début invalide (AAAA-MM).</p>`, `value="2026-13"`)
 
-	viewer := b.user("region@reseau.fr", survey.RoleRegionViewer, "", "Bretagne")
+	viewer := b.user("region@reseau.fr", accounts.RoleRegionViewer, "", "Bretagne")
 	vt, _ := b.testEnv.session(viewer.ID)
 	if rec := getWithCookie(b.router, "/app/regions/Bretagne", vt); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Région Bretagne") {
 		t.Fatalf("own region: %d", rec.Code)
@@ -55,7 +56,7 @@ func TestNetworkPageShowsAggregatesOnly(t *testing.T) {
 func TestStructuresPageCreatesAStructureAndItsFirstAdmin(t *testing.T) {
 	t.Parallel()
 	b := newBackofficeEnv(t)
-	fed := b.user("federation@reseau.fr", survey.RoleFederation, "", "")
+	fed := b.user("federation@reseau.fr", accounts.RoleFederation, "", "")
 	token, csrf := b.testEnv.session(fed.ID)
 	post := func(form url.Values) string {
 		t.Helper()
@@ -72,7 +73,7 @@ func TestStructuresPageCreatesAStructureAndItsFirstAdmin(t *testing.T) {
 	ok := post(url.Values{"name": {"ETTI <Ouest>"}, "siret": {"73282932000074"}, "region": {"Bretagne"}, "type": {"ETTI"}, "admin_email": {"Direction@Ouest.fr"}})
 	mustContain(t, ok, "201 ", "a été créée", "direction@ouest.fr", `<code id="mot-de-passe">`, "<th scope=\"row\">ETTI &lt;Ouest&gt;</th>")
 	u, err := b.store.UserByEmail(t.Context(), "direction@ouest.fr")
-	if err != nil || u.Role != survey.RoleStructureAdmin || u.StructureID == "" {
+	if err != nil || u.Role != accounts.RoleStructureAdmin || u.StructureID == "" {
 		t.Fatalf("first admin %+v %v", u, err)
 	}
 }
@@ -80,7 +81,7 @@ func TestStructuresPageCreatesAStructureAndItsFirstAdmin(t *testing.T) {
 func TestStructuresPageUploadsASelfHostedWorkbook(t *testing.T) {
 	t.Parallel()
 	b := newBackofficeEnv(t)
-	fed := b.user("federation@reseau.fr", survey.RoleFederation, "", "")
+	fed := b.user("federation@reseau.fr", accounts.RoleFederation, "", "")
 	token, csrf := b.testEnv.session(fed.ID)
 	send := func(structure string, file []byte) (int, string) {
 		t.Helper()

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
 
 	"github.com/gin-gonic/gin"
 )
@@ -69,7 +70,7 @@ func (h *followUpsPage) record(c *gin.Context) {
 		refusePage(c, err)
 		return
 	}
-	h.audit.record(c, survey.AuditFollowUp, c.Param("sid"), oid)
+	h.audit.record(c, accounts.AuditFollowUp, c.Param("sid"), oid)
 	saved := "enregistre"
 	if closeIt {
 		saved = "cloture"

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"capsat/survey"
+	"capsat/survey/importfile"
 
 	"github.com/gin-gonic/gin"
 )
@@ -37,7 +38,7 @@ func (h *importAPI) importOrders(c *gin.Context) {
 	if !ok {
 		return
 	}
-	f, err := survey.ParseOrderImport(data)
+	f, err := importfile.ParseOrderImport(data)
 	if err != nil {
 		respondError(c, err)
 		return

@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"capsat/survey"
+	"capsat/survey/importfile"
 
 	"github.com/gin-gonic/gin"
 )
@@ -76,7 +77,7 @@ func (h *importPage) upload(c *gin.Context) {
 		h.render(c, http.StatusUnprocessableEntity, importView{Errors: fe})
 		return
 	}
-	f, err := survey.ParseOrderImport(data)
+	f, err := importfile.ParseOrderImport(data)
 	if err == nil {
 		apply := c.PostForm("confirm") == "1"
 		var report *survey.ImportReport

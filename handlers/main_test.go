@@ -13,6 +13,8 @@ import (
 
 	"capsat/config"
 	"capsat/survey"
+	"capsat/survey/accounts"
+	"capsat/survey/store"
 	"capsat/survey/surveytest"
 )
 
@@ -21,7 +23,7 @@ func TestMain(m *testing.M) { surveytest.Main(m) }
 // testEnv is a real router on a fresh database with a settable clock.
 type testEnv struct {
 	t      *testing.T
-	store  *survey.Store
+	store  *store.Store
 	clock  *surveytest.Clock
 	router *Router
 	cfg    config.Config
@@ -47,11 +49,11 @@ func newTestEnv(t *testing.T) *testEnv {
 func (e *testEnv) structure(name, region string) (*survey.Structure, string) {
 	e.t.Helper()
 	st := surveytest.Structure(e.t, e.store, name, region)
-	return st, e.key(survey.APIKeyInput{Name: "test", Role: survey.RoleStructureAdmin, StructureID: st.ID})
+	return st, e.key(accounts.APIKeyInput{Name: "test", Role: accounts.RoleStructureAdmin, StructureID: st.ID})
 }
 
 // key creates an API key and returns its plaintext.
-func (e *testEnv) key(in survey.APIKeyInput) string {
+func (e *testEnv) key(in accounts.APIKeyInput) string {
 	e.t.Helper()
 	_, plain, err := e.store.CreateAPIKey(context.Background(), in)
 	if err != nil {
@@ -62,7 +64,7 @@ func (e *testEnv) key(in survey.APIKeyInput) string {
 
 // federationKey returns a key of the federation role.
 func (e *testEnv) federationKey() string {
-	return e.key(survey.APIKeyInput{Name: "fédération", Role: survey.RoleFederation})
+	return e.key(accounts.APIKeyInput{Name: "fédération", Role: accounts.RoleFederation})
 }
 
 // do sends a request through the router; body is JSON when it is a string

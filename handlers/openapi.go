@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
 
 	"github.com/gin-gonic/gin"
 )
@@ -74,9 +75,9 @@ func apiOperations() []apiOperation {
 		{Method: "GET", Path: sapi + "/api-keys", Tag: "accounts", Summary: "Clés d'API de la structure (nom, dernier usage ; jamais la clé)", Status: 200, Reply: list{"api_keys", apiKeyJSON{}}},
 		{Method: "DELETE", Path: sapi + "/api-keys/:kid", Tag: "accounts", Summary: "Révoquer une clé d'API", Status: 204},
 		{Method: "POST", Path: sapi + "/users", Tag: "accounts", Summary: "Créer un utilisateur de la structure (mot de passe généré affiché une fois s'il n'est pas fourni)", Request: userBody{}, Status: 201, Reply: userCreated{}},
-		{Method: "GET", Path: sapi + "/users", Tag: "accounts", Summary: "Utilisateurs de la structure", Status: 200, Reply: list{"users", survey.User{}}},
+		{Method: "GET", Path: sapi + "/users", Tag: "accounts", Summary: "Utilisateurs de la structure", Status: 200, Reply: list{"users", accounts.User{}}},
 		{Method: "DELETE", Path: sapi + "/users/:uid", Tag: "accounts", Summary: "Supprimer un utilisateur de la structure", Status: 204},
-		{Method: "GET", Path: sapi + "/audit", Tag: "accounts", Summary: "Journal d'audit de la structure (connexions, clés, exports, suppressions)", Query: []string{"limit"}, Status: 200, Reply: list{"entries", survey.AuditEntry{}}},
+		{Method: "GET", Path: sapi + "/audit", Tag: "accounts", Summary: "Journal d'audit de la structure (connexions, clés, exports, suppressions)", Query: []string{"limit"}, Status: 200, Reply: list{"entries", accounts.AuditEntry{}}},
 		{Method: "POST", Path: "/api/v1/users", Tag: "accounts", Summary: "Créer un utilisateur régional ou fédéral (fédération)", Request: userBody{}, Status: 201, Reply: userCreated{}},
 
 		{Method: "GET", Path: sapi + "/indicators", Tag: "indicators", Summary: "Indicateurs de satisfaction de la structure (chaque valeur avec numérateur et dénominateur)", Query: []string{"from", "to", "service", "by"}, Status: 200, Reply: survey.Indicators{}},

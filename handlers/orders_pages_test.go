@@ -1,12 +1,11 @@
 package handlers
 
 import (
+	"capsat/survey/accounts"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-
-	"capsat/survey"
 )
 
 func orderFormValues() url.Values {
@@ -128,7 +127,7 @@ func TestOrderPagesOfAnotherStructureAre404(t *testing.T) {
 			t.Errorf("POST %s of another structure: %d", path, rec.Code)
 		}
 	}
-	fed := b.user("federation@reseau.fr", survey.RoleFederation, "", "")
+	fed := b.user("federation@reseau.fr", accounts.RoleFederation, "", "")
 	token, _ := b.testEnv.session(fed.ID)
 	if rec := getWithCookie(b.router, b.root()+"/commandes", token); rec.Code != http.StatusNotFound {
 		t.Errorf("federation user on a structure's orders: %d", rec.Code)

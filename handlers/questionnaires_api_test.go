@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
 )
 
 // questionnaireBody is a valid questionnaire draft as JSON, changed by edit.
@@ -35,7 +36,7 @@ func TestQuestionnaireRoutes(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	st, admin := e.structure("AI du Bocage", "Normandie")
-	member := e.key(survey.APIKeyInput{Name: "membre", Role: survey.RoleStructureMember, StructureID: st.ID})
+	member := e.key(accounts.APIKeyInput{Name: "membre", Role: accounts.RoleStructureMember, StructureID: st.ID})
 	_, otherKey := e.structure("AI Voisine", "Normandie")
 	base := "/api/v1/structures/" + st.ID + "/questionnaires"
 

@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
 
 	"github.com/gin-gonic/gin"
 )
@@ -64,7 +65,7 @@ func (h *questionnairePages) render(c *gin.Context, status int, message string) 
 		refusePage(c, err)
 		return
 	}
-	v := questionnairesView{pageBase: base, IsAdmin: principal(c).Role == survey.RoleStructureAdmin, Message: message}
+	v := questionnairesView{pageBase: base, IsAdmin: principal(c).Role == accounts.RoleStructureAdmin, Message: message}
 	switch c.Query("fait") {
 	case "version":
 		v.Notice = "La nouvelle version a été créée en brouillon : modifiez-la par l'API ou publiez-la telle quelle."

@@ -1,13 +1,12 @@
 package handlers
 
 import (
+	"capsat/survey/accounts"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-
-	"capsat/survey"
 )
 
 func TestQuestionnairePagesPreviewVersionPublish(t *testing.T) {
@@ -36,7 +35,7 @@ func TestQuestionnairePagesPreviewVersionPublish(t *testing.T) {
 	}
 	mustContain(t, b.get(rec.Header().Get("Location")).Body.String(), "Brouillon", "créée en brouillon")
 
-	admin := b.user("direction@bocage.fr", survey.RoleStructureAdmin, b.st.ID, "")
+	admin := b.user("direction@bocage.fr", accounts.RoleStructureAdmin, b.st.ID, "")
 	token, csrf := b.testEnv.session(admin.ID)
 	body = getWithCookie(b.router, list, token).Body.String()
 	publish := regexp.MustCompile(`action="(/app/structures/[^"]+/publication)"`).FindStringSubmatch(body)

@@ -12,13 +12,15 @@ import (
 	"capsat/config"
 	"capsat/export"
 	"capsat/survey"
+	"capsat/survey/accounts"
+	"capsat/survey/store"
 
 	"github.com/gin-gonic/gin"
 )
 
 // Deps are what the router needs; cmd wires them.
 type Deps struct {
-	Store  *survey.Store
+	Store  *store.Store
 	Config config.Config
 	Logger *slog.Logger
 	Now    func() time.Time
@@ -153,7 +155,7 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(api, http.MethodPost, "/users", users.createNetworkUser, policyFederation)
 
 	sessions := newSessionPages(d.Store, pages, audit, d.Config.CookiesSecure(),
-		survey.SessionLimits{Idle: d.Config.SessionIdleTimeout, Absolute: d.Config.SessionMaxAge},
+		accounts.SessionLimits{Idle: d.Config.SessionIdleTimeout, Absolute: d.Config.SessionMaxAge},
 		d.Config.LoginIPLimit, d.Config.LoginAccountLimit, d.Now)
 	// The login form is posted without a session, so without CSRF token.
 	loginPages := e.Group("/", markPages(pages), bodyLimit(d.Config.MaxBodyBytes))

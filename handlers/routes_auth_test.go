@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
 )
 
 // allows says whether a declared policy of route rt lets a caller in, when
@@ -28,11 +29,11 @@ func allows(t *testing.T, rt walkedRoute, p string, c caller) bool {
 	case policyStructure:
 		return c.inA
 	case policyStructureAdmin:
-		return c.inA && c.role == survey.RoleStructureAdmin
+		return c.inA && c.role == accounts.RoleStructureAdmin
 	case policyFederation:
-		return c.role == survey.RoleFederation
+		return c.role == accounts.RoleFederation
 	case policyRegion:
-		return c.role == survey.RoleFederation || (c.role == survey.RoleRegionViewer && c.region == "Normandie" && rt.hasParam("region"))
+		return c.role == accounts.RoleFederation || (c.role == accounts.RoleRegionViewer && c.region == "Normandie" && rt.hasParam("region"))
 	case policyUser:
 		return c.session
 	}
@@ -169,7 +170,7 @@ func TestEveryRouteEnforcesItsDeclaredPolicies(t *testing.T) {
 				t.Errorf("%s %s %v as %s: got %d (decided %v, err %v), want a refusal", rt.method, rt.path, rt.policies, c.name, rec.Code, tr.decided, tr.err)
 			case !want && c.role == "" && rec.Code != http.StatusUnauthorized && rec.Code != http.StatusSeeOther:
 				t.Errorf("%s %s as anonymous: %d, want 401 (or the login page)", rt.method, rt.path, rec.Code)
-			case !want && c.role == survey.RoleStructureAdmin && !c.inA && rt.hasParam("sid") && rec.Code != http.StatusNotFound:
+			case !want && c.role == accounts.RoleStructureAdmin && !c.inA && rt.hasParam("sid") && rec.Code != http.StatusNotFound:
 				t.Errorf("%s %s as another structure: %d, want 404", rt.method, rt.path, rec.Code)
 			}
 		}
@@ -206,7 +207,7 @@ func TestObjectsOfAnotherStructureAnswer404(t *testing.T) {
 		t.Fatal("no route with an object parameter")
 	}
 	// B's objects are untouched.
-	if rec := e.do(http.MethodGet, "/api/v1/structures/"+f.b.ID+"/orders/"+f.orderB, "", e.key(survey.APIKeyInput{Name: "b", Role: survey.RoleStructureMember, StructureID: f.b.ID})); rec.Code != http.StatusOK {
+	if rec := e.do(http.MethodGet, "/api/v1/structures/"+f.b.ID+"/orders/"+f.orderB, "", e.key(accounts.APIKeyInput{Name: "b", Role: accounts.RoleStructureMember, StructureID: f.b.ID})); rec.Code != http.StatusOK {
 		t.Fatalf("B's order after the walk: %d", rec.Code)
 	}
 }
@@ -224,7 +225,7 @@ func assertNoClientDataForNetworkRoles(t *testing.T, e *testEnv, f *accountFixtu
 		}
 		path := fillPath(t, rt.path, f, nil)
 		for _, c := range f.callers {
-			if c.role != survey.RoleRegionViewer && c.role != survey.RoleFederation {
+			if c.role != accounts.RoleRegionViewer && c.role != accounts.RoleFederation {
 				continue
 			}
 			rec, tr := callRoute(e, rt.method, path, c)

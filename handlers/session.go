@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
 
 	"github.com/gin-gonic/gin"
 )
@@ -65,7 +66,7 @@ func refuseCSRF(c *gin.Context) {
 // csrfToken returns the CSRF token of the caller's session, for forms.
 func csrfToken(c *gin.Context) string {
 	if v, ok := c.Get(ctxSession); ok {
-		return v.(*survey.Session).CSRFToken
+		return v.(*accounts.Session).CSRFToken
 	}
 	return ""
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
+	"capsat/survey/store"
 
 	"github.com/gin-gonic/gin"
 )
@@ -23,12 +25,12 @@ const (
 
 // sessionStore is what the login, logout and account pages need.
 type sessionStore interface {
-	CheckPassword(ctx context.Context, email, password string) (*survey.User, error)
-	UserByEmail(ctx context.Context, email string) (*survey.User, error)
-	User(ctx context.Context, id string) (*survey.User, error)
+	CheckPassword(ctx context.Context, email, password string) (*accounts.User, error)
+	UserByEmail(ctx context.Context, email string) (*accounts.User, error)
+	User(ctx context.Context, id string) (*accounts.User, error)
 	Structure(ctx context.Context, id string) (*survey.Structure, error)
-	CreateSession(ctx context.Context, userID, ip string, lim survey.SessionLimits) (*survey.Session, string, error)
-	Session(ctx context.Context, token string) (*survey.Session, *survey.Principal, error)
+	CreateSession(ctx context.Context, userID, ip string, lim accounts.SessionLimits) (*accounts.Session, string, error)
+	Session(ctx context.Context, token string) (*accounts.Session, *accounts.Principal, error)
 	DeleteSession(ctx context.Context, token string) error
 	DeleteUserSessions(ctx context.Context, userID string) error
 	ChangePassword(ctx context.Context, userID, current, next string) error
@@ -43,7 +45,7 @@ type sessionPages struct {
 	views        *views
 	audit        auditor
 	secure       bool // Secure cookies
-	limits       survey.SessionLimits
+	limits       accounts.SessionLimits
 	byIP         *rateLimiter // attempts per IP, this instance
 	byAccount    *rateLimiter // attempts per account, this instance
 	accountLimit int          // failures per account, shared through the store
@@ -51,7 +53,7 @@ type sessionPages struct {
 	hashSlots chan struct{}
 }
 
-func newSessionPages(store sessionStore, v *views, a auditor, secure bool, lim survey.SessionLimits, ipLimit, accountLimit int, now func() time.Time) *sessionPages {
+func newSessionPages(store sessionStore, v *views, a auditor, secure bool, lim accounts.SessionLimits, ipLimit, accountLimit int, now func() time.Time) *sessionPages {
 	return &sessionPages{
 		store: store, views: v, audit: a, secure: secure, limits: lim,
 		byIP:         newRateLimiter(ipLimit, loginWindow, now),
@@ -90,7 +92,7 @@ func (h *sessionPages) login(c *gin.Context) {
 		renderRefusal(c, http.StatusForbidden, "Formulaire refusé", "Ce formulaire de connexion ne vient pas de capsat. Ouvrez la page de connexion et recommencez.")
 		return
 	}
-	email := survey.NormalizeEmail(c.PostForm("email"))
+	email := accounts.NormalizeEmail(c.PostForm("email"))
 	page := loginPage{Email: email, Next: safeNext(c.PostForm("next"))}
 	if email == "" || c.PostForm("password") == "" {
 		page.Error = msgBadCredentials
@@ -128,7 +130,7 @@ func (h *sessionPages) login(c *gin.Context) {
 	if err := h.store.ClearLoginFailures(ctx, email); err != nil {
 		logger(c).Warn("clear login failures", "error", err.Error())
 	}
-	h.audit.recordEntry(c, survey.AuditEntry{Action: survey.AuditLoginSuccess, StructureID: u.StructureID, Actor: u.Email, UserID: u.ID, Role: u.Role})
+	h.audit.recordEntry(c, accounts.AuditEntry{Action: store.AuditLoginSuccess, StructureID: u.StructureID, Actor: u.Email, UserID: u.ID, Role: u.Role})
 	c.Redirect(http.StatusSeeOther, page.Next)
 }
 
@@ -149,7 +151,7 @@ func (h *sessionPages) throttled(c *gin.Context, email string) bool {
 
 // checkPassword waits for a hashing slot, so that a burst of logins cannot
 // take more than a bounded amount of memory.
-func (h *sessionPages) checkPassword(ctx context.Context, email, password string) (*survey.User, error) {
+func (h *sessionPages) checkPassword(ctx context.Context, email, password string) (*accounts.User, error) {
 	select {
 	case h.hashSlots <- struct{}{}:
 	case <-ctx.Done():
@@ -162,7 +164,7 @@ func (h *sessionPages) checkPassword(ctx context.Context, email, password string
 // recordFailure logs a failed login in the account's structure log when the
 // account exists, in the network's log otherwise.
 func (h *sessionPages) recordFailure(c *gin.Context, email, reason string) {
-	e := survey.AuditEntry{Action: survey.AuditLoginFailure, Actor: email, Target: reason}
+	e := accounts.AuditEntry{Action: store.AuditLoginFailure, Actor: email, Target: reason}
 	if u, err := h.store.UserByEmail(c.Request.Context(), email); err == nil {
 		e.StructureID, e.UserID = u.StructureID, u.ID
 	}
@@ -170,7 +172,7 @@ func (h *sessionPages) recordFailure(c *gin.Context, email, reason string) {
 }
 
 // startSession creates a session for u and sets its cookie.
-func (h *sessionPages) startSession(c *gin.Context, u *survey.User) error {
+func (h *sessionPages) startSession(c *gin.Context, u *accounts.User) error {
 	_, token, err := h.store.CreateSession(c.Request.Context(), u.ID, c.ClientIP(), h.limits)
 	if err != nil {
 		return err
@@ -187,7 +189,7 @@ func (h *sessionPages) logout(c *gin.Context) {
 			return
 		}
 	}
-	h.audit.record(c, survey.AuditLogout, principal(c).StructureID, "")
+	h.audit.record(c, store.AuditLogout, principal(c).StructureID, "")
 	clearSessionCookie(c, h.secure)
 	c.Redirect(http.StatusSeeOther, loginPath)
 }
@@ -202,11 +204,11 @@ type accountPage struct {
 	PasswordChanged bool
 }
 
-var roleLabels = map[survey.Role]string{
-	survey.RoleStructureAdmin:  "Administrateur de la structure",
-	survey.RoleStructureMember: "Membre de la structure",
-	survey.RoleRegionViewer:    "Fédération régionale",
-	survey.RoleFederation:      "Fédération nationale",
+var roleLabels = map[accounts.Role]string{
+	accounts.RoleStructureAdmin:  "Administrateur de la structure",
+	accounts.RoleStructureMember: "Membre de la structure",
+	accounts.RoleRegionViewer:    "Fédération régionale",
+	accounts.RoleFederation:      "Fédération nationale",
 }
 
 // account shows who is signed in.
@@ -270,7 +272,7 @@ func (h *sessionPages) changePassword(c *gin.Context) {
 		return
 	}
 	h.byAccount.reset(who.Name)
-	h.audit.record(c, survey.AuditPasswordChange, who.StructureID, "")
+	h.audit.record(c, store.AuditPasswordChange, who.StructureID, "")
 	c.Redirect(http.StatusSeeOther, homePath+"?mot-de-passe=modifie")
 }
 

@@ -10,7 +10,8 @@ import (
 	"time"
 
 	"capsat/config"
-	"capsat/survey"
+	"capsat/survey/accounts"
+	"capsat/survey/store"
 )
 
 // signedIn logs a fixture account in and returns its session token.
@@ -38,7 +39,7 @@ func TestLoginSetsAHardenedCookieAndRedirectsOnlyLocally(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	st, _ := e.structure("AI du Bocage", "Normandie")
-	e.user("claire@bocage.test", survey.RoleStructureAdmin, st.ID, "")
+	e.user("claire@bocage.test", accounts.RoleStructureAdmin, st.ID, "")
 	cases := []struct{ next, want string }{
 		{"", landingPath},
 		{"/api/v1/structures/" + st.ID + "?x=1", "/api/v1/structures/" + st.ID + "?x=1"},
@@ -73,7 +74,7 @@ func TestLoginFailureIsGenericAndAudited(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	st, _ := e.structure("AI du Bocage", "Normandie")
-	e.user("claire@bocage.test", survey.RoleStructureAdmin, st.ID, "")
+	e.user("claire@bocage.test", accounts.RoleStructureAdmin, st.ID, "")
 	wrongPassword := e.login("claire@bocage.test", "pas-le-bon-mot-de-passe")
 	unknownEmail := e.login("inconnu@bocage.test", testPassword)
 	for _, rec := range []*struct {
@@ -90,12 +91,12 @@ func TestLoginFailureIsGenericAndAudited(t *testing.T) {
 		}
 	}
 	log, err := e.store.AuditLog(context.Background(), st.ID, 10)
-	if err != nil || len(log) != 1 || log[0].Action != survey.AuditLoginFailure || log[0].Actor != "claire@bocage.test" || log[0].IP != "192.0.2.1" {
+	if err != nil || len(log) != 1 || log[0].Action != store.AuditLoginFailure || log[0].Actor != "claire@bocage.test" || log[0].IP != "192.0.2.1" {
 		t.Fatalf("audit: %+v %v", log, err)
 	}
 	e.signedIn("claire@bocage.test")
 	log, _ = e.store.AuditLog(context.Background(), st.ID, 10)
-	if len(log) != 2 || log[0].Action != survey.AuditLoginSuccess {
+	if len(log) != 2 || log[0].Action != store.AuditLoginSuccess {
 		t.Fatalf("audit after success: %+v", log)
 	}
 }
@@ -103,7 +104,7 @@ func TestLoginFailureIsGenericAndAudited(t *testing.T) {
 func TestLoginRenewsTheSessionAndLogoutEndsIt(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
-	e.user("fede@coorace.test", survey.RoleFederation, "", "")
+	e.user("fede@coorace.test", accounts.RoleFederation, "", "")
 	first := e.signedIn("fede@coorace.test")
 	rec := postForm(e.router, loginPath, url.Values{"email": {"fede@coorace.test"}, "password": {testPassword}}, first, "")
 	second := sessionCookie(rec)
@@ -134,7 +135,7 @@ func TestLoginRenewsTheSessionAndLogoutEndsIt(t *testing.T) {
 func TestSessionExpiresAfterTwoIdleHours(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
-	e.user("fede@coorace.test", survey.RoleFederation, "", "")
+	e.user("fede@coorace.test", accounts.RoleFederation, "", "")
 	token := e.signedIn("fede@coorace.test")
 	e.clock.Advance(2*time.Hour - time.Minute)
 	if rec := getWithCookie(e.router, homePath, token); rec.Code != http.StatusOK {
@@ -155,7 +156,7 @@ func TestCSRFTokenRequiredForCookieChangesOnly(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	st, key := e.structure("AI du Bocage", "Normandie")
-	e.user("claire@bocage.test", survey.RoleStructureMember, st.ID, "")
+	e.user("claire@bocage.test", accounts.RoleStructureMember, st.ID, "")
 	token := e.signedIn("claire@bocage.test")
 	csrf := e.csrfOf(token)
 	order := func(ref, csrfValue, bearer string, withCookie bool) int {
@@ -201,7 +202,7 @@ func TestCSRFTokenRequiredForCookieChangesOnly(t *testing.T) {
 func TestLoginIsRateLimitedPerAccountAcrossInstancesAndPerIP(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
-	e.user("claire@bocage.test", survey.RoleFederation, "", "")
+	e.user("claire@bocage.test", accounts.RoleFederation, "", "")
 	limits := func(c *config.Config) { c.LoginAccountLimit, c.LoginIPLimit = 3, 5 }
 	one, two := e.routerWith(limits), e.routerWith(limits)
 	attempt := func(r http.Handler, email, password, ip string) (int, string) {
@@ -224,7 +225,7 @@ func TestLoginIsRateLimitedPerAccountAcrossInstancesAndPerIP(t *testing.T) {
 	}
 	// Per IP: five attempts on five accounts, then the sixth is refused.
 	for i := 0; i < 5; i++ {
-		e.user("compte"+string(rune('a'+i))+"@bocage.test", survey.RoleFederation, "", "")
+		e.user("compte"+string(rune('a'+i))+"@bocage.test", accounts.RoleFederation, "", "")
 	}
 	for i := 0; i < 5; i++ {
 		if code, _ := attempt(one, "compte"+string(rune('a'+i))+"@bocage.test", "mauvais-mot-de-passe", "203.0.113.7"); code != http.StatusUnauthorized {
@@ -243,7 +244,7 @@ func TestPasswordChange(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	st, _ := e.structure("AI du Bocage", "Normandie")
-	e.user("claire@bocage.test", survey.RoleStructureAdmin, st.ID, "")
+	e.user("claire@bocage.test", accounts.RoleStructureAdmin, st.ID, "")
 	token := e.signedIn("claire@bocage.test")
 	other := e.signedIn("claire@bocage.test") // another browser
 	page := getWithCookie(e.router, "/compte/mot-de-passe", token)
@@ -284,7 +285,7 @@ func TestPasswordChange(t *testing.T) {
 		t.Fatalf("login with the new password: %d", rec.Code)
 	}
 	log, _ := e.store.AuditLog(context.Background(), st.ID, 10)
-	if len(log) == 0 || log[1].Action != survey.AuditPasswordChange || log[1].Actor != "claire@bocage.test" {
+	if len(log) == 0 || log[1].Action != store.AuditPasswordChange || log[1].Actor != "claire@bocage.test" {
 		t.Fatalf("audit: %+v", log)
 	}
 }
@@ -325,7 +326,7 @@ func newJSONRequest(method, path, body string) *http.Request {
 func TestLoginFromAnotherSiteIsRefused(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
-	e.user("fede@coorace.test", survey.RoleFederation, "", "")
+	e.user("fede@coorace.test", accounts.RoleFederation, "", "")
 	for site, want := range map[string]int{"cross-site": http.StatusForbidden, "same-origin": http.StatusSeeOther, "": http.StatusSeeOther} {
 		req := httptest.NewRequest(http.MethodPost, loginPath, strings.NewReader(url.Values{"email": {"fede@coorace.test"}, "password": {testPassword}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -341,7 +342,7 @@ func TestLoginFromAnotherSiteIsRefused(t *testing.T) {
 func TestForgedForwardedForDoesNotEscapeTheIPLimit(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
-	e.user("x@y.fr", survey.RoleFederation, "", "")
+	e.user("x@y.fr", accounts.RoleFederation, "", "")
 	r := e.routerWith(func(c *config.Config) { c.LoginIPLimit = 2 })
 	codes := []int{}
 	for i := 0; i < 3; i++ {

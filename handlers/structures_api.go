@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
 
 	"github.com/gin-gonic/gin"
 )
@@ -28,9 +29,9 @@ func (h *structuresAPI) list(c *gin.Context) {
 	who := principal(c)
 	f := survey.StructureFilter{}
 	switch who.Role {
-	case survey.RoleRegionViewer:
+	case accounts.RoleRegionViewer:
 		f.Region = who.Region
-	case survey.RoleStructureAdmin, survey.RoleStructureMember:
+	case accounts.RoleStructureAdmin, accounts.RoleStructureMember:
 		f.IDs = []string{who.StructureID}
 	}
 	list, err := h.store.ListStructures(c.Request.Context(), f)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
 )
 
 func TestStructureRoutes(t *testing.T) {
@@ -13,9 +14,9 @@ func TestStructureRoutes(t *testing.T) {
 	e := newTestEnv(t)
 	fed := e.federationKey()
 	norm, normAdmin := e.structure("AI du Bocage", "Normandie")
-	normMember := e.key(survey.APIKeyInput{Name: "membre", Role: survey.RoleStructureMember, StructureID: norm.ID})
+	normMember := e.key(accounts.APIKeyInput{Name: "membre", Role: accounts.RoleStructureMember, StructureID: norm.ID})
 	_, occAdmin := e.structure("AI du Lauragais", "Occitanie")
-	region := e.key(survey.APIKeyInput{Name: "région", Role: survey.RoleRegionViewer, Region: "Normandie"})
+	region := e.key(accounts.APIKeyInput{Name: "région", Role: accounts.RoleRegionViewer, Region: "Normandie"})
 
 	names := func(key string) string {
 		t.Helper()

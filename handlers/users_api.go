@@ -5,14 +5,16 @@ import (
 	"net/http"
 
 	"capsat/survey"
+	"capsat/survey/accounts"
+	"capsat/survey/store"
 
 	"github.com/gin-gonic/gin"
 )
 
 // userStore is what the users routes need from the store.
 type userStore interface {
-	CreateUser(ctx context.Context, in survey.UserInput) (*survey.User, error)
-	ListUsers(ctx context.Context, sid string) ([]survey.User, error)
+	CreateUser(ctx context.Context, in accounts.UserInput) (*accounts.User, error)
+	ListUsers(ctx context.Context, sid string) ([]accounts.User, error)
 	DeleteUser(ctx context.Context, sid, uid, by string) error
 }
 
@@ -27,16 +29,16 @@ type usersAPI struct {
 // userCreated is the answer to a creation; Password is set only when it was
 // generated, and shown this once.
 type userCreated struct {
-	*survey.User
+	*accounts.User
 	Password string `json:"password,omitempty"`
 }
 
 // userBody is the JSON of a creation; an empty password is generated.
 type userBody struct {
-	Email    string      `json:"email"`
-	Password string      `json:"password"`
-	Role     survey.Role `json:"role"`
-	Region   string      `json:"region"`
+	Email    string        `json:"email"`
+	Password string        `json:"password"`
+	Role     accounts.Role `json:"role"`
+	Region   string        `json:"region"`
 }
 
 // createInStructure adds a structure_admin or structure_member (default) to
@@ -47,13 +49,13 @@ func (h *usersAPI) createInStructure(c *gin.Context) {
 		return
 	}
 	if in.Role == "" {
-		in.Role = survey.RoleStructureMember
+		in.Role = accounts.RoleStructureMember
 	}
-	if in.Role != survey.RoleStructureAdmin && in.Role != survey.RoleStructureMember {
+	if in.Role != accounts.RoleStructureAdmin && in.Role != accounts.RoleStructureMember {
 		respondError(c, survey.Invalid("role", "enum", "Rôle invalide dans une structure (structure_admin ou structure_member)."))
 		return
 	}
-	h.create(c, survey.UserInput{Email: in.Email, Password: in.Password, Role: in.Role, StructureID: c.Param("sid")})
+	h.create(c, accounts.UserInput{Email: in.Email, Password: in.Password, Role: in.Role, StructureID: c.Param("sid")})
 }
 
 // createNetworkUser adds a region or federation account (federation only).
@@ -62,17 +64,17 @@ func (h *usersAPI) createNetworkUser(c *gin.Context) {
 	if !bindJSON(c, &in) {
 		return
 	}
-	if in.Role != survey.RoleRegionViewer && in.Role != survey.RoleFederation {
+	if in.Role != accounts.RoleRegionViewer && in.Role != accounts.RoleFederation {
 		respondError(c, survey.Invalid("role", "enum", "Rôle invalide (region ou federation) ; les comptes de structure se créent sous /structures/{id}/users."))
 		return
 	}
-	h.create(c, survey.UserInput{Email: in.Email, Password: in.Password, Role: in.Role, Region: in.Region})
+	h.create(c, accounts.UserInput{Email: in.Email, Password: in.Password, Role: in.Role, Region: in.Region})
 }
 
-func (h *usersAPI) create(c *gin.Context, in survey.UserInput) {
+func (h *usersAPI) create(c *gin.Context, in accounts.UserInput) {
 	generated := ""
 	if in.Password == "" {
-		generated = survey.NewPassword()
+		generated = accounts.NewPassword()
 		in.Password = generated
 	}
 	u, err := h.store.CreateUser(c.Request.Context(), in)
@@ -80,7 +82,7 @@ func (h *usersAPI) create(c *gin.Context, in survey.UserInput) {
 		respondError(c, err)
 		return
 	}
-	h.audit.record(c, survey.AuditUserCreate, u.StructureID, u.Email+" ("+string(u.Role)+")")
+	h.audit.record(c, store.AuditUserCreate, u.StructureID, u.Email+" ("+string(u.Role)+")")
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusCreated, userCreated{User: u, Password: generated})
 }
@@ -101,6 +103,6 @@ func (h *usersAPI) delete(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	h.audit.record(c, survey.AuditUserDelete, sid, uid)
+	h.audit.record(c, store.AuditUserDelete, sid, uid)
 	c.Status(http.StatusNoContent)
 }

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"capsat/survey"
+	"capsat/survey/accounts"
 	"capsat/survey/surveytest"
 )
 
@@ -24,7 +24,7 @@ func TestFederationCreatesAStructureAndItsFirstAdmin(t *testing.T) {
 	}
 	created := decode[map[string]any](t, rec)
 	password, _ := created["password"].(string)
-	if created["email"] != "directrice@bocage.test" || created["structure_id"] != sid || len(password) < survey.MinPasswordLen || created["password_hash"] != nil {
+	if created["email"] != "directrice@bocage.test" || created["structure_id"] != sid || len(password) < accounts.MinPasswordLen || created["password_hash"] != nil {
 		t.Fatalf("created: %v", created)
 	}
 	if rec := e.login("directrice@bocage.test", password); rec.Code != http.StatusSeeOther {
@@ -41,12 +41,12 @@ func TestStructureAdminsManageTheirUsers(t *testing.T) {
 	st, admin := e.structure("AI du Bocage", "Normandie")
 	other, otherAdmin := e.structure("AI de Cornouaille", "Bretagne")
 	base := "/api/v1/structures/" + st.ID + "/users"
-	leaving := e.user("partant@bocage.test", survey.RoleStructureMember, st.ID, "")
+	leaving := e.user("partant@bocage.test", accounts.RoleStructureMember, st.ID, "")
 	token := e.signedIn("partant@bocage.test")
-	e.user("reste@cornouaille.test", survey.RoleStructureMember, other.ID, "")
+	e.user("reste@cornouaille.test", accounts.RoleStructureMember, other.ID, "")
 
 	list := decode[struct {
-		Users []survey.User `json:"users"`
+		Users []accounts.User `json:"users"`
 	}](t, e.do(http.MethodGet, base, "", admin)).Users
 	if len(list) != 1 || list[0].Email != "partant@bocage.test" {
 		t.Fatalf("list: %+v", list)

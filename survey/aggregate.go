@@ -1,13 +1,11 @@
 package survey
 
 import (
-	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // UnnamedStructure is how a structure that chose not to be named appears in
@@ -130,73 +128,42 @@ type Aggregate struct {
 	SummaryCount int                `json:"summary_count"`
 }
 
-// monthFigures is one structure-month's figures, from a summary or an upload.
-type monthFigures struct {
-	sid, month string
-	figures    NetFigures
-	uploaded   bool
+// MonthFigures is one structure-month's figures, from a summary or an upload.
+type MonthFigures struct {
+	StructureID, Month string
+	Figures            NetFigures
+	Uploaded           bool
 }
 
-// Aggregate reads the period's summaries and uploads (never raw responses)
-// and sums them nationally, by region, by structure type, by structure and
-// by month. Its cost grows with structures × months.
-func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (*Aggregate, error) {
-	structures, err := s.ListStructures(ctx, StructureFilter{})
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]*Structure, len(structures))
-	for i := range structures {
-		byID[structures[i].ID] = &structures[i]
-	}
-	uploads, err := s.uploadsIn(ctx, q.Period)
-	if err != nil {
-		return nil, err
-	}
-	months, count, err := s.summaryFiguresIn(ctx, q, uploads)
-	if err != nil {
-		return nil, err
-	}
-	agg := &Aggregate{Query: q, Network: NetFigures{}, SummaryCount: count, Uploads: []UploadSource{}}
-	for _, u := range uploads {
-		months = append(months, monthFigures{sid: u.StructureID, month: u.Month, figures: u.figuresFor(q.Service), uploaded: true})
-		if st := byID[u.StructureID]; st != nil && (q.Region == "" || st.Region == q.Region) {
-			agg.Uploads = append(agg.Uploads, UploadSource{Structure: displayName(st), Month: u.Month, FileName: u.FileName, UploadedAt: u.UploadedAt})
-		}
-	}
-	agg.sum(months, byID, q.Period)
-	return agg, nil
-}
-
-func displayName(st *Structure) string {
+func DisplayName(st *Structure) string {
 	if st.Settings.Anonymous {
 		return UnnamedStructure
 	}
 	return st.Name
 }
 
-// sum adds each structure-month into its groups.
-func (agg *Aggregate) sum(months []monthFigures, byID map[string]*Structure, p MonthSpan) {
+// Sum adds each structure-month into its groups.
+func (agg *Aggregate) Sum(months []MonthFigures, byID map[string]*Structure, p MonthSpan) {
 	regions, types, perStructure := map[string]NetFigures{}, map[string]NetFigures{}, map[string]NetFigures{}
 	scopeTrend, networkTrend := map[string]NetFigures{}, map[string]NetFigures{}
 	uploaded := map[string]bool{}
 	for _, mf := range months {
-		st := byID[mf.sid]
+		st := byID[mf.StructureID]
 		if st == nil {
 			continue // a deleted structure: no region to count it in
 		}
-		agg.Network.Add(mf.figures)
-		addTo(networkTrend, mf.month, mf.figures)
-		addTo(regions, st.Region, mf.figures)
+		agg.Network.Add(mf.Figures)
+		addTo(networkTrend, mf.Month, mf.Figures)
+		addTo(regions, st.Region, mf.Figures)
 		if agg.Query.Region != "" && st.Region != agg.Query.Region {
 			continue
 		}
-		addTo(types, string(st.Type), mf.figures)
-		addTo(perStructure, st.ID, mf.figures)
-		uploaded[st.ID] = uploaded[st.ID] || mf.uploaded
-		addTo(scopeTrend, mf.month, mf.figures)
+		addTo(types, string(st.Type), mf.Figures)
+		addTo(perStructure, st.ID, mf.Figures)
+		uploaded[st.ID] = uploaded[st.ID] || mf.Uploaded
+		addTo(scopeTrend, mf.Month, mf.Figures)
 	}
-	for _, r := range sortedKeys(regions) {
+	for _, r := range slices.Sorted(maps.Keys(regions)) {
 		if agg.Query.Region == "" || r == agg.Query.Region {
 			agg.Regions = append(agg.Regions, GroupFigures{Key: r, Figures: regions[r]})
 		}
@@ -249,60 +216,4 @@ func structureLines(per map[string]NetFigures, uploaded map[string]bool, byID ma
 		return a.id < b.id
 	})
 	return out
-}
-
-// summaryFiguresIn reads the period's summaries in one pass (the embedded
-// store scans whatever the filter) and turns each into figures; a
-// structure-month with an upload is left to the upload.
-func (s *Store) summaryFiguresIn(ctx context.Context, q AggregateQuery, uploads []UploadedMonth) ([]monthFigures, int, error) {
-	uploaded := map[string]bool{}
-	for _, u := range uploads {
-		uploaded[u.ID] = true
-	}
-	filter := bson.M{"month": bson.M{"$gte": q.Period.From, "$lte": q.Period.To}}
-	cur, err := s.db.Collection(colSummaries).Find(ctx, filter, options.Find().SetBatchSize(1000))
-	if err != nil {
-		return nil, 0, fmt.Errorf("read summaries: %w", err)
-	}
-	var out []monthFigures
-	count := 0
-	for cur.Next(ctx) {
-		var rec summaryRecord
-		if err := cur.Decode(&rec); err != nil {
-			_ = cur.Close(ctx)
-			return nil, 0, fmt.Errorf("read summaries: %w", err)
-		}
-		sum, err := rec.summary()
-		if err != nil {
-			_ = cur.Close(ctx)
-			return nil, 0, err
-		}
-		count++
-		if uploaded[sum.ID] {
-			continue
-		}
-		f := NetFigures{}
-		for _, ss := range sum.Services {
-			if q.Service == "" || ss.Service == q.Service {
-				f.Add(FiguresOf(ss))
-			}
-		}
-		out = append(out, monthFigures{sid: sum.StructureID, month: sum.Month, figures: f})
-	}
-	if err := closeCursor(ctx, cur); err != nil {
-		return nil, 0, fmt.Errorf("read summaries: %w", err)
-	}
-	return out, count, nil
-}
-
-func (s *Store) uploadsIn(ctx context.Context, p MonthSpan) ([]UploadedMonth, error) {
-	cur, err := s.db.Collection(colUploads).Find(ctx, bson.M{"month": bson.M{"$gte": p.From, "$lte": p.To}})
-	if err != nil {
-		return nil, fmt.Errorf("read uploads: %w", err)
-	}
-	out := []UploadedMonth{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("read uploads: %w", err)
-	}
-	return out, nil
 }

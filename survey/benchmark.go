@@ -1,7 +1,6 @@
 package survey
 
 import (
-	"context"
 	"math"
 	"sort"
 )
@@ -44,39 +43,6 @@ type Benchmark struct {
 	Period      MonthSpan       `json:"period"`
 	Service     ServiceType     `json:"service,omitempty"`
 	Lines       []BenchmarkLine `json:"indicators"`
-}
-
-// Benchmark compares structure sid with its region and the network.
-func (s *Store) Benchmark(ctx context.Context, sid string, p MonthSpan, service ServiceType) (*Benchmark, error) {
-	st, err := s.Structure(ctx, sid)
-	if err != nil {
-		return nil, err
-	}
-	agg, err := s.Aggregate(ctx, AggregateQuery{Period: p, Service: service})
-	if err != nil {
-		return nil, err
-	}
-	region := NetFigures{}
-	for _, r := range agg.Regions {
-		if r.Key == st.Region {
-			region = r.Figures
-		}
-	}
-	own := NetFigures{}
-	for _, line := range agg.Structures {
-		if line.id == sid {
-			own = line.Figures
-		}
-	}
-	b := &Benchmark{StructureID: sid, Region: st.Region, Period: p, Service: service}
-	for _, code := range BenchmarkCodes {
-		b.Lines = append(b.Lines, BenchmarkLine{
-			Code: code, Structure: own[code], Region: region[code], Network: agg.Network[code],
-			RegionDist:  distribution(agg.Structures, code, own[code], func(l StructureFigures) bool { return l.Region == st.Region }),
-			NetworkDist: distribution(agg.Structures, code, own[code], func(StructureFigures) bool { return true }),
-		})
-	}
-	return b, nil
 }
 
 // distribution computes quartiles over the structures kept by in, each
@@ -122,4 +88,30 @@ func quartileOf(v, q1, median, q3 float64) int {
 		return 2
 	}
 	return 1
+}
+
+// CompareStructure is st's benchmark against its region and the network,
+// from an aggregate of the whole network.
+func CompareStructure(st *Structure, agg *Aggregate) *Benchmark {
+	region := NetFigures{}
+	for _, r := range agg.Regions {
+		if r.Key == st.Region {
+			region = r.Figures
+		}
+	}
+	own := NetFigures{}
+	for _, line := range agg.Structures {
+		if line.id == st.ID {
+			own = line.Figures
+		}
+	}
+	b := &Benchmark{StructureID: st.ID, Region: st.Region, Period: agg.Query.Period, Service: agg.Query.Service}
+	for _, code := range BenchmarkCodes {
+		b.Lines = append(b.Lines, BenchmarkLine{
+			Code: code, Structure: own[code], Region: region[code], Network: agg.Network[code],
+			RegionDist:  distribution(agg.Structures, code, own[code], func(l StructureFigures) bool { return l.Region == st.Region }),
+			NetworkDist: distribution(agg.Structures, code, own[code], func(StructureFigures) bool { return true }),
+		})
+	}
+	return b
 }

@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -224,7 +225,7 @@ func (c *computation) buildCatalog(qs []Questionnaire) {
 			}
 			info.Versions = append(info.Versions, q.ID)
 			for _, st := range q.ServiceTypes {
-				if !containsService(info.ServiceTypes, st) {
+				if !slices.Contains(info.ServiceTypes, st) {
 					info.ServiceTypes = append(info.ServiceTypes, st)
 				}
 			}
@@ -236,12 +237,12 @@ func (c *computation) buildCatalog(qs []Questionnaire) {
 }
 
 func (c *computation) appliesTo(sts []ServiceType) bool {
-	return c.q.Service == "" || containsService(sts, c.q.Service)
+	return c.q.Service == "" || slices.Contains(sts, c.q.Service)
 }
 
 func serviceRank(sts []ServiceType) int {
 	for i, st := range ServiceTypes {
-		if containsService(sts, st) {
+		if slices.Contains(sts, st) {
 			return i
 		}
 	}

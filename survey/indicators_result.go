@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -31,7 +32,7 @@ func (c *computation) result(now time.Time) *Indicators {
 		for _, code := range questionCodes(q) {
 			for pi, p := range c.periods {
 				for si, svc := range c.services {
-					if svc != AllServices && !containsService(q.ServiceTypes, ServiceType(svc)) {
+					if svc != AllServices && !slices.Contains(q.ServiceTypes, ServiceType(svc)) {
 						continue
 					}
 					t := c.buckets[pi][si].questions[q.Code]

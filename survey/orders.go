@@ -1,13 +1,9 @@
 package survey
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
+	"unicode"
 )
 
 // OrderInput is a purchase order as callers give it (API, forms, imports).
@@ -40,7 +36,7 @@ func (v *Validator) Order(in *OrderInput) error {
 	in.Notes = strings.TrimSpace(in.Notes)
 	c := &in.Client
 	c.Company = strings.TrimSpace(c.Company)
-	c.SIRET = normalizeIdentifier(c.SIRET)
+	c.SIRET = NormalizeIdentifier(c.SIRET)
 	c.ContactName = strings.TrimSpace(c.ContactName)
 	c.Email = strings.TrimSpace(c.Email)
 	c.Phone = strings.TrimSpace(c.Phone)
@@ -68,191 +64,101 @@ func orderMessage(field, tag string) string {
 	return ""
 }
 
-// CreateOrder stores a new order. A duplicate reference within the
-// structure is ErrConflict (a unique index enforces it).
-func (s *Store) CreateOrder(ctx context.Context, sid string, in OrderInput) (*Order, error) {
-	if err := s.validate.Order(&in); err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	o := &Order{
-		ID: NewID(), StructureID: sid, Reference: in.Reference, ServiceType: in.ServiceType,
-		Client: in.Client, JobTitle: in.JobTitle, StartDate: in.StartDate, EndDate: in.EndDate,
-		Hours: in.Hours, Notes: in.Notes, CreatedAt: now, UpdatedAt: now,
-	}
-	if _, err := s.db.Collection(colOrders).InsertOne(ctx, o); err != nil {
-		return nil, fmt.Errorf("create order: %w", orderWriteError(err))
-	}
-	return o, nil
-}
-
-// errDuplicateReference is the conflict of a reference already used in the structure.
-func errDuplicateReference() error {
+// ErrDuplicateReference is the conflict of a reference already used in the structure.
+func ErrDuplicateReference() error {
 	return ConflictOn("reference", "duplicate", "Un bon de commande de cette structure porte déjà cette référence.")
 }
 
-// orderWriteError names the field of a duplicate key: the only unique index
-// on orders besides _id is (structure_id, reference).
-func orderWriteError(err error) error {
-	err = translate(err)
-	if errors.Is(err, ErrConflict) {
-		return errDuplicateReference()
-	}
-	return err
-}
-
-// UpdateOrder replaces the editable fields of an order (PUT semantics: the
-// whole input is given). It is refused once the order has an answer, and a
-// service type change is refused while a survey link is live, since the
-// link's questionnaire was chosen for the old type.
-func (s *Store) UpdateOrder(ctx context.Context, sid, oid string, in OrderInput) (*Order, error) {
-	o, err := s.Order(ctx, sid, oid) // another structure's order: 404 before anything is checked
-	if err != nil {
-		return nil, err
-	}
-	if err := s.validate.Order(&in); err != nil {
-		return nil, err
-	}
-	if err := s.refuseIfAnswered(ctx, o, "modifié"); err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	if serviceTypeLocked(o, in, now) {
-		return nil, ConflictOn("service_type", "survey_issued", msgServiceTypeLocked)
-	}
-	found, err := s.writeOrderEdit(ctx, o, in, now)
-	switch {
-	case err != nil:
-		return nil, fmt.Errorf("update order: %w", err)
-	case !found:
-		return nil, ErrNotFound
-	}
-	return o, nil
-}
-
-// msgServiceTypeLocked refuses a service type change while a link is live:
+// MsgServiceTypeLocked refuses a service type change while a link is live:
 // the link's questionnaire was chosen for the old type.
-const msgServiceTypeLocked = "Un questionnaire est en cours pour ce bon de commande : annulez-le avant de changer le type de prestation."
+const MsgServiceTypeLocked = "Un questionnaire est en cours pour ce bon de commande : annulez-le avant de changer le type de prestation."
 
-func serviceTypeLocked(o *Order, in OrderInput, now time.Time) bool {
+func ServiceTypeLocked(o *Order, in OrderInput, now time.Time) bool {
 	return in.ServiceType != o.ServiceType && o.SurveyStatusAt(now) == SurveyIssued
 }
 
-// writeOrderEdit sets the editable fields of o from in ($set of those
-// fields only, so that a survey issued meanwhile is kept), then keeps the
-// link's copy and the month's summary in step, and updates o. It reports
-// whether the order was still there. Edits and imports share it.
-func (s *Store) writeOrderEdit(ctx context.Context, o *Order, in OrderInput, now time.Time) (bool, error) {
-	set := bson.M{
-		"reference": in.Reference, "service_type": in.ServiceType, "client": in.Client,
-		"job_title": in.JobTitle, "start_date": in.StartDate, "end_date": in.EndDate,
-		"hours": in.Hours, "notes": in.Notes, "updated_at": now,
-	}
-	res, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": o.ID}, bson.M{"$set": set})
-	if err != nil {
-		return false, orderWriteError(err)
-	}
-	if res.MatchedCount == 0 {
-		return false, nil
-	}
-	if o.Survey != nil && in.ServiceType != o.ServiceType {
-		s.refreshAfterChange(ctx, o.StructureID, o.Survey.IssuedAt) // its survey counts under the new type
-	}
-	o.Reference, o.ServiceType, o.Client, o.JobTitle = in.Reference, in.ServiceType, in.Client, in.JobTitle
-	o.StartDate, o.EndDate, o.Hours, o.Notes, o.UpdatedAt = in.StartDate, in.EndDate, in.Hours, in.Notes, now
-	return true, s.syncLinkOrder(ctx, o)
-}
-
-// DeleteOrder removes an unanswered order and its survey links (they then
-// resolve to "not found"). An answered order is kept: its answer counts in
-// the indicators.
-func (s *Store) DeleteOrder(ctx context.Context, sid, oid string) error {
-	o, err := s.Order(ctx, sid, oid)
-	if err != nil {
-		return err
-	}
-	if err := s.refuseIfAnswered(ctx, o, "supprimé"); err != nil {
-		return err
-	}
-	// The links go first: a link carries what its page shows of the order
-	// and is answered without reading the order, so a link left behind by
-	// a failed delete would take an answer for an order that is gone.
-	for _, token := range o.linkTokens() {
-		if _, err := s.db.Collection(colLinks).DeleteOne(ctx, bson.M{"_id": token}); err != nil {
-			return fmt.Errorf("delete order's survey links: %w", translate(err))
-		}
-	}
-	if _, err := s.db.Collection(colOrders).DeleteOne(ctx, bson.M{"_id": o.ID}); err != nil {
-		return fmt.Errorf("delete order: %w", translate(err))
-	}
-	// An answer may have arrived between the check and the delete: without
-	// transactions, put the order back rather than orphan the answer.
-	if answered, err := s.hasResponse(ctx, o.ID); err != nil || answered {
-		if _, rerr := s.db.Collection(colOrders).InsertOne(context.WithoutCancel(ctx), o); rerr != nil {
-			return fmt.Errorf("restore order answered during delete: %w", rerr)
-		}
-		if err != nil {
-			return fmt.Errorf("delete order: %w", err)
-		}
-		return errOrderAnswered("supprimé")
-	}
-	if o.Survey != nil {
-		s.refreshAfterChange(ctx, sid, o.Survey.IssuedAt) // the order leaves its cohort
-	}
-	return nil
-}
-
-// linkTokens lists every link token of the order, the current one included.
-func (o *Order) linkTokens() []any {
-	seen := map[string]bool{}
-	var out []any
-	add := func(t string) {
-		if t != "" && !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
-	for _, t := range o.LinkTokens {
-		add(t)
-	}
-	if o.Survey != nil {
-		add(o.Survey.Token)
-	}
-	return out
-}
-
-func errOrderAnswered(verb string) error {
+func ErrOrderAnswered(verb string) error {
 	return Conflict("Ce bon de commande a reçu une réponse au questionnaire : il ne peut plus être " + verb + ".")
 }
 
-// refuseIfAnswered checks both the order's copy and the responses
-// collection, the source of truth.
-func (s *Store) refuseIfAnswered(ctx context.Context, o *Order, verb string) error {
-	if o.Survey != nil && o.Survey.AnsweredAt != nil {
-		return errOrderAnswered(verb)
-	}
-	answered, err := s.hasResponse(ctx, o.ID)
-	if err != nil {
-		return fmt.Errorf("check response: %w", err)
-	}
-	if answered {
-		return errOrderAnswered(verb)
-	}
-	return nil
+// OrderFilter selects a structure's orders, for lists and batch issues.
+// Empty fields match everything. Dates bound start_date, both inclusive.
+type OrderFilter struct {
+	ServiceType ServiceType  `json:"service_type" validate:"omitempty,service_type"`
+	StartFrom   string       `json:"start_from" validate:"omitempty,date"`
+	StartTo     string       `json:"start_to" validate:"omitempty,date"`
+	Status      SurveyStatus `json:"status" validate:"omitempty,oneof=not_issued issued answered expired cancelled"`
+	Q           string       `json:"q" validate:"max=200"`
+	Page        int          `json:"page" validate:"min=0,max=1000000"`
+	PerPage     int          `json:"per_page" validate:"min=0,max=200"`
 }
 
-// Order returns one order of structure sid; another structure's order is
-// ErrNotFound.
-func (s *Store) Order(ctx context.Context, sid, oid string) (*Order, error) {
-	if !ValidIDShape(oid) {
-		return nil, ErrNotFound
+// OrderFilter checks a filter and fills in the page defaults.
+func (v *Validator) OrderFilter(f *OrderFilter) error {
+	f.Q = strings.TrimSpace(f.Q)
+	errs := v.check(f, nil)
+	if f.StartFrom != "" && f.StartTo != "" && f.StartTo < f.StartFrom && errs.Fields["start_to"].Code == "" {
+		errs.Add("start_to", "end_before_start", "La fin de la période ne peut pas précéder son début.")
 	}
-	var o Order
-	if err := s.findByID(ctx, colOrders, oid, &o); err != nil {
-		return nil, err
+	if f.Page == 0 {
+		f.Page = 1
 	}
-	if o.StructureID != sid {
-		return nil, ErrNotFound
+	if f.PerPage == 0 {
+		f.PerPage = DefaultOrdersPerPage
 	}
-	return &o, nil
+	return errs.OrNil()
 }
+
+// OrderPage is one page of a filtered order list. Total counts every match.
+type OrderPage struct {
+	Orders  []Order
+	Total   int
+	Page    int
+	PerPage int
+}
+
+// FoldForSearch lowercases s and strips French diacritics, so that "ecole"
+// finds "École" and "Crème".
+func FoldForSearch(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r < unicode.MaxASCII:
+			b.WriteRune(r)
+		case strings.ContainsRune("àâäáãå", r):
+			b.WriteByte('a')
+		case r == 'ç':
+			b.WriteByte('c')
+		case strings.ContainsRune("éèêë", r):
+			b.WriteByte('e')
+		case strings.ContainsRune("îïíì", r):
+			b.WriteByte('i')
+		case strings.ContainsRune("ôöóòõ", r):
+			b.WriteByte('o')
+		case strings.ContainsRune("ùûüú", r):
+			b.WriteByte('u')
+		case strings.ContainsRune("ÿý", r):
+			b.WriteByte('y')
+		case r == 'ñ':
+			b.WriteByte('n')
+		case r == 'œ':
+			b.WriteString("oe")
+		case r == 'æ':
+			b.WriteString("ae")
+		case r == '\u00a0' || r == '\u202f':
+			b.WriteByte(' ')
+		case r == '’':
+			b.WriteByte('\'')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Page sizes of order lists.
+const (
+	DefaultOrdersPerPage = 50
+	MaxOrdersPerPage     = 200
+)

@@ -1,105 +1,17 @@
 package survey
 
 import (
-	"context"
 	"fmt"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// Questionnaire returns one questionnaire version of structure sid.
-func (s *Store) Questionnaire(ctx context.Context, sid, id string) (*Questionnaire, error) {
-	if !ValidIDShape(id) {
-		return nil, ErrNotFound
-	}
-	var q Questionnaire
-	if err := s.findByID(ctx, colQuestionnaires, id, &q); err != nil {
-		return nil, err
-	}
-	if q.StructureID != sid {
-		return nil, ErrNotFound
-	}
-	return &q, nil
+func (q *Questionnaire) SetContent(in QuestionnaireInput) {
+	q.Title, q.Intro, q.ServiceTypes, q.Questions = in.Title, in.Intro, in.ServiceTypes, in.Questions
 }
 
-// ListQuestionnaires returns every questionnaire version of a structure.
-func (s *Store) ListQuestionnaires(ctx context.Context, sid string) ([]Questionnaire, error) {
-	cur, err := s.db.Collection(colQuestionnaires).Find(ctx, bson.M{"structure_id": sid})
-	if err != nil {
-		return nil, fmt.Errorf("list questionnaires: %w", err)
+// ErrNotDraft explains why only drafts change.
+func ErrNotDraft(q *Questionnaire) error {
+	if q.Status == StatusPublished {
+		return Conflict(fmt.Sprintf("La version %d de ce questionnaire est publiée : elle ne peut plus être modifiée. Créez une nouvelle version pour la faire évoluer.", q.Version))
 	}
-	out := []Questionnaire{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("list questionnaires: %w", err)
-	}
-	sortQuestionnaires(out)
-	return out, nil
-}
-
-// sortQuestionnaires orders by title, then version.
-func sortQuestionnaires(qs []Questionnaire) {
-	for i := 1; i < len(qs); i++ {
-		for j := i; j > 0 && lessQuestionnaire(qs[j], qs[j-1]); j-- {
-			qs[j], qs[j-1] = qs[j-1], qs[j]
-		}
-	}
-}
-
-func lessQuestionnaire(a, b Questionnaire) bool {
-	if a.FamilyID != b.FamilyID {
-		if a.Title != b.Title {
-			return a.Title < b.Title
-		}
-		return a.FamilyID < b.FamilyID
-	}
-	return a.Version < b.Version
-}
-
-// PublishedQuestionnaireFor returns the questionnaire a new survey link of
-// that service type uses: the most recently published version that applies,
-// so that publishing a new version supersedes the older ones for new links.
-func (s *Store) PublishedQuestionnaireFor(ctx context.Context, sid string, st ServiceType) (*Questionnaire, error) {
-	questionnaireFor, err := s.publishedQuestionnaires(ctx, sid)
-	if err != nil {
-		return nil, err
-	}
-	return questionnaireFor(st)
-}
-
-// latestPublished picks the published questionnaire for st with the latest
-// publication date; ties (one clock tick) go to the higher version, then id.
-func latestPublished(qs []Questionnaire, st ServiceType) (*Questionnaire, error) {
-	var best *Questionnaire
-	for i := range qs {
-		q := &qs[i]
-		if q.Status != StatusPublished || q.PublishedAt == nil || !containsService(q.ServiceTypes, st) {
-			continue
-		}
-		if best == nil || publishedAfter(q, best) {
-			best = q
-		}
-	}
-	if best == nil {
-		return nil, &ConflictError{Message: "Aucun questionnaire publié pour le type de prestation « " + st.Label() + " » : publiez-en un avant d'envoyer des questionnaires."}
-	}
-	return best, nil
-}
-
-func publishedAfter(a, b *Questionnaire) bool {
-	if !a.PublishedAt.Equal(*b.PublishedAt) {
-		return a.PublishedAt.After(*b.PublishedAt)
-	}
-	if a.Version != b.Version {
-		return a.Version > b.Version
-	}
-	return a.ID > b.ID
-}
-
-func containsService(list []ServiceType, st ServiceType) bool {
-	for _, x := range list {
-		if x == st {
-			return true
-		}
-	}
-	return false
+	return Conflict(fmt.Sprintf("La version %d de ce questionnaire est archivée : elle ne peut plus être modifiée.", q.Version))
 }

@@ -18,9 +18,9 @@ type ResponseRow struct {
 	values               []uint32 // by column of the source's Codes: index in its texts, 0 when unanswered
 }
 
-// internMaxLen bounds the values shared between rows: scale levels, oui/non,
+// InternMaxLen bounds the values shared between rows: scale levels, oui/non,
 // scores and short choices; free text is kept once per answer.
-const internMaxLen = 40
+const InternMaxLen = 40
 
 // AddResponse appends a response to the source, compacted into a row.
 func (s *IndicatorSource) AddResponse(r *Response) {
@@ -47,14 +47,14 @@ func (s *IndicatorSource) init() {
 // textIndex returns the index of value v in the source's texts, adding it
 // (once when short).
 func (s *IndicatorSource) textIndex(v string) uint32 {
-	if len(v) <= internMaxLen {
+	if len(v) <= InternMaxLen {
 		if i, ok := s.shared[v]; ok {
 			return i
 		}
 	}
 	i := uint32(len(s.texts))
 	s.texts = append(s.texts, v)
-	if len(v) <= internMaxLen {
+	if len(v) <= InternMaxLen {
 		s.shared[v] = i
 	}
 	return i
@@ -62,7 +62,7 @@ func (s *IndicatorSource) textIndex(v string) uint32 {
 
 // intern returns v, shared with the equal values already held when short.
 func (s *IndicatorSource) intern(v string) string {
-	if len(v) > internMaxLen {
+	if len(v) > InternMaxLen {
 		return v
 	}
 	return s.texts[s.textIndex(v)]
@@ -115,4 +115,32 @@ func (s *IndicatorSource) eachAnswer(r *ResponseRow, fn func(code, value string)
 			fn(s.Codes[col], s.texts[v])
 		}
 	}
+}
+
+// TextIndexBytes is the index of the text b in the source's values, adding
+// it when new; it allocates nothing for a short value already held (readers
+// that decode stored documents themselves call it).
+func (s *IndicatorSource) TextIndexBytes(b []byte) uint32 {
+	s.init()
+	if len(b) == 0 {
+		return 0
+	}
+	if len(b) <= InternMaxLen {
+		if i, ok := s.shared[string(b)]; ok {
+			return i
+		}
+	}
+	return s.textIndex(string(b))
+}
+
+// InternBytes is the text b, shared with the equal values already held.
+func (s *IndicatorSource) InternBytes(b []byte) string {
+	return s.texts[s.TextIndexBytes(b)]
+}
+
+// SetAnswerBytes records in row the answer of text index value to the
+// question code, allocating nothing for a code already seen.
+func (s *IndicatorSource) SetAnswerBytes(row *ResponseRow, code []byte, value uint32) {
+	s.init()
+	s.setAnswerKey(row, code, value)
 }

@@ -1,12 +1,7 @@
 package survey
 
 import (
-	"context"
-	"fmt"
 	"strings"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Regions of the network (metropolitan France and overseas), as the
@@ -44,7 +39,7 @@ func (in *StructureInput) Validate() error { return NewValidator().Structure(in)
 // Structure normalises a structure input and checks it.
 func (v *Validator) Structure(in *StructureInput) error {
 	in.Name = strings.TrimSpace(in.Name)
-	in.SIRET = normalizeIdentifier(in.SIRET)
+	in.SIRET = NormalizeIdentifier(in.SIRET)
 	in.Region = strings.TrimSpace(in.Region)
 	return v.check(in, structureMessage).OrNil()
 }
@@ -76,88 +71,10 @@ func validStructureType(t StructureType) bool {
 	return false
 }
 
-// CreateStructure stores a new structure with its two default questionnaires,
-// published. The questionnaires are written first and removed again if the
-// structure cannot be, so that no half-created structure remains.
-func (s *Store) CreateStructure(ctx context.Context, in StructureInput) (*Structure, error) {
-	if in.Settings != nil && in.Settings.SurveyExpiryDays == 0 { // settings given without the expiry
-		settings := *in.Settings
-		settings.SurveyExpiryDays = DefaultSurveyExpiryDays
-		in.Settings = &settings
-	}
-	if err := s.validate.Structure(&in); err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	st := &Structure{
-		ID: NewID(), Name: in.Name, SIRET: in.SIRET, Region: in.Region, Type: in.Type,
-		Settings:  StructureSettings{SurveyExpiryDays: DefaultSurveyExpiryDays},
-		CreatedAt: now, UpdatedAt: now,
-	}
-	if in.Settings != nil {
-		st.Settings = *in.Settings
-	}
-	var ids []any
-	for _, q := range DefaultQuestionnaires(st.ID) {
-		q.ID, q.FamilyID, q.Version = NewID(), NewID(), 1
-		q.Status, q.CreatedAt, q.UpdatedAt, q.PublishedAt = StatusPublished, now, now, &now
-		if _, err := s.db.Collection(colQuestionnaires).InsertOne(ctx, q); err != nil {
-			s.deleteIDs(ctx, colQuestionnaires, ids)
-			return nil, fmt.Errorf("create default questionnaire: %w", translate(err))
-		}
-		ids = append(ids, q.ID)
-	}
-	if _, err := s.db.Collection(colStructures).InsertOne(ctx, st); err != nil {
-		s.deleteIDs(ctx, colQuestionnaires, ids)
-		return nil, fmt.Errorf("create structure: %w", translate(err))
-	}
-	return st, nil
-}
-
-// deleteIDs removes documents by _id one at a time (the embedded store only
-// uses its index for exact _id filters); used to undo a partial write.
-func (s *Store) deleteIDs(ctx context.Context, collection string, ids []any) {
-	for _, id := range ids {
-		_, _ = s.db.Collection(collection).DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": id})
-	}
-}
-
-// Structure returns one structure.
-func (s *Store) Structure(ctx context.Context, id string) (*Structure, error) {
-	if !ValidIDShape(id) {
-		return nil, ErrNotFound
-	}
-	var st Structure
-	if err := s.findByID(ctx, colStructures, id, &st); err != nil {
-		return nil, err
-	}
-	return &st, nil
-}
-
 // StructureFilter narrows ListStructures. Empty fields match everything.
 type StructureFilter struct {
 	Region string
 	IDs    []string // when non-nil, only these
-}
-
-// ListStructures returns structures sorted by name.
-func (s *Store) ListStructures(ctx context.Context, f StructureFilter) ([]Structure, error) {
-	filter := bson.M{}
-	if f.Region != "" {
-		filter["region"] = f.Region
-	}
-	if f.IDs != nil {
-		filter["_id"] = bson.M{"$in": f.IDs}
-	}
-	cur, err := s.db.Collection(colStructures).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("list structures: %w", err)
-	}
-	out := []Structure{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("list structures: %w", err)
-	}
-	return out, nil
 }
 
 // StructurePatch holds the fields a PATCH may change; nil means unchanged.
@@ -169,42 +86,4 @@ type StructurePatch struct {
 	Region   *string            `json:"region"`
 	Type     *StructureType     `json:"type"`
 	Settings *StructureSettings `json:"settings"`
-}
-
-// UpdateStructure applies a patch after validating the result as a whole.
-func (s *Store) UpdateStructure(ctx context.Context, id string, p StructurePatch) (*Structure, error) {
-	st, err := s.Structure(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	in := StructureInput{Name: st.Name, SIRET: st.SIRET, Region: st.Region, Type: st.Type, Settings: &st.Settings}
-	if p.Name != nil {
-		in.Name = *p.Name
-	}
-	if p.SIRET != nil {
-		in.SIRET = *p.SIRET
-	}
-	if p.Region != nil {
-		in.Region = *p.Region
-	}
-	if p.Type != nil {
-		in.Type = *p.Type
-	}
-	if p.Settings != nil {
-		settings := *p.Settings
-		if settings.SurveyExpiryDays == 0 { // absent from the patch: unchanged
-			settings.SurveyExpiryDays = st.Settings.SurveyExpiryDays
-		}
-		in.Settings = &settings
-	}
-	if err := s.validate.Structure(&in); err != nil {
-		return nil, err
-	}
-	st.Name, st.SIRET, st.Region, st.Type, st.Settings = in.Name, in.SIRET, in.Region, in.Type, *in.Settings
-	st.UpdatedAt = s.Now()
-	if _, err := s.db.Collection(colStructures).ReplaceOne(ctx, bson.M{"_id": id}, st); err != nil {
-		return nil, fmt.Errorf("update structure: %w", translate(err))
-	}
-	s.structures.forget(id)
-	return st, nil
 }

@@ -256,8 +256,8 @@ type LinkOrder struct {
 	EndDate   string `bson:"end_date,omitempty"`
 }
 
-// linkOrder is o's copy for its survey links.
-func linkOrder(o *Order) *LinkOrder {
+// NewLinkOrder is o's copy for its survey links.
+func NewLinkOrder(o *Order) *LinkOrder {
 	return &LinkOrder{Reference: o.Reference, JobTitle: o.JobTitle, StartDate: o.StartDate, EndDate: o.EndDate}
 }
 

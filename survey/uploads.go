@@ -1,18 +1,8 @@
 package survey
 
 import (
-	"context"
-	"fmt"
-	"strings"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
-
-// colUploads holds figures imported from self-hosted structures' workbooks,
-// one document per structure × month.
-const colUploads = "federation_uploads"
 
 // UploadRow is one row of an "Indicateurs" sheet: Service is empty for
 // "Toutes" (both services).
@@ -51,62 +41,8 @@ type UploadResult struct {
 	Replaced    []string `json:"replaced"` // months that had an earlier upload
 }
 
-// FindStructureForUpload resolves the structure an upload is for, by id,
-// SIRET or exact name (case-insensitive); ambiguity is a validation error.
-func (s *Store) FindStructureForUpload(ctx context.Context, ref string) (*Structure, error) {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return nil, Invalid("structure_id", "required", "Indiquez la structure (identifiant, SIRET ou nom).")
-	}
-	if ValidIDShape(ref) {
-		if st, err := s.Structure(ctx, ref); err == nil {
-			return st, nil
-		}
-	}
-	all, err := s.ListStructures(ctx, StructureFilter{})
-	if err != nil {
-		return nil, err
-	}
-	var found []Structure
-	siret := normalizeIdentifier(ref) // as the stored SIRET was
-	for _, st := range all {
-		if st.SIRET == siret || strings.EqualFold(st.Name, ref) {
-			found = append(found, st)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return nil, Invalid("structure_id", "not_found", "Structure inconnue : vérifiez l'identifiant, le SIRET ou le nom.")
-	case 1:
-		return &found[0], nil
-	}
-	return nil, Invalid("structure_id", "ambiguous", "Plusieurs structures correspondent : indiquez l'identifiant de la structure.")
-}
-
-// ImportUpload stores a workbook's rows for structure sid, one document per
-// month, each replacing any earlier upload of that structure and month.
-func (s *Store) ImportUpload(ctx context.Context, sid, fileName string, rows []UploadRow) (*UploadResult, error) {
-	if len(rows) == 0 {
-		return nil, Invalid("file", "empty", "La feuille « Indicateurs » ne contient aucune ligne mensuelle à importer.")
-	}
-	months := uploadedMonths(sid, fileName, s.Now(), rows)
-	res := &UploadResult{StructureID: sid, Months: []string{}, Replaced: []string{}}
-	for _, m := range sortedKeys(months) {
-		doc := months[m]
-		r, err := s.db.Collection(colUploads).ReplaceOne(ctx, bson.M{"_id": doc.ID}, doc, options.Replace().SetUpsert(true))
-		if err != nil {
-			return nil, fmt.Errorf("import upload %s: %w", doc.ID, translate(err))
-		}
-		res.Months = append(res.Months, m)
-		if r.MatchedCount > 0 {
-			res.Replaced = append(res.Replaced, m)
-		}
-	}
-	return res, nil
-}
-
-// uploadedMonths groups rows by month and service into documents.
-func uploadedMonths(sid, fileName string, now time.Time, rows []UploadRow) map[string]*UploadedMonth {
+// UploadedMonths groups rows by month and service into documents.
+func UploadedMonths(sid, fileName string, now time.Time, rows []UploadRow) map[string]*UploadedMonth {
 	responses := map[string]int{} // month/service → REPONSES, the base of volumes
 	for _, r := range rows {
 		if r.Code == FigureResponses {
@@ -138,7 +74,7 @@ func (u *UploadedMonth) service(st ServiceType) *UploadedService {
 
 // figuresFor returns the upload's figures for a service ("" = both): the
 // per-service rows when the workbook has them, else its "Toutes" rows.
-func (u *UploadedMonth) figuresFor(st ServiceType) NetFigures {
+func (u *UploadedMonth) FiguresFor(st ServiceType) NetFigures {
 	out := NetFigures{}
 	var all NetFigures
 	found := false

@@ -278,9 +278,9 @@ func validNormalizedPhone(s string) bool {
 	return ok && n == s
 }
 
-// normalizeIdentifier removes the spaces, dots and non-breaking spaces people
+// NormalizeIdentifier removes the spaces, dots and non-breaking spaces people
 // put in SIRET and SIREN numbers.
-func normalizeIdentifier(s string) string {
+func NormalizeIdentifier(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch r {
 		case ' ', '.', '\u00a0', '\u202f':

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"capsat/survey"
-	"capsat/survey/surveytest"
 )
 
 func TestNormalizeFrenchPhone(t *testing.T) {
@@ -45,7 +44,7 @@ func TestNormalizeFrenchPhone(t *testing.T) {
 func validOrder() survey.OrderInput {
 	return survey.OrderInput{
 		Reference: "BC-1", ServiceType: survey.ServiceMAD,
-		Client:   survey.Client{Company: "Mairie de Vire", SIRET: surveytest.ValidSIRET, ContactName: "Mme Durand", Email: "durand@vire.fr", Phone: "0231000000"},
+		Client:   survey.Client{Company: "Mairie de Vire", SIRET: "73282932000074", ContactName: "Mme Durand", Email: "durand@vire.fr", Phone: "0231000000"},
 		JobTitle: "Agent d'entretien", StartDate: "2026-03-03", EndDate: "2026-03-14", Hours: 35,
 	}
 }
@@ -106,7 +105,7 @@ func TestOrderValidationNormalises(t *testing.T) {
 	if err := in.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if in.Reference != "BC-9" || in.Client.SIRET != surveytest.ValidSIRET || in.Client.Phone != "02 31 00 00 00" || in.Client.Email != "durand@vire.fr" {
+	if in.Reference != "BC-9" || in.Client.SIRET != "73282932000074" || in.Client.Phone != "02 31 00 00 00" || in.Client.Email != "durand@vire.fr" {
 		t.Fatalf("not normalised: %+v", in)
 	}
 	// Households have no SIRET.

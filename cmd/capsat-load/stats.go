@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"capsat/survey"
+	"capsat/survey/store"
 )
 
 // submitResult sums up the load phase.
@@ -84,7 +85,7 @@ func (r rawResult) rate() float64 { return float64(r.n) / r.elapsed.Seconds() }
 // rawInsertRate inserts n response documents like the ones the survey path
 // stores, one InsertOne each, from conc goroutines, into a collection of
 // their own in the same store.
-func rawInsertRate(ctx context.Context, st *survey.Store, n, conc int) (rawResult, error) {
+func rawInsertRate(ctx context.Context, st *store.Store, n, conc int) (rawResult, error) {
 	coll := st.DB().Collection(rawCollection)
 	errs := make([]error, n)
 	now := time.Now().UTC()

@@ -16,7 +16,9 @@ import (
 	"capsat/config"
 	"capsat/handlers"
 	"capsat/survey"
+	"capsat/survey/accounts"
 	"capsat/survey/embedded"
+	"capsat/survey/store"
 )
 
 // loadDatabase is the database of the in-process run; rawCollection holds
@@ -36,7 +38,7 @@ type target struct {
 	apiKey      string
 	structureID string
 	describe    string
-	store       *survey.Store     // nil for an external server
+	store       *store.Store      // nil for an external server
 	orderIDs    map[string]string // token → order id, in-process
 	close       func()
 }
@@ -62,13 +64,13 @@ func openTarget(ctx context.Context, o options) (*target, error) {
 			cleanups[i]()
 		}
 	}
-	client, err := survey.Connect(ctx, survey.ConnectOptions{URI: srv.URI(), Timeout: 20 * time.Second, Embedded: true})
+	client, err := store.Connect(ctx, store.ConnectOptions{URI: srv.URI(), Timeout: 20 * time.Second, Embedded: true})
 	if err != nil {
 		closeAll()
 		return nil, err
 	}
 	cleanups = append(cleanups, func() { _ = client.Disconnect(context.Background()) })
-	store := survey.NewStore(client.Database(loadDatabase), time.Now)
+	store := store.NewStore(client.Database(loadDatabase), time.Now)
 	if err := store.EnsureIndexes(ctx); err != nil {
 		closeAll()
 		return nil, err
@@ -88,7 +90,7 @@ func openTarget(ctx context.Context, o options) (*target, error) {
 		closeAll()
 		return nil, fmt.Errorf("create structure: %w", err)
 	}
-	_, key, err := store.CreateAPIKey(ctx, survey.APIKeyInput{Name: "charge", Role: survey.RoleStructureAdmin, StructureID: st.ID})
+	_, key, err := store.CreateAPIKey(ctx, accounts.APIKeyInput{Name: "charge", Role: accounts.RoleStructureAdmin, StructureID: st.ID})
 	if err != nil {
 		closeAll()
 		return nil, fmt.Errorf("create API key: %w", err)

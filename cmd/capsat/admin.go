@@ -12,6 +12,8 @@ import (
 
 	"capsat/config"
 	"capsat/survey"
+	"capsat/survey/accounts"
+	"capsat/survey/store"
 )
 
 // admin runs one administration command on the configured store and prints
@@ -21,7 +23,7 @@ func admin(ctx context.Context, args []string, e env) error {
 		fmt.Fprint(e.stdout, usage)
 		return nil
 	}
-	commands := map[string]func(context.Context, *survey.Store, map[string]string, env) (any, error){
+	commands := map[string]func(context.Context, *store.Store, map[string]string, env) (any, error){
 		"create-structure":  adminCreateStructure,
 		"create-api-key":    adminCreateAPIKey,
 		"create-user":       adminCreateUser,
@@ -37,7 +39,7 @@ func admin(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, e, func(st *survey.Store) error {
+	return withStore(ctx, e, func(st *store.Store) error {
 		out, err := cmd(ctx, st, values, e)
 		if err != nil {
 			return err
@@ -47,7 +49,7 @@ func admin(ctx context.Context, args []string, e env) error {
 }
 
 // withStore opens the configured store (environment only), runs f, closes it.
-func withStore(ctx context.Context, e env, f func(*survey.Store) error) error {
+func withStore(ctx context.Context, e env, f func(*store.Store) error) error {
 	cfg, err := config.Load(nil, e.getenv, e.stderr)
 	if err != nil {
 		return err
@@ -117,7 +119,7 @@ func flagValues(name string, args []string, e env) (map[string]string, error) {
 	return out, nil
 }
 
-func adminCreateStructure(ctx context.Context, st *survey.Store, v map[string]string, e env) (any, error) {
+func adminCreateStructure(ctx context.Context, st *store.Store, v map[string]string, e env) (any, error) {
 	s, err := st.CreateStructure(ctx, survey.StructureInput{Name: v["name"], SIRET: v["siret"], Region: v["region"], Type: survey.StructureType(v["type"])})
 	if err != nil {
 		return nil, err
@@ -125,12 +127,12 @@ func adminCreateStructure(ctx context.Context, st *survey.Store, v map[string]st
 	return map[string]string{"id": s.ID}, nil
 }
 
-func adminCreateAPIKey(ctx context.Context, st *survey.Store, v map[string]string, e env) (any, error) {
-	role := survey.Role(v["role"])
+func adminCreateAPIKey(ctx context.Context, st *store.Store, v map[string]string, e env) (any, error) {
+	role := accounts.Role(v["role"])
 	if role == "" && v["structure"] != "" {
-		role = survey.RoleStructureMember
+		role = accounts.RoleStructureMember
 	}
-	k, plain, err := st.CreateAPIKey(ctx, survey.APIKeyInput{Name: v["name"], Role: role, StructureID: v["structure"], Region: v["region"]})
+	k, plain, err := st.CreateAPIKey(ctx, accounts.APIKeyInput{Name: v["name"], Role: role, StructureID: v["structure"], Region: v["region"]})
 	if err != nil {
 		return nil, err
 	}
@@ -139,16 +141,16 @@ func adminCreateAPIKey(ctx context.Context, st *survey.Store, v map[string]strin
 
 // adminCreateUser creates an account. The password is the first line of
 // stdin when one is piped in; otherwise one is generated and printed once.
-func adminCreateUser(ctx context.Context, st *survey.Store, v map[string]string, e env) (any, error) {
+func adminCreateUser(ctx context.Context, st *store.Store, v map[string]string, e env) (any, error) {
 	password, err := passwordFromStdin(e.stdin)
 	if err != nil {
 		return nil, err
 	}
 	generated := password == ""
 	if generated {
-		password = survey.NewPassword()
+		password = accounts.NewPassword()
 	}
-	u, err := st.CreateUser(ctx, survey.UserInput{Email: v["email"], Password: password, Role: survey.Role(v["role"]), StructureID: v["structure"], Region: v["region"]})
+	u, err := st.CreateUser(ctx, accounts.UserInput{Email: v["email"], Password: password, Role: accounts.Role(v["role"]), StructureID: v["structure"], Region: v["region"]})
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +179,7 @@ func passwordFromStdin(r io.Reader) (string, error) {
 			return "", nil
 		}
 	}
-	line, err := bufio.NewReader(io.LimitReader(r, survey.MaxPasswordLen+2)).ReadString('\n')
+	line, err := bufio.NewReader(io.LimitReader(r, accounts.MaxPasswordLen+2)).ReadString('\n')
 	if err != nil && err != io.EOF {
 		return "", fmt.Errorf("read password from stdin: %w", err)
 	}
@@ -186,6 +188,6 @@ func passwordFromStdin(r io.Reader) (string, error) {
 
 // adminRebuildSummaries recomputes every structure × month summary from
 // orders and responses (idempotent; safe while capsat serves).
-func adminRebuildSummaries(ctx context.Context, st *survey.Store, _ map[string]string, _ env) (any, error) {
+func adminRebuildSummaries(ctx context.Context, st *store.Store, _ map[string]string, _ env) (any, error) {
 	return st.RebuildSummaries(ctx)
 }

@@ -9,6 +9,8 @@ import (
 
 	"capsat/config"
 	"capsat/survey"
+	"capsat/survey/accounts"
+	"capsat/survey/store"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
@@ -121,7 +123,7 @@ func (c *demoClock) set(t time.Time) { c.t = t }
 // now, through the domain API only. What an earlier run created is found and
 // left alone.
 func seedDemo(ctx context.Context, db *mongo.Database, now time.Time, months int) (*demoReport, error) {
-	existing, err := survey.NewStore(db, nil).ListStructures(ctx, survey.StructureFilter{})
+	existing, err := store.NewStore(db, nil).ListStructures(ctx, survey.StructureFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +148,7 @@ func seedDemo(ctx context.Context, db *mongo.Database, now time.Time, months int
 // their surveys, each at its own date on a clock of its own.
 func seedStructure(ctx context.Context, db *mongo.Database, now time.Time, months, i int, spec demoStructure, s survey.Structure, found bool) (demoStructureReport, error) {
 	clock := &demoClock{t: now}
-	st := survey.NewStore(db, clock.now)
+	st := store.NewStore(db, clock.now)
 	r := demoStructureReport{Created: !found}
 	if !found {
 		clock.set(now.AddDate(0, -months-1, 0))
@@ -177,7 +179,7 @@ func seedStructure(ctx context.Context, db *mongo.Database, now time.Time, month
 
 // seedOrder records one planned order and plays its survey up to now. An
 // order whose reference exists already is left as it is.
-func seedOrder(ctx context.Context, st *survey.Store, clock *demoClock, now time.Time, sid string, o demoOrder, c *demoCounts) error {
+func seedOrder(ctx context.Context, st *store.Store, clock *demoClock, now time.Time, sid string, o demoOrder, c *demoCounts) error {
 	clock.set(o.CreatedAt)
 	order, err := st.CreateOrder(ctx, sid, o.Input)
 	if errors.Is(err, survey.ErrConflict) {
@@ -240,14 +242,14 @@ type demoUser struct {
 const demoPassword = "demo-capsat-2026"
 
 // demoUsers creates (once) a federation, a region and a structure account.
-func demoUsers(ctx context.Context, st *survey.Store, first demoStructureReport) ([]demoUser, error) {
+func demoUsers(ctx context.Context, st *store.Store, first demoStructureReport) ([]demoUser, error) {
 	wanted := []struct {
-		in    survey.UserInput
+		in    accounts.UserInput
 		scope string
 	}{
-		{survey.UserInput{Email: "federation@demo.capsat.fr", Role: survey.RoleFederation}, "réseau national"},
-		{survey.UserInput{Email: "region@demo.capsat.fr", Role: survey.RoleRegionViewer, Region: first.Region}, first.Region},
-		{survey.UserInput{Email: "admin@demo.capsat.fr", Role: survey.RoleStructureAdmin, StructureID: first.ID}, first.Name},
+		{accounts.UserInput{Email: "federation@demo.capsat.fr", Role: accounts.RoleFederation}, "réseau national"},
+		{accounts.UserInput{Email: "region@demo.capsat.fr", Role: accounts.RoleRegionViewer, Region: first.Region}, first.Region},
+		{accounts.UserInput{Email: "admin@demo.capsat.fr", Role: accounts.RoleStructureAdmin, StructureID: first.ID}, first.Name},
 	}
 	var out []demoUser
 	for _, w := range wanted {
@@ -279,12 +281,12 @@ type demoKey struct {
 // demoAccess creates the credentials printed at the end of the demo: a
 // federation API key and a key of the first structure, with example calls.
 // It is the place for other ways in (demo user accounts) to be added.
-func demoAccess(ctx context.Context, st *survey.Store, first demoStructureReport, baseURL string) (*demoAccessInfo, error) {
-	fed, fedPlain, err := st.CreateAPIKey(ctx, survey.APIKeyInput{Name: "démo fédération", Role: survey.RoleFederation})
+func demoAccess(ctx context.Context, st *store.Store, first demoStructureReport, baseURL string) (*demoAccessInfo, error) {
+	fed, fedPlain, err := st.CreateAPIKey(ctx, accounts.APIKeyInput{Name: "démo fédération", Role: accounts.RoleFederation})
 	if err != nil {
 		return nil, fmt.Errorf("demo federation key: %w", err)
 	}
-	own, ownPlain, err := st.CreateAPIKey(ctx, survey.APIKeyInput{Name: "démo " + first.Name, Role: survey.RoleStructureAdmin, StructureID: first.ID})
+	own, ownPlain, err := st.CreateAPIKey(ctx, accounts.APIKeyInput{Name: "démo " + first.Name, Role: accounts.RoleStructureAdmin, StructureID: first.ID})
 	if err != nil {
 		return nil, fmt.Errorf("demo structure key: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"capsat/config"
 	"capsat/survey"
+	"capsat/survey/store"
 	"capsat/survey/surveytest"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -101,7 +102,7 @@ func TestDemoSeedsPastDatesAndDoesNotDuplicate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := surveytest.Database(t)
-	if err := survey.NewStore(db, nil).EnsureIndexes(ctx); err != nil {
+	if err := store.NewStore(db, nil).EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
@@ -160,7 +161,7 @@ func TestDemoSeedsPastDatesAndDoesNotDuplicate(t *testing.T) {
 			t.Errorf("%s: second run created it again (%s, was %s)", s.Name, s.ID, first.Structures[i].ID)
 		}
 	}
-	all, err := survey.NewStore(db, nil).ListStructures(ctx, survey.StructureFilter{})
+	all, err := store.NewStore(db, nil).ListStructures(ctx, survey.StructureFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"capsat/config"
 	"capsat/handlers"
-	"capsat/survey"
+	"capsat/survey/store"
 )
 
 // newLogger returns the JSON logger at the configured level.
@@ -87,7 +87,7 @@ func serve(ctx context.Context, args []string, e env) error {
 
 // purgeSessionsEvery deletes expired sessions periodically until ctx ends:
 // the embedded store has no TTL indexes. Several instances doing it is harmless.
-func purgeSessionsEvery(ctx context.Context, every time.Duration, st *survey.Store, log *slog.Logger) {
+func purgeSessionsEvery(ctx context.Context, every time.Duration, st *store.Store, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {

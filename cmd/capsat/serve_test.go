@@ -17,6 +17,7 @@ import (
 	"capsat/handlers"
 	"capsat/survey"
 	"capsat/survey/embedded"
+	"capsat/survey/store"
 	"capsat/survey/surveytest"
 )
 
@@ -186,13 +187,13 @@ func TestReadyzTurns503WhenTheStoreStopsAnswering(t *testing.T) {
 		}
 	}()
 	ctx := context.Background()
-	client, err := survey.Connect(ctx, survey.ConnectOptions{URI: srv.URI(), Timeout: 10 * time.Second, Embedded: true})
+	client, err := store.Connect(ctx, store.ConnectOptions{URI: srv.URI(), Timeout: 10 * time.Second, Embedded: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer client.Disconnect(ctx)
 	router, err := handlers.NewRouter(handlers.Deps{
-		Store: survey.NewStore(client.Database("capsat"), nil), Config: config.Default(),
+		Store: store.NewStore(client.Database("capsat"), nil), Config: config.Default(),
 		Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {

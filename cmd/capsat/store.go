@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"capsat/config"
-	"capsat/survey"
 	"capsat/survey/embedded"
+	"capsat/survey/store"
 )
 
 // openedStore is a connected store and how to close it.
 type openedStore struct {
-	store *survey.Store
+	store *store.Store
 	close func()
 }
 
@@ -33,7 +33,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*opene
 	} else {
 		log.Info("store: MongoDB", slog.String("uri", cfg.LogValues()["MONGODB_URI"]), slog.String("database", cfg.MongoDatabase))
 	}
-	client, err := survey.Connect(ctx, survey.ConnectOptions{URI: uri, Timeout: cfg.ConnectTimeout, Embedded: srv != nil})
+	client, err := store.Connect(ctx, store.ConnectOptions{URI: uri, Timeout: cfg.ConnectTimeout, Embedded: srv != nil})
 	if err != nil {
 		if srv != nil {
 			srv.Stop()
@@ -48,7 +48,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*opene
 			srv.Stop()
 		}
 	}
-	st := survey.NewStore(client.Database(cfg.MongoDatabase), time.Now)
+	st := store.NewStore(client.Database(cfg.MongoDatabase), time.Now)
 	if err := st.EnsureIndexes(ctx); err != nil {
 		closeAll()
 		return nil, fmt.Errorf("prepare store: %w", err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"capsat/survey"
+	"capsat/survey/store"
 )
 
 // SeedYear stores, for benchmarks, n answered orders of structure sid and
@@ -19,7 +20,7 @@ import (
 // that a quarter of the responses call for a follow-up), one comment in
 // five. It writes the documents directly, in batches, as an import of
 // history would, and leaves the summaries and ledgers to RebuildSummaries.
-func SeedYear(tb testing.TB, s *survey.Store, sid string, n int, start time.Time) {
+func SeedYear(tb testing.TB, s *store.Store, sid string, n int, start time.Time) {
 	tb.Helper()
 	ctx := context.Background()
 	qs, err := s.ListQuestionnaires(ctx, sid)

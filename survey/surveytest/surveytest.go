@@ -15,6 +15,7 @@ import (
 
 	"capsat/survey"
 	"capsat/survey/embedded"
+	"capsat/survey/store"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
@@ -53,7 +54,7 @@ func run(m *testing.M) int {
 		uri = srv.URI()
 		embeddedServer = srv
 	}
-	c, err := survey.Connect(context.Background(), survey.ConnectOptions{URI: uri, Timeout: 20 * time.Second, Embedded: srv != nil})
+	c, err := store.Connect(context.Background(), store.ConnectOptions{URI: uri, Timeout: 20 * time.Second, Embedded: srv != nil})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "surveytest:", err)
 		return 1
@@ -95,9 +96,9 @@ func Database(t testing.TB) *mongo.Database {
 // Store returns a store on a fresh database with its indexes, on the given
 // clock (time.Now when nil). On the embedded store it also adds the SQLite
 // index of _id lookups, as serve does at start.
-func Store(t testing.TB, now func() time.Time) *survey.Store {
+func Store(t testing.TB, now func() time.Time) *store.Store {
 	t.Helper()
-	s := survey.NewStore(Database(t), now)
+	s := store.NewStore(Database(t), now)
 	if err := s.EnsureIndexes(context.Background()); err != nil {
 		t.Fatalf("ensure indexes: %v", err)
 	}
@@ -122,11 +123,28 @@ func (c *Clock) Advance(d time.Duration) { c.T = c.T.Add(d) }
 const ValidSIRET = "73282932000074"
 
 // Structure creates a structure for a test.
-func Structure(t testing.TB, s *survey.Store, name, region string) *survey.Structure {
+func Structure(t testing.TB, s *store.Store, name, region string) *survey.Structure {
 	t.Helper()
 	st, err := s.CreateStructure(context.Background(), survey.StructureInput{Name: name, SIRET: ValidSIRET, Region: region, Type: survey.TypeAI})
 	if err != nil {
 		t.Fatalf("create structure: %v", err)
 	}
 	return st
+}
+
+// OrderInput is a valid order input that tests edit.
+func OrderInput() survey.OrderInput {
+	return survey.OrderInput{
+		Reference: "BC-1", ServiceType: survey.ServiceMAD,
+		Client:   survey.Client{Company: "Mairie de Vire", SIRET: ValidSIRET, ContactName: "Mme Durand", Email: "durand@vire.fr", Phone: "0231000000"},
+		JobTitle: "Agent d'entretien", StartDate: "2026-03-03", EndDate: "2026-03-14", Hours: 35,
+	}
+}
+
+// QuestionnaireInput is a valid staff-provision questionnaire input.
+func QuestionnaireInput() survey.QuestionnaireInput {
+	return survey.QuestionnaireInput{
+		Title: "Votre avis", ServiceTypes: []survey.ServiceType{survey.ServiceMAD},
+		Questions: survey.DefaultMADQuestions(),
+	}
 }

@@ -1,9 +1,0 @@
-package survey_test
-
-import (
-	"testing"
-
-	"capsat/survey/surveytest"
-)
-
-func TestMain(m *testing.M) { surveytest.Main(m) }

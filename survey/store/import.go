@@ -1,0 +1,132 @@
+package store
+
+import (
+	"capsat/survey"
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// ImportOrders applies an import file to structure sid, or with dryRun only
+// reports what it would do. The structure's orders are read once and
+// compared in memory (the embedded store scans a collection for any filter
+// but an exact _id); new orders are inserted in bulk, changed ones updated
+// by _id. An order that already has a response is never changed.
+func (s *Store) ImportOrders(ctx context.Context, sid string, f *survey.ImportFile, dryRun bool) (*survey.ImportReport, error) {
+	existing, err := s.ordersByReference(ctx, sid)
+	if err != nil {
+		return nil, err
+	}
+	plan := survey.PlanImport(sid, f, existing, s.Now(), s.validate.Order)
+	if err := s.refuseAnsweredUpdates(ctx, f, plan); err != nil {
+		return nil, err
+	}
+	report := &survey.ImportReport{Unchanged: plan.Unchanged}
+	if dryRun {
+		report.Created, report.Updated = len(plan.Inserts), len(plan.Updates)
+	} else if err := s.applyImport(ctx, f, plan, report); err != nil {
+		return nil, err
+	}
+	report.Rejected = survey.SortedRejections(plan.Rejected)
+	return report, nil
+}
+
+// importProjection is what comparing and updating orders needs: the
+// embedded store spends its time encoding documents, so send less.
+var importProjection = bson.M{
+	"reference": 1, "service_type": 1, "client": 1, "job_title": 1, "start_date": 1, "end_date": 1,
+	"hours": 1, "notes": 1, "survey": 1,
+}
+
+// ordersByReference loads the structure's orders in one query.
+func (s *Store) ordersByReference(ctx context.Context, sid string) (map[string]*survey.Order, error) {
+	cur, err := s.db.Collection(colOrders).Find(ctx, bson.M{"structure_id": sid}, options.Find().SetProjection(importProjection))
+	if err != nil {
+		return nil, fmt.Errorf("load orders for import: %w", err)
+	}
+	var orders []*survey.Order
+	if err := cur.All(ctx, &orders); err != nil {
+		return nil, fmt.Errorf("load orders for import: %w", err)
+	}
+	byRef := make(map[string]*survey.Order, len(orders))
+	for _, o := range orders {
+		byRef[o.Reference] = o
+	}
+	return byRef, nil
+}
+
+// refuseAnsweredUpdates catches answers the order's copy does not show yet
+// (the response is the source of truth): it looks up, by _id, the response
+// of each order to update whose survey was issued.
+func (s *Store) refuseAnsweredUpdates(ctx context.Context, f *survey.ImportFile, plan *survey.ImportPlan) error {
+	kept := plan.Updates[:0]
+	for _, u := range plan.Updates {
+		if u.Order.Survey != nil {
+			answered, err := s.hasResponse(ctx, u.Order.ID)
+			if err != nil {
+				return fmt.Errorf("import: %w", err)
+			}
+			if answered {
+				plan.Reject(f, u.Row, "reference", survey.AnsweredMessage(u.Order.Reference))
+				continue
+			}
+		}
+		kept = append(kept, u)
+	}
+	plan.Updates = kept
+	return nil
+}
+
+// applyImport writes the plan: one unordered InsertMany for the new orders,
+// whose duplicate-key failures (an order created meanwhile) become rejected
+// rows, then one update by _id per changed order.
+func (s *Store) applyImport(ctx context.Context, f *survey.ImportFile, plan *survey.ImportPlan, report *survey.ImportReport) error {
+	if err := s.insertImported(ctx, f, plan, report); err != nil {
+		return err
+	}
+	now := s.Now()
+	for _, u := range plan.Updates {
+		found, err := s.writeOrderEdit(ctx, u.Order, u.Input, now)
+		if err != nil {
+			return fmt.Errorf("import: update order %s: %w", u.Order.ID, err)
+		}
+		if !found {
+			plan.Reject(f, u.Row, "reference", "La commande a été supprimée pendant l'import : ligne ignorée.")
+			continue
+		}
+		report.Updated++
+	}
+	return nil
+}
+
+func (s *Store) insertImported(ctx context.Context, f *survey.ImportFile, plan *survey.ImportPlan, report *survey.ImportReport) error {
+	if len(plan.Inserts) == 0 {
+		return nil
+	}
+	docs := make([]any, len(plan.Inserts))
+	for i, ins := range plan.Inserts {
+		docs[i] = ins.Order
+	}
+	_, err := s.db.Collection(colOrders).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	report.Created = len(plan.Inserts)
+	if err == nil {
+		return nil
+	}
+	var bulk mongo.BulkWriteException
+	if !errors.As(err, &bulk) || bulk.WriteConcernError != nil {
+		return fmt.Errorf("import: insert orders: %w", err)
+	}
+	for _, we := range bulk.WriteErrors {
+		if !mongo.IsDuplicateKeyError(we) || we.Index < 0 || we.Index >= len(plan.Inserts) {
+			return fmt.Errorf("import: insert orders: %w", err)
+		}
+		ins := plan.Inserts[we.Index]
+		plan.Reject(f, ins.Row, "reference", fmt.Sprintf("Une commande « %s » a été enregistrée pendant l'import : ligne ignorée, réimportez le fichier.", ins.Order.Reference))
+		report.Created--
+	}
+	return nil
+}

@@ -1,0 +1,720 @@
+package store
+
+import (
+	"capsat/survey"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	_ "time/tzdata" // months are French months wherever capsat runs
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// colSummaries holds one Summary per structure × month (both services).
+const colSummaries = "summaries"
+
+// summaryState serialises summary writes inside the process and hands out
+// snapshot sequence numbers. Its zero value is ready to use.
+type summaryState struct {
+	locks    [64]sync.Mutex
+	lastSeq  atomic.Int64
+	isFerret atomic.Int32 // 0 unknown, 1 FerretDB, 2 MongoDB
+}
+
+func (st *summaryState) lock(id string) func() {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(id))
+	m := &st.locks[h.Sum32()%uint32(len(st.locks))]
+	m.Lock()
+	return m.Unlock
+}
+
+// nextSeq returns a strictly increasing number tied to the wall clock (real
+// time, not the injected clock: it orders snapshots, it is not a date), so
+// that snapshots taken later, in this process or another, rank higher.
+func (st *summaryState) nextSeq() int64 {
+	for {
+		last := st.lastSeq.Load()
+		next := max(time.Now().UnixNano(), last+1)
+		if st.lastSeq.CompareAndSwap(last, next) {
+			return next
+		}
+	}
+}
+
+// RefreshSummary recomputes the summary of structure sid for month
+// ("YYYY-MM", see SummaryMonth) from its orders and responses, and stores
+// it unless a newer snapshot is already stored. It is the hook to call after
+// any change to an order's survey or response (issue, cancel, submit,
+// delete); calling it again is harmless.
+//
+// Why this is safe without transactions: the snapshot sequence is taken
+// before the sources are read, so any change committed before the hook runs
+// is seen by a snapshot ranking above every snapshot that missed it, and
+// the store keeps the highest-ranking snapshot.
+//
+// The same pass rewrites the month's ledger and sets the answered_at copy
+// of orders whose answer arrived since.
+func (s *Store) RefreshSummary(ctx context.Context, sid, month string) error {
+	return s.refreshSummary(ctx, sid, month, nil)
+}
+
+// refreshSummary is RefreshSummary with a pace for the answered copies
+// (see writeAnsweredCopies; nil writes them straight away).
+func (s *Store) refreshSummary(ctx context.Context, sid, month string, pace func(took time.Duration)) error {
+	b, err := s.readMonth(ctx, sid, month)
+	if err != nil {
+		return fmt.Errorf("refresh summary %s: %w", survey.SummaryID(sid, month), err)
+	}
+	sum := b.summary(sid, month, b.seq)
+	parts, err := b.ledgerParts(sum.ID)
+	if err != nil {
+		return err
+	}
+	release, err := s.acquireWrite(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.putSummary(ctx, sum, parts)
+	release()
+	if err != nil {
+		return fmt.Errorf("refresh summary %s: %w", sum.ID, err)
+	}
+	return s.writeAnsweredCopies(ctx, b.answeredCopies, pace)
+}
+
+// answeredCopy is an order whose answered_at copy is missing.
+type answeredCopy struct {
+	orderID string
+	at      time.Time
+}
+
+// writeAnsweredCopies sets the orders' answered_at copies, each write
+// through the write gate; pace, when set, is called after each write with
+// the time it took (the worker rests then).
+func (s *Store) writeAnsweredCopies(ctx context.Context, copies []answeredCopy, pace func(took time.Duration)) error {
+	for _, c := range copies {
+		began := time.Now()
+		release, err := s.acquireWrite(ctx)
+		if err != nil {
+			return err
+		}
+		err = s.markAnswered(ctx, c.orderID, c.at)
+		release()
+		if err != nil {
+			return fmt.Errorf("copy answer date to order %s: %w", c.orderID, err)
+		}
+		if pace != nil {
+			pace(time.Since(began))
+		}
+	}
+	return nil
+}
+
+// refreshAfterChange runs the summary hook after a committed change. The
+// change itself stands even if the summary fails: the next change or
+// `capsat admin rebuild-summaries` repairs it.
+// While `serve` runs its summary worker the refresh is queued instead.
+func (s *Store) refreshAfterChange(ctx context.Context, sid string, issuedAt time.Time) {
+	month := survey.SummaryMonth(issuedAt)
+	if s.enqueueSummary(ctx, survey.SummaryID(sid, month)) {
+		return
+	}
+	_ = s.RefreshSummary(context.WithoutCancel(ctx), sid, month)
+}
+
+// Summary returns one stored summary by structure and month.
+func (s *Store) Summary(ctx context.Context, sid, month string) (*survey.Summary, error) {
+	var rec summaryRecord
+	if err := s.findByID(ctx, colSummaries, survey.SummaryID(sid, month), &rec); err != nil {
+		return nil, err
+	}
+	return rec.summary()
+}
+
+// ComputeSummary recomputes a summary from the sources without storing it
+// (Version is zero): what RefreshSummary would store.
+func (s *Store) ComputeSummary(ctx context.Context, sid, month string) (*survey.Summary, error) {
+	b, err := s.readMonth(ctx, sid, month)
+	if err != nil {
+		return nil, err
+	}
+	return b.summary(sid, month, 0), nil
+}
+
+// readMonth reads a structure-month's orders and responses into a builder
+// whose snapshot sequence was taken before the reads.
+func (s *Store) readMonth(ctx context.Context, sid, month string) (*summaryBuilder, error) {
+	start, end, err := survey.MonthBounds(month)
+	if err != nil {
+		return nil, err
+	}
+	b := newSummaryBuilder(s)
+	if err := b.readSources(ctx,
+		bson.M{"structure_id": sid, "survey.issued_at": bson.M{"$gte": start, "$lt": end}},
+		bson.M{"structure_id": sid, "issued_at": bson.M{"$gte": start, "$lt": end}}); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// putSummary stores sum unless the stored one has an equal or higher
+// version. Inside the process a lock per _id makes read-compare-write
+// atomic (the embedded store is single-process and loses concurrent
+// updates); on MongoDB the version in the filter also makes it atomic
+// across processes. It reports whether sum was written.
+//
+// The ledger parts go first, under the same version: a reader that finds
+// parts of another version than the summary's refreshes the month.
+func (s *Store) putSummary(ctx context.Context, sum *survey.Summary, parts []ledgerPart) (bool, error) {
+	unlock := s.summaries.lock(sum.ID)
+	defer unlock()
+	col := s.db.Collection(colSummaries)
+	rec := summaryRecordOf(sum)
+	rec.LedgerFormat, rec.LedgerParts = ledgerFormat, len(parts)
+	for attempt := 0; attempt < 5; attempt++ {
+		var cur ledgerHead
+		err := translate(col.FindOne(ctx, bson.M{"_id": sum.ID}, options.FindOne().SetProjection(ledgerHeadFields)).Decode(&cur))
+		switch {
+		case errors.Is(err, survey.ErrNotFound):
+			if err := s.writeLedgerParts(ctx, parts, sum.ID, 0); err != nil {
+				return false, err
+			}
+			_, err := col.InsertOne(ctx, rec)
+			if err == nil {
+				return true, nil
+			}
+			if !mongo.IsDuplicateKeyError(err) {
+				return false, err
+			}
+			continue // another process inserted it meanwhile: compare again
+		case err != nil:
+			return false, err
+		case cur.Version >= sum.Version:
+			return false, nil
+		}
+		if err := s.writeLedgerParts(ctx, parts, sum.ID, cur.Parts); err != nil {
+			return false, err
+		}
+		filter := bson.M{"_id": sum.ID}
+		if !s.onFerretDB(ctx) {
+			// A filter with more than _id makes the embedded store scan the
+			// whole collection; there the lock above is what serialises.
+			filter["version"] = cur.Version
+		}
+		res, err := col.ReplaceOne(ctx, filter, rec)
+		if err != nil {
+			return false, err
+		}
+		if res.MatchedCount == 1 {
+			return true, nil
+		}
+	}
+	return false, fmt.Errorf("%w: summary %s kept changing", survey.ErrConflict, sum.ID)
+}
+
+// onFerretDB tells whether the store is FerretDB (asked once).
+func (s *Store) onFerretDB(ctx context.Context) bool {
+	switch s.summaries.isFerret.Load() {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	var info bson.M
+	if err := s.db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return true // unknown: the conservative choice still serialises in-process
+	}
+	_, ferret := info["ferretdb"]
+	if ferret {
+		s.summaries.isFerret.Store(1)
+	} else {
+		s.summaries.isFerret.Store(2)
+	}
+	return ferret
+}
+
+// summaryBuilder turns orders and responses into summaries. It reads only
+// the fields it needs: never client details or free text.
+type summaryBuilder struct {
+	s              *Store
+	seq            int64 // snapshot sequence, taken before the reads
+	questionnaires map[string]*survey.Questionnaire
+	cohorts        map[string]*cohort // by summary id
+	// copyMissing holds the orders read whose answered_at copy is not set;
+	// answeredCopies, those of them that have their response.
+	copyMissing    map[string]bool
+	answeredCopies []answeredCopy
+}
+
+// cohort is what a summary is built from: orders of one structure × month,
+// their answers tallied as they stream by.
+type cohort struct {
+	sid, month string
+	services   map[survey.ServiceType]*serviceCohort
+	ledger     cohortLedger
+}
+
+type serviceCohort struct {
+	issued    map[string]bool // order ids issued and not cancelled, or answered
+	responses int
+	questions map[string]*survey.QuestionTally
+	versions  map[string]*survey.VersionTally
+}
+
+func (c *cohort) service(st survey.ServiceType) *serviceCohort {
+	sc := c.services[st]
+	if sc == nil {
+		sc = &serviceCohort{issued: map[string]bool{}, questions: map[string]*survey.QuestionTally{}, versions: map[string]*survey.VersionTally{}}
+		c.services[st] = sc
+	}
+	return sc
+}
+
+type summaryOrder struct {
+	ID          string             `bson:"_id"`
+	StructureID string             `bson:"structure_id"`
+	ServiceType survey.ServiceType `bson:"service_type"`
+	Survey      *struct {
+		IssuedAt    time.Time  `bson:"issued_at"`
+		CancelledAt *time.Time `bson:"cancelled_at,omitempty"`
+		AnsweredAt  *time.Time `bson:"answered_at,omitempty"`
+	} `bson:"survey"`
+}
+
+type summaryResponse struct {
+	OrderID         string             `bson:"_id"`
+	StructureID     string             `bson:"structure_id"`
+	ServiceType     survey.ServiceType `bson:"service_type"`
+	QuestionnaireID string             `bson:"questionnaire_id"`
+	IssuedAt        time.Time          `bson:"issued_at"`
+	SubmittedAt     time.Time          `bson:"submitted_at"`
+	Answers         map[string]string  `bson:"answers"`
+}
+
+// summaryOrderFields is what a summary reads of an order; of a response it
+// reads everything, which the ledger keeps.
+var summaryOrderFields = bson.M{"_id": 1, "structure_id": 1, "service_type": 1, "survey.issued_at": 1, "survey.cancelled_at": 1, "survey.answered_at": 1}
+
+func newSummaryBuilder(s *Store) *summaryBuilder {
+	return &summaryBuilder{
+		s: s, seq: s.summaries.nextSeq(), questionnaires: map[string]*survey.Questionnaire{},
+		cohorts: map[string]*cohort{}, copyMissing: map[string]bool{},
+	}
+}
+
+func (b *summaryBuilder) cohort(sid string, issuedAt time.Time) *cohort {
+	month := survey.SummaryMonth(issuedAt)
+	id := survey.SummaryID(sid, month)
+	c := b.cohorts[id]
+	if c == nil {
+		c = &cohort{sid: sid, month: month, services: map[survey.ServiceType]*serviceCohort{}}
+		b.cohorts[id] = c
+	}
+	return c
+}
+
+// readSources streams the matching orders and responses into cohorts.
+func (b *summaryBuilder) readSources(ctx context.Context, orderFilter, responseFilter bson.M) error {
+	cur, err := b.s.db.Collection(colOrders).Find(ctx, orderFilter, options.Find().SetProjection(summaryOrderFields))
+	if err != nil {
+		return fmt.Errorf("read orders: %w", err)
+	}
+	for cur.Next(ctx) {
+		var o summaryOrder
+		if err := cur.Decode(&o); err != nil {
+			_ = cur.Close(ctx)
+			return fmt.Errorf("read orders: %w", err)
+		}
+		b.addOrder(o)
+	}
+	if err := closeCursor(ctx, cur); err != nil {
+		return fmt.Errorf("read orders: %w", err)
+	}
+	cur, err = b.s.db.Collection(colResponses).Find(ctx, responseFilter)
+	if err != nil {
+		return fmt.Errorf("read responses: %w", err)
+	}
+	for cur.Next(ctx) {
+		var r summaryResponse
+		if err := cur.Decode(&r); err != nil {
+			_ = cur.Close(ctx)
+			return fmt.Errorf("read responses: %w", err)
+		}
+		if err := b.addResponse(ctx, r, slices.Clone(cur.Current)); err != nil {
+			_ = cur.Close(ctx)
+			return err
+		}
+	}
+	if err := closeCursor(ctx, cur); err != nil {
+		return fmt.Errorf("read responses: %w", err)
+	}
+	return nil
+}
+
+func closeCursor(ctx context.Context, cur *mongo.Cursor) error {
+	err := cur.Err()
+	if cerr := cur.Close(ctx); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (b *summaryBuilder) addOrder(o summaryOrder) {
+	if o.Survey == nil {
+		return
+	}
+	c := b.cohort(o.StructureID, o.Survey.IssuedAt)
+	c.ledger.addOrder(o.ID, o.ServiceType, o.Survey.IssuedAt, o.Survey.CancelledAt != nil)
+	if o.Survey.AnsweredAt == nil {
+		b.copyMissing[o.ID] = true
+	}
+	if o.Survey.CancelledAt != nil {
+		return // a cancelled link was withdrawn: not a questionnaire sent
+	}
+	c.service(o.ServiceType).issued[o.ID] = true
+}
+
+// addResponse tallies one response's answers by question code (free text
+// is never tallied) and keeps its document, raw, for the ledger.
+func (b *summaryBuilder) addResponse(ctx context.Context, r summaryResponse, raw bson.Raw) error {
+	q, err := b.questionnaire(ctx, r.QuestionnaireID)
+	if err != nil {
+		return err
+	}
+	if b.copyMissing[r.OrderID] {
+		b.answeredCopies = append(b.answeredCopies, answeredCopy{orderID: r.OrderID, at: r.SubmittedAt})
+	}
+	c := b.cohort(r.StructureID, r.IssuedAt)
+	c.ledger.addResponse(raw, &r)
+	sc := c.service(r.ServiceType)
+	sc.issued[r.OrderID] = true // an answered order was sent, whatever its link says now
+	sc.responses++
+	vk := fmt.Sprintf("%s/%d", q.FamilyID, q.Version)
+	if sc.versions[vk] == nil {
+		sc.versions[vk] = &survey.VersionTally{Family: q.FamilyID, Version: q.Version}
+	}
+	sc.versions[vk].Responses++
+	for _, qu := range q.Questions {
+		v, ok := r.Answers[qu.Code]
+		if !ok || v == "" || !tallied(qu.Type) {
+			continue
+		}
+		t := sc.questions[qu.Code]
+		if t == nil {
+			t = &survey.QuestionTally{Code: qu.Code, Type: qu.Type, Role: qu.Role, Counts: map[string]int{}}
+			sc.questions[qu.Code] = t
+		}
+		t.Counts[v]++
+	}
+	return nil
+}
+
+// questionnaire returns a questionnaire version, cached: responses keep the
+// version they answered, which tells each question's type and role.
+func (b *summaryBuilder) questionnaire(ctx context.Context, id string) (*survey.Questionnaire, error) {
+	if q, ok := b.questionnaires[id]; ok {
+		return q, nil
+	}
+	q, err := b.s.frozenQuestionnaire(ctx, id) // answered versions never change
+	if err != nil {
+		return nil, fmt.Errorf("questionnaire %s of a response: %w", id, err)
+	}
+	b.questionnaires[id] = q
+	return q, nil
+}
+
+// allQuestionnaires reads every questionnaire at once (for full rebuilds),
+// by id.
+func (s *Store) allQuestionnaires(ctx context.Context) (map[string]*survey.Questionnaire, error) {
+	cur, err := s.db.Collection(colQuestionnaires).Find(ctx, bson.M{})
+	if err != nil {
+		return nil, fmt.Errorf("read questionnaires: %w", err)
+	}
+	var qs []survey.Questionnaire
+	if err := cur.All(ctx, &qs); err != nil {
+		return nil, fmt.Errorf("read questionnaires: %w", err)
+	}
+	out := make(map[string]*survey.Questionnaire, len(qs))
+	for i := range qs {
+		out[qs[i].ID] = &qs[i]
+	}
+	return out, nil
+}
+
+// ledgerParts packs the ledger of summary id (none when it has no cohort).
+func (b *summaryBuilder) ledgerParts(id string) ([]ledgerPart, error) {
+	c := b.cohorts[id]
+	if c == nil {
+		return nil, nil
+	}
+	return c.ledger.parts(c.sid, c.month, b.seq)
+}
+
+// emptySummary is the summary of a structure-month without surveys.
+func emptySummary(sid, month string, seq int64) *survey.Summary {
+	return &survey.Summary{ID: survey.SummaryID(sid, month), StructureID: sid, Month: month, Version: seq, Services: []survey.ServiceSummary{}}
+}
+
+// summary builds the document of one cohort (empty when there is none).
+func (b *summaryBuilder) summary(sid, month string, seq int64) *survey.Summary {
+	sum := emptySummary(sid, month, seq)
+	c := b.cohorts[sum.ID]
+	if c == nil {
+		return sum
+	}
+	for _, st := range survey.ServiceTypes {
+		if ss, ok := b.serviceSummary(c, st); ok {
+			sum.Services = append(sum.Services, ss)
+		}
+	}
+	return sum
+}
+
+func (b *summaryBuilder) serviceSummary(c *cohort, st survey.ServiceType) (survey.ServiceSummary, bool) {
+	sc := c.services[st]
+	if sc == nil || len(sc.issued) == 0 {
+		return survey.ServiceSummary{}, false
+	}
+	ss := survey.ServiceSummary{Service: st, Issued: len(sc.issued), Responses: sc.responses, Questions: []survey.QuestionTally{}, Versions: []survey.VersionTally{}}
+	for _, k := range sortedKeys(sc.questions) {
+		ss.Questions = append(ss.Questions, *sc.questions[k])
+	}
+	for _, k := range sortedKeys(sc.versions) {
+		ss.Versions = append(ss.Versions, *sc.versions[k])
+	}
+	return ss, true
+}
+
+// tallied tells which question types are counted; free text never is.
+func tallied(t survey.QuestionType) bool {
+	return t == survey.QuestionScale || t == survey.QuestionYesNo || t == survey.QuestionNPS || t == survey.QuestionChoice
+}
+
+// RebuildReport is what RebuildSummaries did.
+type RebuildReport struct {
+	Issued    int     `json:"issued"`
+	Responses int     `json:"responses"`
+	Summaries int     `json:"summaries"`
+	Written   int     `json:"written"`
+	Skipped   int     `json:"skipped_newer"`
+	Seconds   float64 `json:"seconds"`
+}
+
+// RebuildSummaries recomputes every summary and ledger from all orders and
+// responses and stores those that are not newer already; a summary whose
+// orders are all gone becomes empty.
+//
+// Ledgers keep whole responses, so a pass holds its structures' responses
+// in memory until it writes them. On MongoDB the structures are taken a
+// group at a time (indexed reads), which bounds that memory by the group;
+// the embedded store, meant for one site, reads everything in one pass,
+// since there any filter scans the whole collection.
+func (s *Store) RebuildSummaries(ctx context.Context) (*RebuildReport, error) {
+	groupSize := rebuildGroupSize
+	if s.onFerretDB(ctx) {
+		groupSize = 0
+	}
+	return s.rebuildSummaries(ctx, groupSize)
+}
+
+// rebuildSummaries is RebuildSummaries taking groupSize structures a pass
+// (0: all in one pass).
+func (s *Store) rebuildSummaries(ctx context.Context, groupSize int) (*RebuildReport, error) {
+	began := time.Now()
+	existing, err := s.summaryVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := s.rebuildGroups(ctx, groupSize)
+	if err != nil {
+		return nil, err
+	}
+	questionnaires, err := s.allQuestionnaires(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep := &RebuildReport{}
+	built := map[string]bool{}
+	for _, group := range groups {
+		if err := s.rebuildGroup(ctx, group, questionnaires, existing, built, rep); err != nil {
+			return nil, err
+		}
+	}
+	// Summaries whose cohort is gone (their orders deleted) become empty.
+	seq := s.summaries.nextSeq()
+	for _, id := range slices.Sorted(maps.Keys(existing)) {
+		if built[id] {
+			continue
+		}
+		sid, month, _ := strings.Cut(id, ":")
+		ok, err := s.putSummary(ctx, emptySummary(sid, month, seq), nil)
+		if err != nil {
+			return nil, fmt.Errorf("rebuild summary %s: %w", id, err)
+		}
+		rep.count(ok)
+		rep.Summaries++
+	}
+	rep.Seconds = time.Since(began).Seconds()
+	return rep, nil
+}
+
+// rebuildGroupSize is how many structures a rebuild pass takes on MongoDB.
+const rebuildGroupSize = 50
+
+// rebuildGroups lists the structure ids of each rebuild pass, size at a
+// time; size 0 is one nil group: every structure at once.
+func (s *Store) rebuildGroups(ctx context.Context, size int) ([][]string, error) {
+	if size == 0 {
+		return [][]string{nil}, nil
+	}
+	structures, err := s.ListStructures(ctx, survey.StructureFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("rebuild summaries: %w", err)
+	}
+	var groups [][]string
+	for i := 0; i < len(structures); i += size {
+		var ids []string
+		for _, st := range structures[i:min(i+size, len(structures))] {
+			ids = append(ids, st.ID)
+		}
+		groups = append(groups, ids)
+	}
+	return groups, nil
+}
+
+// rebuildGroup recomputes and stores the summaries and ledgers of the
+// structures sids (nil: all), recording which it built.
+func (s *Store) rebuildGroup(ctx context.Context, sids []string, questionnaires map[string]*survey.Questionnaire, existing map[string]int64, built map[string]bool, rep *RebuildReport) error {
+	b := newSummaryBuilder(s)
+	b.questionnaires = questionnaires // read once for every group
+	orders, responses := bson.M{"survey": bson.M{"$exists": true}}, bson.M{}
+	if sids != nil {
+		orders["structure_id"] = bson.M{"$in": sids}
+		responses["structure_id"] = bson.M{"$in": sids}
+	}
+	if err := b.readSources(ctx, orders, responses); err != nil {
+		return fmt.Errorf("rebuild summaries: %w", err)
+	}
+	var fresh []builtSummary
+	for _, id := range slices.Sorted(maps.Keys(b.cohorts)) {
+		c := b.cohorts[id]
+		for _, sc := range c.services {
+			rep.Issued += len(sc.issued)
+			rep.Responses += sc.responses
+		}
+		built[id] = true
+		rep.Summaries++
+		sum := b.summary(c.sid, c.month, b.seq)
+		parts, err := b.ledgerParts(id)
+		if err != nil {
+			return err
+		}
+		if _, ok := existing[id]; !ok {
+			fresh = append(fresh, builtSummary{sum, parts})
+			continue
+		}
+		ok, err := s.putSummary(ctx, sum, parts)
+		if err != nil {
+			return fmt.Errorf("rebuild summary %s: %w", id, err)
+		}
+		rep.count(ok)
+	}
+	if err := s.insertFreshSummaries(ctx, fresh, rep); err != nil {
+		return err
+	}
+	if err := s.writeAnsweredCopies(ctx, b.answeredCopies, nil); err != nil {
+		return fmt.Errorf("rebuild summaries: %w", err)
+	}
+	return nil
+}
+
+// builtSummary is a summary and its ledger, ready to store.
+type builtSummary struct {
+	sum   *survey.Summary
+	parts []ledgerPart
+}
+
+func (r *RebuildReport) count(written bool) {
+	if written {
+		r.Written++
+	} else {
+		r.Skipped++
+	}
+}
+
+// insertFreshSummaries inserts summaries that did not exist when the rebuild
+// began, with their ledgers, in batches (ledger parts first, as putSummary
+// does); a batch of which one appeared meanwhile goes through putSummary.
+func (s *Store) insertFreshSummaries(ctx context.Context, fresh []builtSummary, rep *RebuildReport) error {
+	const batch = 200
+	for i := 0; i < len(fresh); i += batch {
+		group := fresh[i:min(i+batch, len(fresh))]
+		records := make([]any, len(group))
+		var parts []any
+		for j, f := range group {
+			rec := summaryRecordOf(f.sum)
+			rec.LedgerFormat, rec.LedgerParts = ledgerFormat, len(f.parts)
+			records[j] = rec
+			for k := range f.parts {
+				parts = append(parts, &f.parts[k])
+			}
+		}
+		err := insertMany(ctx, s.db.Collection(colLedgers), parts)
+		if err == nil {
+			err = insertMany(ctx, s.db.Collection(colSummaries), records)
+		}
+		if err == nil {
+			rep.Written += len(group)
+			continue
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("rebuild summaries: %w", err)
+		}
+		for _, f := range group { // a few were written meanwhile: settle each one
+			ok, err := s.putSummary(ctx, f.sum, f.parts)
+			if err != nil {
+				return fmt.Errorf("rebuild summary %s: %w", f.sum.ID, err)
+			}
+			rep.count(ok)
+		}
+	}
+	return nil
+}
+
+// insertMany inserts docs unordered (nothing when there are none).
+func insertMany(ctx context.Context, col *mongo.Collection, docs []any) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	_, err := col.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	return err
+}
+
+func (s *Store) summaryVersions(ctx context.Context) (map[string]int64, error) {
+	cur, err := s.db.Collection(colSummaries).Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "version": 1}))
+	if err != nil {
+		return nil, fmt.Errorf("read summaries: %w", err)
+	}
+	var rows []struct {
+		ID      string `bson:"_id"`
+		Version int64  `bson:"version"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("read summaries: %w", err)
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Version
+	}
+	return out, nil
+}

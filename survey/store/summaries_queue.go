@@ -1,0 +1,271 @@
+package store
+
+import (
+	"capsat/survey"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// colSummaryQueue holds one marker per summary waiting for its refresh, so
+// that a crash between a change and its refresh loses nothing: the worker
+// picks the markers up again at its next start.
+const colSummaryQueue = "summary_queue"
+
+// summaryQueue defers summary refreshes to one background worker while
+// `serve` runs, so that a client's answer never waits for a recomputation
+// (on the embedded store a recomputation scans whole collections). Changes
+// to the same structure-month made while a refresh is pending coalesce,
+// and so do their markers: only the first change writes one, so that a
+// burst of answers costs each one write, its own.
+// With no worker running (tests, admin commands) refreshes stay synchronous.
+type summaryQueue struct {
+	mu      sync.Mutex
+	running bool
+	// pending maps the summary ids waiting for a refresh to the generation
+	// of their stored marker: the worker deletes the marker it saw, not one
+	// that a later change wrote while it was refreshing.
+	pending map[string]int64
+	wake    chan struct{}
+	idle    bool // the last drain ended with nothing pending
+	// lastChange is when a change was last queued (real time).
+	lastChange time.Time
+}
+
+// queueMarker is the stored form of a pending refresh.
+type queueMarker struct {
+	ID         string    `bson:"_id"`
+	Queued     time.Time `bson:"queued_at"`
+	Generation int64     `bson:"generation"`
+}
+
+// enqueueSummary records that summary id needs a refresh; false when no
+// worker runs. The marker is written once per pending period: a change to
+// a structure-month already pending only wakes the worker.
+func (s *Store) enqueueSummary(ctx context.Context, id string) bool {
+	q := &s.summaryQueue
+	q.mu.Lock()
+	if !q.running {
+		q.mu.Unlock()
+		return false
+	}
+	_, already := q.pending[id]
+	q.lastChange = time.Now()
+	gen := s.summaries.nextSeq()
+	if !already {
+		q.pending[id] = gen
+	}
+	q.mu.Unlock()
+	if !already {
+		// Written after the change it stands for, and before the worker can
+		// drop it (the worker deletes only this generation's marker). If it
+		// fails, the refresh still runs; only a crash before it would be lost.
+		_, _ = s.db.Collection(colSummaryQueue).UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": id},
+			bson.M{"$set": bson.M{"queued_at": s.Now(), "generation": gen}}, options.UpdateOne().SetUpsert(true))
+	}
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// refreshState is whether a refresh of a summary is waiting: in this
+// process's worker, or (by its stored marker) in any process's.
+type refreshState struct {
+	inProcess bool
+	stored    *queueMarker
+}
+
+func (r refreshState) waiting() bool { return r.inProcess || r.stored != nil }
+
+func (s *Store) pendingRefresh(ctx context.Context, id string) (refreshState, error) {
+	q := &s.summaryQueue
+	q.mu.Lock()
+	_, inProcess := q.pending[id]
+	q.mu.Unlock()
+	var m queueMarker
+	err := s.findByID(ctx, colSummaryQueue, id, &m)
+	switch {
+	case errors.Is(err, survey.ErrNotFound):
+		return refreshState{inProcess: inProcess}, nil
+	case err != nil:
+		return refreshState{}, fmt.Errorf("read summary queue: %w", err)
+	}
+	return refreshState{inProcess: inProcess, stored: &m}, nil
+}
+
+// RunSummaryWorker refreshes queued summaries until ctx ends. After a
+// change it waits for a quiet moment (see awaitQuiet), so that a burst of
+// answers costs one recomputation and is not slowed down by it; after a
+// round of refreshes it rests three times as long as the round took, so
+// that on a busy embedded store (where a refresh scans whole collections)
+// it keeps to about a quarter of the time. Readers that need a month exact
+// meanwhile (exports) refresh it themselves. It first takes up the markers
+// a previous run left behind, and drains what is pending when ctx ends.
+func (s *Store) RunSummaryWorker(ctx context.Context, settle time.Duration, log *slog.Logger) {
+	q := &s.summaryQueue
+	q.mu.Lock()
+	q.running, q.pending, q.wake = true, map[string]int64{}, make(chan struct{}, 1)
+	q.mu.Unlock()
+	defer func() {
+		q.mu.Lock()
+		q.running = false
+		q.mu.Unlock()
+		s.drainSummaries(context.WithoutCancel(ctx), log) // finish what was promised
+	}()
+	s.loadQueuedSummaries(context.WithoutCancel(ctx), log)
+	for {
+		busy := s.drainSummaries(ctx, log)
+		if !sleepCtx(ctx, workerRest*busy) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-q.wake:
+		}
+		if !s.awaitQuiet(ctx, settle) {
+			return
+		}
+	}
+}
+
+// summaryMaxDelay bounds how long a burst of changes can hold back the
+// worker (see awaitQuiet).
+const summaryMaxDelay = 30 * time.Second
+
+// awaitQuiet waits until no change was queued for settle, or until
+// summaryMaxDelay has passed: during a burst of answers the worker's
+// reads and writes would only slow the clients down, and the readers that
+// need a month exact (exports) refresh it themselves. False when ctx ends.
+func (s *Store) awaitQuiet(ctx context.Context, settle time.Duration) bool {
+	q := &s.summaryQueue
+	first := time.Now()
+	for {
+		if !sleepCtx(ctx, settle) {
+			return false
+		}
+		q.mu.Lock()
+		quiet := time.Since(q.lastChange) >= settle
+		q.mu.Unlock()
+		if quiet || time.Since(first) >= summaryMaxDelay {
+			return true
+		}
+	}
+}
+
+// sleepCtx sleeps for d; false when ctx ended first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func (s *Store) loadQueuedSummaries(ctx context.Context, log *slog.Logger) {
+	cur, err := s.db.Collection(colSummaryQueue).Find(ctx, bson.M{})
+	if err != nil {
+		log.Error("summary queue: read markers", "error", err.Error())
+		return
+	}
+	var markers []queueMarker
+	if err := cur.All(ctx, &markers); err != nil {
+		log.Error("summary queue: read markers", "error", err.Error())
+		return
+	}
+	q := &s.summaryQueue
+	q.mu.Lock()
+	for _, m := range markers {
+		q.pending[m.ID] = m.Generation
+	}
+	q.mu.Unlock()
+}
+
+// workerRest is how many times as long as it worked the summary worker
+// rests: on the embedded store every write waits for the one before, and
+// the worker's bookkeeping must not crowd out clients' answers.
+const workerRest = 3
+
+// drainSummaries refreshes every pending summary, then drops its marker.
+// A failed refresh stays pending (and keeps its marker for the next start).
+// It returns the time it spent working, rests excluded.
+func (s *Store) drainSummaries(ctx context.Context, log *slog.Logger) time.Duration {
+	q := &s.summaryQueue
+	q.mu.Lock()
+	batch := q.pending
+	q.pending, q.idle = map[string]int64{}, len(batch) == 0
+	q.mu.Unlock()
+	began, rested := time.Now(), time.Duration(0)
+	defer func() { q.mu.Lock(); q.idle = len(q.pending) == 0; q.mu.Unlock() }()
+	// While serving, the answered copies are written at a worker's pace;
+	// the final drain at shutdown writes them straight away.
+	pace := func(took time.Duration) {
+		q.mu.Lock()
+		serving := q.running
+		q.mu.Unlock()
+		if serving {
+			rest := workerRest * took
+			time.Sleep(rest)
+			rested += rest
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(batch)) {
+		gen := batch[id]
+		sid, month, ok := strings.Cut(id, ":")
+		if !ok {
+			continue
+		}
+		if err := s.refreshSummary(ctx, sid, month, pace); err != nil {
+			if ctx.Err() == nil {
+				log.Error("summary refresh failed", "summary", id, "error", err.Error())
+			}
+			q.mu.Lock()
+			if _, again := q.pending[id]; !again {
+				q.pending[id] = gen // its marker is still stored
+			}
+			q.mu.Unlock()
+			continue
+		}
+		// A change queued during the refresh wrote a marker of a newer
+		// generation, which stays. (The filter scans the small queue on
+		// the embedded store.)
+		s.dropMarker(ctx, id, gen)
+	}
+	return time.Since(began) - rested
+}
+
+// SummariesIdle reports whether the summary worker has nothing left to do
+// (load tests wait for it before measuring the store alone).
+func (s *Store) SummariesIdle() bool {
+	q := &s.summaryQueue
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return !q.running || (q.idle && len(q.pending) == 0)
+}
+
+// dropMarker deletes the marker of summary id if it is still of generation
+// gen (0: a marker written before generations, dropped whatever it holds).
+func (s *Store) dropMarker(ctx context.Context, id string, gen int64) {
+	filter := bson.M{"_id": id}
+	if gen != 0 {
+		filter["generation"] = gen
+	}
+	_, _ = s.db.Collection(colSummaryQueue).DeleteOne(ctx, filter)
+}

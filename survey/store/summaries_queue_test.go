@@ -1,0 +1,79 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"capsat/survey"
+	"capsat/survey/store"
+	"capsat/survey/surveytest"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// startWorker runs the summary worker until the returned stop is called;
+// stop waits for the final drain.
+func startWorker(s *store.Store) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.RunSummaryWorker(ctx, 10*time.Millisecond, slog.New(slog.DiscardHandler))
+	}()
+	return func() { cancel(); <-done }
+}
+
+func TestSummaryWorkerCatchesUpWithAnswers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := &surveytest.Clock{T: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
+	s := surveytest.Store(t, clock.Now)
+	st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
+	stop := startWorker(s)
+	time.Sleep(50 * time.Millisecond) // let the worker take its place
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 6 {
+		_, tok := issuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceTypes[i%2])
+		sc, err := s.ResolveToken(ctx, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SubmitResponse(ctx, tok, randomAnswers(rng, &sc.Questionnaire)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stop()
+	sum := assertSummaryIsRecomputation(t, s, st.ID, "2026-03")
+	responses := 0
+	for _, ss := range sum.Services {
+		responses += ss.Responses
+	}
+	if responses != 6 {
+		t.Fatalf("summary counts %d responses, want 6", responses)
+	}
+	if n, _ := s.DB().Collection("summary_queue").CountDocuments(ctx, bson.M{}); n != 0 {
+		t.Fatalf("%d markers left after the drain", n)
+	}
+}
+
+func TestSummaryWorkerTakesUpMarkersLeftByACrash(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := &surveytest.Clock{T: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
+	s := surveytest.Store(t, clock.Now)
+	st := surveytest.Structure(t, s, "AI", "Bretagne")
+	issuedOrder(t, s, st.ID, "BC-1", survey.ServiceMAD) // no worker: refreshed at once
+	// A change whose refresh never ran: the summary is missing, a marker stays.
+	if _, err := s.DB().Collection("summaries").DeleteMany(ctx, bson.M{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Collection("summary_queue").InsertOne(ctx, bson.M{"_id": survey.SummaryID(st.ID, "2026-03"), "queued_at": clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	startWorker(s)()
+	assertSummaryIsRecomputation(t, s, st.ID, "2026-03")
+}
