@@ -112,7 +112,7 @@ func (h *adminPages) formFailed(c *gin.Context, v adminView, err error, rename m
 		}
 	}
 	v.Errors = fe
-	h.render(c, http.StatusUnprocessableEntity, v)
+	h.render(c, formStatus(err), v)
 }
 
 // createUser adds an account with a generated password, shown once.

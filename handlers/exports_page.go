@@ -74,27 +74,27 @@ func (h *exportsPage) fill(c *gin.Context) {
 	v := exportsView{UploadFrom: c.PostForm("from"), UploadTo: c.PostForm("to")}
 	r := dashboardPeriod(h.api.now())
 	v.From, v.To = r.From.Format(time.DateOnly), r.To.Format(time.DateOnly)
-	refuse := func(status int, err error) {
+	refuse := func(err error) {
 		v.UploadErrors, _ = newFormErrors(err, []string{"file", "dashboard-from", "dashboard-to"}, map[string]string{"from": "dashboard-from", "to": "dashboard-to"})
 		if v.UploadErrors == nil {
 			v.UploadErrors = addFormError(nil, "file", "Le classeur n'a pas pu être rempli.")
 		}
-		h.render(c, status, v)
+		h.render(c, formStatus(err), v)
 	}
 	fh, err := uploadedWorkbook(c, h.api.maxUpload, "Choisissez le classeur du tableau de bord (fichier .xlsx).", notDashboardXLSX)
 	if err != nil {
-		refuse(uploadStatus(err), err)
+		refuse(err)
 		return
 	}
 	q, err := h.api.indicatorQuery(c.PostForm)
 	if err != nil {
-		refuse(http.StatusUnprocessableEntity, err)
+		refuse(err)
 		return
 	}
 	data, report, err := h.api.fillDashboard(c.Request.Context(), c.Param("sid"), fh, q)
 	var verr *survey.ValidationError
 	if errors.As(err, &verr) {
-		refuse(http.StatusUnprocessableEntity, err)
+		refuse(err)
 		return
 	}
 	if err != nil {

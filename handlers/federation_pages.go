@@ -246,7 +246,7 @@ func (h *federationPages) createStructure(c *gin.Context) {
 	}
 	st, err := h.store.CreateStructure(ctx, in)
 	if fe, bad := fieldFormErrors(err); bad {
-		h.renderStructures(c, http.StatusUnprocessableEntity, structuresView{Form: form, Errors: fe})
+		h.renderStructures(c, formStatus(err), structuresView{Form: form, Errors: fe})
 		return
 	}
 	if err != nil {
@@ -294,7 +294,7 @@ func (h *federationPages) uploadWorkbook(c *gin.Context) {
 			fe = addFormError(nil, "file", fe.Message)
 		}
 		v.Errors = fe
-		h.renderStructures(c, http.StatusUnprocessableEntity, v)
+		h.renderStructures(c, formStatus(err), v)
 	}
 	if v.UploadFor == "" {
 		refuse(survey.Invalid("structure_id", "required", "Choisissez la structure dont vous déposez le classeur."))
