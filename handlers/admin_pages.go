@@ -9,7 +9,6 @@ import (
 
 	"capsat/survey"
 	"capsat/survey/accounts"
-	"capsat/survey/store"
 
 	"github.com/gin-gonic/gin"
 )
@@ -114,7 +113,7 @@ func (h *adminPages) formFailed(c *gin.Context, v adminView, err error, rename m
 		}
 	}
 	v.Errors = fe
-	h.render(c, http.StatusUnprocessableEntity, v)
+	h.render(c, formStatus(err), v)
 }
 
 // createUser adds an account with a generated password, shown once.
@@ -132,7 +131,7 @@ func (h *adminPages) createUser(c *gin.Context) {
 		h.formFailed(c, v, err, map[string]string{"email": "user-email", "role": "user-role"})
 		return
 	}
-	h.audit.record(c, store.AuditUserCreate, sid, u.Email)
+	h.audit.record(c, accounts.AuditUserCreate, sid, u.Email)
 	h.render(c, http.StatusCreated, adminView{UserRole: string(accounts.RoleStructureMember), KeyRole: string(accounts.RoleStructureMember),
 		Notice: "Le compte " + u.Email + " a été créé.", NewPassword: password})
 }
@@ -149,7 +148,7 @@ func (h *adminPages) deleteUser(c *gin.Context) {
 		refusePage(c, err)
 		return
 	}
-	h.audit.record(c, store.AuditUserDelete, sid, uid)
+	h.audit.record(c, accounts.AuditUserDelete, sid, uid)
 	c.Redirect(http.StatusSeeOther, structurePagesPath(sid)+"/administration?fait=utilisateur-supprime")
 }
 
@@ -167,7 +166,7 @@ func (h *adminPages) createKey(c *gin.Context) {
 		h.formFailed(c, v, err, map[string]string{"name": "key-name", "role": "key-role"})
 		return
 	}
-	h.audit.record(c, store.AuditAPIKeyCreate, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
+	h.audit.record(c, accounts.AuditAPIKeyCreate, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
 	h.render(c, http.StatusCreated, adminView{UserRole: string(accounts.RoleStructureMember), KeyRole: string(accounts.RoleStructureMember),
 		Notice: "La clé « " + k.Name + " » a été créée.", NewKey: plain})
 }
@@ -180,7 +179,7 @@ func (h *adminPages) revokeKey(c *gin.Context) {
 		refusePage(c, err)
 		return
 	}
-	h.audit.record(c, store.AuditAPIKeyRevoke, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
+	h.audit.record(c, accounts.AuditAPIKeyRevoke, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
 	c.Redirect(http.StatusSeeOther, structurePagesPath(sid)+"/administration?fait=cle-revoquee")
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"capsat/survey"
 	"capsat/survey/accounts"
-	"capsat/survey/store"
 
 	"github.com/gin-gonic/gin"
 )
@@ -57,7 +56,7 @@ func (h *apiKeysAPI) create(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	h.audit.record(c, store.AuditAPIKeyCreate, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
+	h.audit.record(c, accounts.AuditAPIKeyCreate, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusCreated, apiKeyCreated{APIKey: *k, Key: plain})
 }
@@ -94,6 +93,6 @@ func (h *apiKeysAPI) revoke(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	h.audit.record(c, store.AuditAPIKeyRevoke, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
+	h.audit.record(c, accounts.AuditAPIKeyRevoke, sid, "clé "+k.Name+" ("+k.Prefix+"…)")
 	c.Status(http.StatusNoContent)
 }

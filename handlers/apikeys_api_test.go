@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"capsat/survey/accounts"
-	"capsat/survey/store"
 	"context"
 	"net/http"
 	"strings"
@@ -57,7 +56,7 @@ func TestAPIKeysAreShownOnceListedAndRevocable(t *testing.T) {
 		t.Fatalf("revoked key: %d", rec.Code)
 	}
 	log, _ := e.store.AuditLog(context.Background(), st.ID, 10)
-	if len(log) != 2 || log[0].Action != store.AuditAPIKeyRevoke || log[1].Action != store.AuditAPIKeyCreate || log[1].Actor != "clé test" || log[1].KeyID == "" {
+	if len(log) != 2 || log[0].Action != accounts.AuditAPIKeyRevoke || log[1].Action != accounts.AuditAPIKeyCreate || log[1].Actor != "clé test" || log[1].KeyID == "" {
 		t.Fatalf("audit: %+v", log)
 	}
 }

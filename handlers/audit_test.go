@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"capsat/survey/accounts"
-	"capsat/survey/store"
 	"net/http"
 	"testing"
 )
@@ -21,7 +20,7 @@ func TestStructureAdminsReadOnlyTheirAuditLog(t *testing.T) {
 	entries := decode[struct {
 		Entries []accounts.AuditEntry `json:"entries"`
 	}](t, rec).Entries
-	if rec.Code != http.StatusOK || len(entries) != 1 || entries[0].StructureID != st.ID || entries[0].Action != store.AuditAPIKeyCreate || entries[0].IP == "" {
+	if rec.Code != http.StatusOK || len(entries) != 1 || entries[0].StructureID != st.ID || entries[0].Action != accounts.AuditAPIKeyCreate || entries[0].IP == "" {
 		t.Fatalf("log: %d %+v", rec.Code, entries)
 	}
 	if rec := e.do(http.MethodGet, "/api/v1/structures/"+st.ID+"/audit", "", otherAdmin); rec.Code != http.StatusNotFound {

@@ -114,11 +114,7 @@ func authorize(policies ...policy) gin.HandlerFunc {
 			}
 		}
 		traceDecision(c, first)
-		if isPage(c) {
-			refusePage(c, first)
-			return
-		}
-		respondError(c, first)
+		answerError(c, first)
 	}
 }
 

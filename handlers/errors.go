@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 
 	"capsat/survey"
 
@@ -17,58 +18,130 @@ type apiError struct {
 	Codes  map[string]string `json:"codes,omitempty"`
 }
 
-// errorStatus maps domain errors to HTTP: the one place where it happens.
-// Unknown errors are 500s whose detail goes to the log only.
-func errorStatus(err error) (int, apiError) {
+// problem is how an error is answered, the same status on the API and the
+// pages: the API's body, and the title and text of the refusal page.
+type problem struct {
+	Status int
+	API    apiError
+	Title  string // refusal page title
+	Page   string // refusal page text
+}
+
+// titleImpossible is the refusal page title of conflicts.
+const titleImpossible = "Action impossible"
+
+// problemOf maps domain errors to HTTP: the one table of the API and the
+// back-office pages. Unknown errors are 500s whose detail goes to the log
+// only (see respondError and refusePage).
+func problemOf(err error) problem {
 	var verr *survey.ValidationError
 	var cerr *survey.ConflictError
 	switch {
 	case errors.As(err, &verr):
-		body := apiError{Error: verr.Message, Fields: map[string]string{}, Codes: map[string]string{}}
-		status := http.StatusUnprocessableEntity
+		p := problem{Status: http.StatusUnprocessableEntity, Title: "Données invalides", Page: verr.Message,
+			API: apiError{Error: verr.Message, Fields: map[string]string{}, Codes: map[string]string{}}}
 		for k, f := range verr.Fields {
-			body.Fields[k] = f.Message
-			body.Codes[k] = f.Code
+			p.API.Fields[k] = f.Message
+			p.API.Codes[k] = f.Code
 			if f.Code == codeTooLarge {
-				status = http.StatusRequestEntityTooLarge
+				p.Status, p.Title = http.StatusRequestEntityTooLarge, "Envoi trop volumineux"
 			}
 		}
-		return status, body
+		return p
 	case errors.Is(err, survey.ErrNotFound):
-		return http.StatusNotFound, apiError{Error: "Ressource introuvable."}
+		return problem{Status: http.StatusNotFound, API: apiError{Error: "Ressource introuvable."},
+			Title: "Page introuvable", Page: "Cette page n'existe pas ou n'est pas accessible avec votre compte."}
 	case errors.Is(err, survey.ErrAlreadyAnswered):
-		return http.StatusConflict, apiError{Error: "Ce questionnaire a déjà reçu une réponse."}
+		return problem{Status: http.StatusConflict, API: apiError{Error: "Ce questionnaire a déjà reçu une réponse."},
+			Title: titleImpossible, Page: "Ce questionnaire a déjà reçu une réponse."}
 	case errors.As(err, &cerr):
-		body := apiError{Error: cerr.Message}
+		p := problem{Status: http.StatusConflict, API: apiError{Error: cerr.Message}, Title: titleImpossible, Page: cerr.Message}
 		for k, f := range cerr.Fields {
-			if body.Fields == nil {
-				body.Fields, body.Codes = map[string]string{}, map[string]string{}
+			if p.API.Fields == nil {
+				p.API.Fields, p.API.Codes = map[string]string{}, map[string]string{}
 			}
-			body.Fields[k] = f.Message
-			body.Codes[k] = f.Code
+			p.API.Fields[k] = f.Message
+			p.API.Codes[k] = f.Code
 		}
-		return http.StatusConflict, body
+		if p.Page == "" {
+			p.Page = "Les données ont changé entre-temps. Rechargez la page et recommencez."
+		}
+		return p
 	case errors.Is(err, survey.ErrConflict):
-		return http.StatusConflict, apiError{Error: "Conflit avec l'état actuel des données."}
+		return problem{Status: http.StatusConflict, API: apiError{Error: "Conflit avec l'état actuel des données."},
+			Title: titleImpossible, Page: "Les données ont changé entre-temps. Rechargez la page et recommencez."}
 	case errors.Is(err, survey.ErrExpired):
-		return http.StatusGone, apiError{Error: "Ce lien a expiré."}
+		return problem{Status: http.StatusGone, API: apiError{Error: "Ce lien a expiré."},
+			Title: "Lien expiré", Page: "Ce lien a expiré."}
 	case errors.Is(err, survey.ErrCancelled):
-		return http.StatusGone, apiError{Error: "Ce lien a été annulé."}
+		return problem{Status: http.StatusGone, API: apiError{Error: "Ce lien a été annulé."},
+			Title: "Lien annulé", Page: "Ce lien a été annulé."}
 	case errors.Is(err, survey.ErrUnauthenticated):
-		return http.StatusUnauthorized, apiError{Error: "Authentification requise."}
+		// No page text: pages send the caller to the login page (refusePage).
+		return problem{Status: http.StatusUnauthorized, API: apiError{Error: "Authentification requise."}}
 	case errors.Is(err, survey.ErrForbidden):
-		return http.StatusForbidden, apiError{Error: "Accès refusé."}
+		return problem{Status: http.StatusForbidden, API: apiError{Error: "Accès refusé."},
+			Title: "Accès refusé", Page: "Votre compte ne donne pas accès à cette page."}
 	}
-	return http.StatusInternalServerError, apiError{Error: "Erreur interne. Réessayez plus tard."}
+	return problem{Status: http.StatusInternalServerError, API: apiError{Error: "Erreur interne. Réessayez plus tard."},
+		Title: "Erreur", Page: "Une erreur interne est survenue. Réessayez dans quelques instants."}
+}
+
+// errorStatus is the API's side of the table: status and JSON body.
+func errorStatus(err error) (int, apiError) {
+	p := problemOf(err)
+	return p.Status, p.API
 }
 
 // respondError writes err as a JSON API error and logs server errors.
 func respondError(c *gin.Context, err error) {
-	status, body := errorStatus(err)
-	if status >= 500 {
+	p := problemOf(err)
+	if p.Status >= 500 {
 		logger(c).Error("request failed", slog.String("error", err.Error()))
 	}
-	c.AbortWithStatusJSON(status, body)
+	c.AbortWithStatusJSON(p.Status, p.API)
+}
+
+// refusePage answers a page request with the table's status and a French
+// refusal page; anonymous callers go to the login page instead (coming back
+// here after a GET).
+func refusePage(c *gin.Context, err error) {
+	if errors.Is(err, survey.ErrUnauthenticated) {
+		target := loginPath
+		if c.Request.Method == http.MethodGet {
+			target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
+		}
+		c.Redirect(http.StatusSeeOther, target)
+		c.Abort()
+		return
+	}
+	p := problemOf(err)
+	if p.Status >= 500 {
+		logger(c).Error("page refused", "error", err.Error())
+	}
+	renderRefusal(c, p.Status, p.Title, p.Page)
+}
+
+// answerError refuses a request served to both the API and the pages: a
+// refusal page on pages, JSON otherwise.
+func answerError(c *gin.Context, err error) {
+	if isPage(c) {
+		refusePage(c, err)
+		return
+	}
+	respondError(c, err)
+}
+
+// formStatus is the status of a form shown again with err's messages: the
+// table's (422, 413 for a file too large, 409 for a conflict with the
+// data's state), except that a conflict naming fields is corrected in the
+// form like any other field: 422.
+func formStatus(err error) int {
+	var cerr *survey.ConflictError
+	if errors.As(err, &cerr) && len(cerr.Fields) > 0 {
+		return http.StatusUnprocessableEntity
+	}
+	return problemOf(err).Status
 }
 
 // badRequest answers a malformed request (not JSON, wrong types...).

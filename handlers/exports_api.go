@@ -15,6 +15,7 @@ import (
 
 	"capsat/export"
 	"capsat/survey"
+	"capsat/survey/accounts"
 	"capsat/survey/store"
 
 	"github.com/gin-gonic/gin"
@@ -26,17 +27,13 @@ const uploadEnvelopeBytes = 64 << 10
 // xlsxContentType is the media type of .xlsx workbooks.
 const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// exportStore is what the indicators and exports need from the store.
-type exportStore interface {
-	Structure(ctx context.Context, id string) (*survey.Structure, error)
-	IndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error)
-	Benchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error)
-}
+// The store is what the indicators and the workbooks read.
+var _ export.Source = (*store.Store)(nil)
 
 // exportsAPI serves a structure's indicators, its satisfaction workbook and
 // the filling of its CAP dashboard.
 type exportsAPI struct {
-	store     exportStore
+	store     export.Source
 	now       func() time.Time
 	maxUpload int64
 	limits    export.UploadLimits
@@ -44,15 +41,16 @@ type exportsAPI struct {
 }
 
 // indicatorQuery reads from, to, service and by (query string or form).
-// No dates: the last 12 full months. Mistakes are a validation error (422).
-func (h *exportsAPI) indicatorQuery(get func(string) string) (survey.IndicatorQuery, error) {
+// No dates: the last 12 full months before now. Mistakes are a validation
+// error (422). The API and the exports page share it.
+func indicatorQuery(get func(string) string, now time.Time) (survey.IndicatorQuery, error) {
 	loc := survey.IndicatorLocation()
 	q := survey.IndicatorQuery{By: survey.ByMonth}
 	v := &survey.ValidationError{Message: "Paramètres invalides."}
 	from, to := strings.TrimSpace(get("from")), strings.TrimSpace(get("to"))
 	switch {
 	case from == "" && to == "":
-		q.Range = survey.LastFullMonths(h.now(), 12, loc)
+		q.Range = survey.LastFullMonths(now, 12, loc)
 	default:
 		r, err := survey.ParseDateRange(from, to, loc)
 		var dateErr *survey.ValidationError
@@ -80,7 +78,7 @@ func (h *exportsAPI) indicatorQuery(get func(string) string) (survey.IndicatorQu
 
 // indicators returns the figures as JSON, cut by month, quarter or year.
 func (h *exportsAPI) indicators(c *gin.Context) {
-	q, err := h.indicatorQuery(c.Query)
+	q, err := indicatorQuery(c.Query, h.now())
 	if err != nil {
 		respondError(c, err)
 		return
@@ -96,70 +94,18 @@ func (h *exportsAPI) indicators(c *gin.Context) {
 // satisfaction returns the satisfaction workbook, built in memory before
 // the first byte is sent so that an error still gets a proper answer.
 func (h *exportsAPI) satisfaction(c *gin.Context) {
-	q, err := h.indicatorQuery(c.Query)
+	q, err := indicatorQuery(c.Query, h.now())
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	name, data, err := h.buildSatisfaction(c.Request.Context(), c.Param("sid"), q)
+	name, data, err := export.BuildSatisfaction(c.Request.Context(), h.store, c.Param("sid"), q, h.now())
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	h.audit.record(c, store.AuditExportDownload, c.Param("sid"), "classeur de satisfaction "+periodFileName(q.Range))
+	h.audit.record(c, accounts.AuditExportDownload, c.Param("sid"), "classeur de satisfaction "+export.PeriodFileName(q.Range))
 	sendWorkbook(c, name, data)
-}
-
-// buildSatisfaction builds the satisfaction workbook of structure sid for
-// q (by month) and names it; the API and the exports page both use it.
-func (h *exportsAPI) buildSatisfaction(ctx context.Context, sid string, q survey.IndicatorQuery) (string, []byte, error) {
-	q.By = survey.ByMonth
-	st, err := h.store.Structure(ctx, sid)
-	if err != nil {
-		return "", nil, err
-	}
-	prev := q.Range.Previous()
-	src, err := h.store.IndicatorSource(ctx, st.ID, survey.DateRange{From: prev.From, To: q.Range.To})
-	if err != nil {
-		return "", nil, err
-	}
-	followUps := followUpsIn(src, q.Range)
-	span := survey.MonthSpan{From: survey.SummaryMonth(q.Range.From), To: survey.SummaryMonth(q.Range.To)}
-	comparison, err := h.store.Benchmark(ctx, st.ID, span, q.Service)
-	if err != nil {
-		return "", nil, err
-	}
-	now := h.now()
-	in := export.Satisfaction{
-		FollowUps:     followUps,
-		StructureName: st.Name,
-		Current:       survey.ComputeIndicators(src, q, now),
-		Previous:      survey.ComputeIndicators(src, survey.IndicatorQuery{Range: prev, By: survey.ByMonth, Service: q.Service}, now),
-		Source:        src,
-		GeneratedAt:   now,
-		Comparison:    comparison,
-	}
-	// Counted now, the issued surveys are not written anywhere: let them go
-	// before the workbook is built (120,000 of them for the largest
-	// structures), as the follow-ups of the previous range.
-	src.Surveys, src.FollowUps = nil, nil
-	data, err := export.SatisfactionWorkbook(in)
-	if err != nil {
-		return "", nil, err
-	}
-	return "satisfaction-" + st.Name + "-" + periodFileName(q.Range), data, nil
-}
-
-// followUpsIn returns the flagged responses of src whose survey was issued
-// in r: the period attribution of every other sheet. It filters in place.
-func followUpsIn(src *survey.IndicatorSource, r survey.DateRange) []survey.Response {
-	out := src.FollowUps[:0]
-	for _, f := range src.FollowUps {
-		if r.Contains(f.IssuedAt) {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // notDashboardXLSX refuses a dashboard that is not an .xlsx file.
@@ -172,59 +118,38 @@ func (h *exportsAPI) dashboard(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	q, err := h.indicatorQuery(c.PostForm)
+	q, err := indicatorQuery(c.PostForm, h.now())
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	data, report, err := h.fillDashboard(c.Request.Context(), c.Param("sid"), fh, q)
+	data, report, err := fillDashboard(c.Request.Context(), h.store, c.Param("sid"), fh, q, h.now(), h.limits)
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	h.audit.record(c, store.AuditExportDownload, c.Param("sid"), "tableau de bord CAP "+periodFileName(q.Range))
+	h.audit.record(c, accounts.AuditExportDownload, c.Param("sid"), "tableau de bord CAP "+export.PeriodFileName(q.Range))
 	c.Header("X-Capsat-Names-Filled", strconv.Itoa(len(report.Filled)))
 	c.Header("X-Capsat-Names-Unmatched", strconv.Itoa(len(report.Unmatched)))
 	sendWorkbook(c, strings.TrimSuffix(filepath.Base(fh.Filename), filepath.Ext(fh.Filename)), data)
 }
 
 // fillDashboard fills the uploaded CAP dashboard fh with the figures of
-// structure sid for q, by month, quarter and year.
-func (h *exportsAPI) fillDashboard(ctx context.Context, sid string, fh *multipart.FileHeader, q survey.IndicatorQuery) ([]byte, *export.FillReport, error) {
+// structure sid for q, whole in memory so that an error still gets a proper
+// answer; the API and the exports page share it.
+func fillDashboard(ctx context.Context, src export.IndicatorReader, sid string, fh *multipart.FileHeader, q survey.IndicatorQuery,
+	now time.Time, limits export.UploadLimits) ([]byte, *export.FillReport, error) {
 	file, err := fh.Open()
 	if err != nil {
 		return nil, nil, fmt.Errorf("open upload: %w", err)
 	}
 	defer file.Close()
-	src, err := h.store.IndicatorSource(ctx, sid, q.Range)
-	if err != nil {
-		return nil, nil, err
-	}
-	now := h.now()
-	by := func(g survey.Granularity) *survey.Indicators {
-		q.By = g
-		return survey.ComputeIndicators(src, q, now)
-	}
-	d := export.Dashboard{Monthly: by(survey.ByMonth), Quarterly: by(survey.ByQuarter), Yearly: by(survey.ByYear)}
 	var buf bytes.Buffer
-	report, err := export.FillDashboard(file, fh.Size, d, h.limits, &buf)
+	report, err := export.FillStructureDashboard(ctx, src, sid, q, now, file, fh.Size, limits, &buf)
 	if err != nil {
 		return nil, nil, err
 	}
 	return buf.Bytes(), report, nil
-}
-
-// periodFileName names a range in file names: "2026-03" for one month,
-// "2025-03_2026-02" for whole months, else the two dates.
-func periodFileName(r survey.DateRange) string {
-	if r.WholeMonths() {
-		first, last := r.From.Format("2006-01"), r.To.Format("2006-01")
-		if first == last {
-			return first
-		}
-		return first + "_" + last
-	}
-	return r.From.Format(time.DateOnly) + "_" + r.To.Format(time.DateOnly)
 }
 
 // sendWorkbook answers with a complete workbook as an attachment named

@@ -6,7 +6,6 @@ import (
 
 	"capsat/export"
 	"capsat/survey/accounts"
-	"capsat/survey/store"
 	"errors"
 	"fmt"
 	"math"
@@ -248,7 +247,7 @@ func (h *federationPages) createStructure(c *gin.Context) {
 	}
 	st, err := h.store.CreateStructure(ctx, in)
 	if fe, bad := fieldFormErrors(err); bad {
-		h.renderStructures(c, http.StatusUnprocessableEntity, structuresView{Form: form, Errors: fe})
+		h.renderStructures(c, formStatus(err), structuresView{Form: form, Errors: fe})
 		return
 	}
 	if err != nil {
@@ -260,7 +259,7 @@ func (h *federationPages) createStructure(c *gin.Context) {
 		refusePage(c, fmt.Errorf("first admin of structure %s: %w", st.ID, err))
 		return
 	}
-	h.audit.record(c, store.AuditUserCreate, st.ID, email)
+	h.audit.record(c, accounts.AuditUserCreate, st.ID, email)
 	// The password is shown once, on this answer: no redirect, no-store.
 	h.renderStructures(c, http.StatusCreated, structuresView{Created: st, AdminEmail: email, Password: password})
 }
@@ -296,7 +295,7 @@ func (h *federationPages) uploadWorkbook(c *gin.Context) {
 			fe = addFormError(nil, "file", fe.Message)
 		}
 		v.Errors = fe
-		h.renderStructures(c, http.StatusUnprocessableEntity, v)
+		h.renderStructures(c, formStatus(err), v)
 	}
 	if v.UploadFor == "" {
 		refuse(survey.Invalid("structure_id", "required", "Choisissez la structure dont vous déposez le classeur."))

@@ -74,7 +74,7 @@ func (h *importPage) upload(c *gin.Context) {
 			refusePage(c, err) // the upload could not be read: not the user's doing
 			return
 		}
-		h.render(c, http.StatusUnprocessableEntity, importView{Errors: fe})
+		h.render(c, formStatus(err), importView{Errors: fe})
 		return
 	}
 	f, err := importfile.ParseOrderImport(data)
@@ -96,7 +96,7 @@ func (h *importPage) upload(c *gin.Context) {
 		if len(fe.Fields) == 0 {
 			fe = addFormError(nil, "file", fe.Message)
 		}
-		h.render(c, http.StatusUnprocessableEntity, importView{Errors: fe})
+		h.render(c, formStatus(err), importView{Errors: fe})
 		return
 	}
 	refusePage(c, err)

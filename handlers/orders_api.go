@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"capsat/survey"
-	"capsat/survey/store"
+	"capsat/survey/accounts"
 
 	"github.com/gin-gonic/gin"
 )
@@ -91,7 +91,7 @@ func (h *ordersAPI) remove(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	h.audit.record(c, store.AuditDataDelete, c.Param("sid"), "bon de commande "+c.Param("oid"))
+	h.audit.record(c, accounts.AuditDataDelete, c.Param("sid"), "bon de commande "+c.Param("oid"))
 	c.Status(http.StatusNoContent)
 }
 

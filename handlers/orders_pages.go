@@ -226,7 +226,7 @@ func (h *ordersPages) save(c *gin.Context, oid string) {
 		}
 	}
 	if fe, bad := fieldFormErrors(err); bad {
-		h.renderForm(c, http.StatusUnprocessableEntity, oid, form, fe)
+		h.renderForm(c, formStatus(err), oid, form, fe)
 		return
 	}
 	if err != nil {

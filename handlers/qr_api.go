@@ -44,7 +44,7 @@ func (h *qrAPI) png(c *gin.Context) {
 	}
 	body, err := qrPNG(url)
 	if err != nil {
-		respondError(c, fmt.Errorf("qr png: %w", err))
+		answerError(c, fmt.Errorf("qr png: %w", err))
 		return
 	}
 	h.send(c, "image/png", "qr-"+safeFilename(ref)+".png", body)
@@ -57,7 +57,7 @@ func (h *qrAPI) svg(c *gin.Context) {
 	}
 	body, err := qrSVG(url)
 	if err != nil {
-		respondError(c, fmt.Errorf("qr svg: %w", err))
+		answerError(c, fmt.Errorf("qr svg: %w", err))
 		return
 	}
 	h.send(c, "image/svg+xml", "qr-"+safeFilename(ref)+".svg", body)
@@ -76,11 +76,7 @@ func (h *qrAPI) send(c *gin.Context, contentType, filename string, body []byte) 
 func (h *qrAPI) liveURL(c *gin.Context) (string, string, bool) {
 	o, err := h.store.Order(c.Request.Context(), c.Param("sid"), c.Param("oid"))
 	if err != nil {
-		if isPage(c) {
-			refusePage(c, err)
-		} else {
-			respondError(c, err)
-		}
+		answerError(c, err)
 		return "", "", false
 	}
 	var message, how string

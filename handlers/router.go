@@ -201,14 +201,14 @@ func NewRouter(d Deps) (*Router, error) {
 	bench := &benchmarkAPI{store: d.Store, now: d.Now}
 	r.route(sapi, http.MethodGet, "/benchmark", bench.get, policyStructure)
 
-	routeBackoffice(r, d, pages, audit, exports)
+	routeBackoffice(r, d, pages, audit)
 
 	return r, nil
 }
 
 // routeBackoffice registers the back-office pages of a structure: session
 // (or key) callers, CSRF token on every form, page refusals.
-func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, exports *exportsAPI) {
+func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	app := r.Group("/", markPages(pages), bodyLimit(d.Config.MaxBodyBytes), backofficeHeaders(), authenticate(d.Store))
 	r.route(app, http.MethodGet, "/tableau-de-bord", toStructureHome, policyUser)
 	sapp := app.Group("/app/structures/:sid")
@@ -229,7 +229,7 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, exports *ex
 	qr := &qrAPI{store: d.Store, baseURL: d.Config.BaseURL, now: d.Now}
 	r.route(sapp, http.MethodGet, "/commandes/:oid/qr.png", qr.png, policyStructure)
 	r.route(sapp, http.MethodGet, "/commandes/:oid/qr.svg", qr.svg, policyStructure)
-	exportPages := &exportsPage{api: exports, views: pages, audit: audit}
+	exportPages := &exportsPage{store: d.Store, views: pages, audit: audit, now: d.Now, maxUpload: d.Config.MaxUploadBytes, limits: export.DefaultUploadLimits}
 	r.route(sapp, http.MethodGet, "/exports", exportPages.show, policyStructure)
 	r.route(sapp, http.MethodGet, "/exports/classeur", exportPages.download, policyStructure)
 	// Uploads: the upload size limit (and the multipart envelope) instead of the body limit.

@@ -2,13 +2,11 @@ package handlers
 
 import (
 	"crypto/subtle"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"capsat/survey"
 	"capsat/survey/accounts"
 
 	"github.com/gin-gonic/gin"
@@ -83,35 +81,6 @@ func markPages(v *views) gin.HandlerFunc {
 func isPage(c *gin.Context) bool {
 	_, ok := c.Get(ctxPageViews)
 	return ok
-}
-
-// refusePage answers a page request the policies refused: anonymous callers
-// go to the login page (coming back here after a GET), others get a 403 or
-// 404 page.
-func refusePage(c *gin.Context, err error) {
-	switch {
-	case errors.Is(err, survey.ErrUnauthenticated):
-		target := loginPath
-		if c.Request.Method == http.MethodGet {
-			target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
-		}
-		c.Redirect(http.StatusSeeOther, target)
-		c.Abort()
-	case errors.Is(err, survey.ErrForbidden):
-		renderRefusal(c, http.StatusForbidden, "Accès refusé", "Votre compte ne donne pas accès à cette page.")
-	case errors.Is(err, survey.ErrNotFound):
-		renderRefusal(c, http.StatusNotFound, "Page introuvable", "Cette page n'existe pas ou n'est pas accessible avec votre compte.")
-	case errors.Is(err, survey.ErrConflict):
-		message := "Les données ont changé entre-temps. Rechargez la page et recommencez."
-		var conflict *survey.ConflictError
-		if errors.As(err, &conflict) && conflict.Message != "" {
-			message = conflict.Message
-		}
-		renderRefusal(c, http.StatusConflict, "Action impossible", message)
-	default:
-		logger(c).Error("page refused", "error", err.Error())
-		renderRefusal(c, http.StatusInternalServerError, "Erreur", "Une erreur interne est survenue. Réessayez dans quelques instants.")
-	}
 }
 
 // refusalPage is the data of refusal.html.

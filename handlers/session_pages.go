@@ -8,7 +8,6 @@ import (
 
 	"capsat/survey"
 	"capsat/survey/accounts"
-	"capsat/survey/store"
 
 	"github.com/gin-gonic/gin"
 )
@@ -130,7 +129,7 @@ func (h *sessionPages) login(c *gin.Context) {
 	if err := h.store.ClearLoginFailures(ctx, email); err != nil {
 		logger(c).Warn("clear login failures", "error", err.Error())
 	}
-	h.audit.recordEntry(c, accounts.AuditEntry{Action: store.AuditLoginSuccess, StructureID: u.StructureID, Actor: u.Email, UserID: u.ID, Role: u.Role})
+	h.audit.recordEntry(c, accounts.AuditEntry{Action: accounts.AuditLoginSuccess, StructureID: u.StructureID, Actor: u.Email, UserID: u.ID, Role: u.Role})
 	c.Redirect(http.StatusSeeOther, page.Next)
 }
 
@@ -164,7 +163,7 @@ func (h *sessionPages) checkPassword(ctx context.Context, email, password string
 // recordFailure logs a failed login in the account's structure log when the
 // account exists, in the network's log otherwise.
 func (h *sessionPages) recordFailure(c *gin.Context, email, reason string) {
-	e := accounts.AuditEntry{Action: store.AuditLoginFailure, Actor: email, Target: reason}
+	e := accounts.AuditEntry{Action: accounts.AuditLoginFailure, Actor: email, Target: reason}
 	if u, err := h.store.UserByEmail(c.Request.Context(), email); err == nil {
 		e.StructureID, e.UserID = u.StructureID, u.ID
 	}
@@ -189,7 +188,7 @@ func (h *sessionPages) logout(c *gin.Context) {
 			return
 		}
 	}
-	h.audit.record(c, store.AuditLogout, principal(c).StructureID, "")
+	h.audit.record(c, accounts.AuditLogout, principal(c).StructureID, "")
 	clearSessionCookie(c, h.secure)
 	c.Redirect(http.StatusSeeOther, loginPath)
 }
@@ -272,7 +271,7 @@ func (h *sessionPages) changePassword(c *gin.Context) {
 		return
 	}
 	h.byAccount.reset(who.Name)
-	h.audit.record(c, store.AuditPasswordChange, who.StructureID, "")
+	h.audit.record(c, accounts.AuditPasswordChange, who.StructureID, "")
 	c.Redirect(http.StatusSeeOther, homePath+"?mot-de-passe=modifie")
 }
 

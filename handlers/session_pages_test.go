@@ -11,7 +11,6 @@ import (
 
 	"capsat/config"
 	"capsat/survey/accounts"
-	"capsat/survey/store"
 )
 
 // signedIn logs a fixture account in and returns its session token.
@@ -91,12 +90,12 @@ func TestLoginFailureIsGenericAndAudited(t *testing.T) {
 		}
 	}
 	log, err := e.store.AuditLog(context.Background(), st.ID, 10)
-	if err != nil || len(log) != 1 || log[0].Action != store.AuditLoginFailure || log[0].Actor != "claire@bocage.test" || log[0].IP != "192.0.2.1" {
+	if err != nil || len(log) != 1 || log[0].Action != accounts.AuditLoginFailure || log[0].Actor != "claire@bocage.test" || log[0].IP != "192.0.2.1" {
 		t.Fatalf("audit: %+v %v", log, err)
 	}
 	e.signedIn("claire@bocage.test")
 	log, _ = e.store.AuditLog(context.Background(), st.ID, 10)
-	if len(log) != 2 || log[0].Action != store.AuditLoginSuccess {
+	if len(log) != 2 || log[0].Action != accounts.AuditLoginSuccess {
 		t.Fatalf("audit after success: %+v", log)
 	}
 }
@@ -285,7 +284,7 @@ func TestPasswordChange(t *testing.T) {
 		t.Fatalf("login with the new password: %d", rec.Code)
 	}
 	log, _ := e.store.AuditLog(context.Background(), st.ID, 10)
-	if len(log) == 0 || log[1].Action != store.AuditPasswordChange || log[1].Actor != "claire@bocage.test" {
+	if len(log) == 0 || log[1].Action != accounts.AuditPasswordChange || log[1].Actor != "claire@bocage.test" {
 		t.Fatalf("audit: %+v", log)
 	}
 }

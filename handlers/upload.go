@@ -15,7 +15,7 @@ import (
 
 // uploadedWorkbook returns the Excel workbook posted in the form field
 // "file", or a validation error on that field: "too_large" past max bytes
-// (a 413, see errorStatus), "required" with the message missing, "not_xlsx"
+// (a 413, see problemOf), "required" with the message missing, "not_xlsx"
 // with the message notXLSX. The API and the pages share it.
 func uploadedWorkbook(c *gin.Context, max int64, missing, notXLSX string) (*multipart.FileHeader, error) {
 	fh, err := c.FormFile("file")
@@ -36,13 +36,3 @@ func uploadedWorkbook(c *gin.Context, max int64, missing, notXLSX string) (*mult
 
 // codeTooLarge is the field code of an upload over the size limit.
 const codeTooLarge = "too_large"
-
-// uploadStatus is the status of a refused upload on a page: 413 when the
-// file is too large, 422 otherwise.
-func uploadStatus(err error) int {
-	var verr *survey.ValidationError
-	if errors.As(err, &verr) && verr.Fields["file"].Code == codeTooLarge {
-		return http.StatusRequestEntityTooLarge
-	}
-	return http.StatusUnprocessableEntity
-}

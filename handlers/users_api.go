@@ -6,7 +6,6 @@ import (
 
 	"capsat/survey"
 	"capsat/survey/accounts"
-	"capsat/survey/store"
 
 	"github.com/gin-gonic/gin"
 )
@@ -82,7 +81,7 @@ func (h *usersAPI) create(c *gin.Context, in accounts.UserInput) {
 		respondError(c, err)
 		return
 	}
-	h.audit.record(c, store.AuditUserCreate, u.StructureID, u.Email+" ("+string(u.Role)+")")
+	h.audit.record(c, accounts.AuditUserCreate, u.StructureID, u.Email+" ("+string(u.Role)+")")
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusCreated, userCreated{User: u, Password: generated})
 }
@@ -103,6 +102,6 @@ func (h *usersAPI) delete(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	h.audit.record(c, store.AuditUserDelete, sid, uid)
+	h.audit.record(c, accounts.AuditUserDelete, sid, uid)
 	c.Status(http.StatusNoContent)
 }

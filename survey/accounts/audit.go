@@ -25,3 +25,17 @@ type AuditEntry struct {
 
 // AuditFollowUp is the audit action of a recorded follow-up.
 const AuditFollowUp AuditAction = "follow_up.record"
+
+// Audited actions.
+const (
+	AuditLoginSuccess   AuditAction = "login.success"
+	AuditLoginFailure   AuditAction = "login.failure"
+	AuditLogout         AuditAction = "logout"
+	AuditPasswordChange AuditAction = "password.change"
+	AuditAPIKeyCreate   AuditAction = "api_key.create"
+	AuditAPIKeyRevoke   AuditAction = "api_key.revoke"
+	AuditUserCreate     AuditAction = "user.create"
+	AuditUserDelete     AuditAction = "user.delete"
+	AuditExportDownload AuditAction = "export.download"
+	AuditDataDelete     AuditAction = "data.delete"
+)

@@ -12,20 +12,6 @@ import (
 
 const colAudit = "audit_log"
 
-// Audited actions.
-const (
-	AuditLoginSuccess   accounts.AuditAction = "login.success"
-	AuditLoginFailure   accounts.AuditAction = "login.failure"
-	AuditLogout         accounts.AuditAction = "logout"
-	AuditPasswordChange accounts.AuditAction = "password.change"
-	AuditAPIKeyCreate   accounts.AuditAction = "api_key.create"
-	AuditAPIKeyRevoke   accounts.AuditAction = "api_key.revoke"
-	AuditUserCreate     accounts.AuditAction = "user.create"
-	AuditUserDelete     accounts.AuditAction = "user.delete"
-	AuditExportDownload accounts.AuditAction = "export.download"
-	AuditDataDelete     accounts.AuditAction = "data.delete"
-)
-
 // RecordAudit appends an entry, setting its id and time.
 func (s *Store) RecordAudit(ctx context.Context, e accounts.AuditEntry) error {
 	e.ID, e.At = survey.NewID(), s.Now()

@@ -8,7 +8,6 @@ import (
 
 	"capsat/survey"
 	"capsat/survey/accounts"
-	"capsat/survey/store"
 	"capsat/survey/surveytest"
 )
 
@@ -18,9 +17,9 @@ func TestAuditLogIsPerStructureNewestFirst(t *testing.T) {
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 	s := surveytest.Store(t, clock.Now)
 	for i, e := range []accounts.AuditEntry{
-		{StructureID: "a", Action: store.AuditLoginSuccess, Actor: "x@a.fr", IP: "192.0.2.1"},
-		{StructureID: "b", Action: store.AuditAPIKeyCreate, Actor: "y@b.fr"},
-		{StructureID: "a", Action: store.AuditExportDownload, Actor: "clé logiciel", Target: "export 2026"},
+		{StructureID: "a", Action: accounts.AuditLoginSuccess, Actor: "x@a.fr", IP: "192.0.2.1"},
+		{StructureID: "b", Action: accounts.AuditAPIKeyCreate, Actor: "y@b.fr"},
+		{StructureID: "a", Action: accounts.AuditExportDownload, Actor: "clé logiciel", Target: "export 2026"},
 	} {
 		clock.Advance(time.Duration(i+1) * time.Minute)
 		if err := s.RecordAudit(ctx, e); err != nil {
@@ -31,7 +30,7 @@ func TestAuditLogIsPerStructureNewestFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got[0].Action != store.AuditExportDownload || got[1].IP != "192.0.2.1" || !got[0].At.After(got[1].At) {
+	if len(got) != 2 || got[0].Action != accounts.AuditExportDownload || got[1].IP != "192.0.2.1" || !got[0].At.After(got[1].At) {
 		t.Fatalf("log of a: %+v", got)
 	}
 }
