@@ -164,7 +164,7 @@ func (e *testEnv) routerWith(change func(*config.Config)) *Router {
 	e.t.Helper()
 	cfg := e.cfg
 	change(&cfg)
-	r, err := NewRouter(Deps{Store: e.store, Config: cfg, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now})
+	r, err := NewRouter(Deps{Store: e.store, ReadModel: e.figures, Config: cfg, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now})
 	if err != nil {
 		e.t.Fatalf("router: %v", err)
 	}

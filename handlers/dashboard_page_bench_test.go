@@ -26,6 +26,7 @@ func BenchmarkDashboardPage(b *testing.B) {
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 	store := surveytest.Store(b, clock.Now)
+	figures := surveytest.ReadModel(b, store)
 	st := surveytest.Structure(b, store, "AI du Bocage", "Normandie")
 	for i := range benchDashboardResponses {
 		o, err := store.CreateOrder(ctx, st.ID, survey.OrderInput{Reference: fmt.Sprintf("BC-%d", i), ServiceType: survey.ServiceMAD, Client: survey.Client{Company: "Mairie"}, StartDate: "2026-02-02"})
@@ -45,7 +46,7 @@ func BenchmarkDashboardPage(b *testing.B) {
 		}
 	}
 	cfg := config.Default()
-	r, err := NewRouter(Deps{Store: store, Config: cfg, Logger: slog.New(slog.DiscardHandler), Now: clock.Now})
+	r, err := NewRouter(Deps{Store: store, ReadModel: figures, Config: cfg, Logger: slog.New(slog.DiscardHandler), Now: clock.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func BenchmarkDashboardPage(b *testing.B) {
 	b.Run("baseline_indicators_only", func(b *testing.B) {
 		q := survey.IndicatorQuery{Range: dashboardPeriod(clock.Now()), By: survey.ByMonth}
 		for b.Loop() {
-			src, err := store.IndicatorSource(ctx, st.ID, q.Range)
+			src, err := figures.IndicatorSource(ctx, st.ID, q.Range)
 			if err != nil {
 				b.Fatal(err)
 			}

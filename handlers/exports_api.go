@@ -16,7 +16,6 @@ import (
 	"capsat/export"
 	"capsat/survey"
 	"capsat/survey/accounts"
-	"capsat/survey/store"
 
 	"github.com/gin-gonic/gin"
 )
@@ -27,8 +26,8 @@ const uploadEnvelopeBytes = 64 << 10
 // xlsxContentType is the media type of .xlsx workbooks.
 const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// The store is what the indicators and the workbooks read.
-var _ export.Source = (*store.Store)(nil)
+// The store and its read model are what the indicators and the workbooks read.
+var _ export.Source = storeWithFigures{}
 
 // exportsAPI serves a structure's indicators, its satisfaction workbook and
 // the filling of its CAP dashboard.

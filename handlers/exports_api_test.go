@@ -304,7 +304,7 @@ func TestDashboardAPI(t *testing.T) {
 
 	cfg := e.cfg
 	cfg.MaxUploadBytes = 2048
-	small, err := NewRouter(Deps{Store: e.store, Config: cfg, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now})
+	small, err := NewRouter(Deps{Store: e.store, ReadModel: e.figures, Config: cfg, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

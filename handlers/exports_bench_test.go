@@ -34,16 +34,17 @@ func BenchmarkSatisfactionExportHTTP100k(b *testing.B) {
 	paris := survey.IndicatorLocation()
 	clock := &surveytest.Clock{T: time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)}
 	store := surveytest.Store(b, clock.Now)
+	figures := surveytest.ReadModel(b, store)
 	st := surveytest.Structure(b, store, "AI du Bocage", "Normandie")
 	began := time.Now()
 	surveytest.SeedYear(b, store, st.ID, benchExportResponses, time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC))
 	seeded := time.Since(began)
-	rep, err := store.RebuildSummaries(ctx)
+	rep, err := figures.RebuildSummaries(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("seeded %d responses in %s; summaries and ledgers rebuilt in %.1f s", benchExportResponses, seeded.Round(time.Second), rep.Seconds)
-	r, err := NewRouter(Deps{Store: store, Config: config.Default(), Logger: slog.New(slog.DiscardHandler), Now: clock.Now})
+	r, err := NewRouter(Deps{Store: store, ReadModel: figures, Config: config.Default(), Logger: slog.New(slog.DiscardHandler), Now: clock.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func BenchmarkSatisfactionExportHTTP100k(b *testing.B) {
 	var src *survey.IndicatorSource
 	b.Run("store_read_only", func(b *testing.B) {
 		exporttest.Measure(b, func(b *testing.B) {
-			src, err = store.IndicatorSource(ctx, st.ID, survey.DateRange{From: year.Previous().From, To: year.To})
+			src, err = figures.IndicatorSource(ctx, st.ID, survey.DateRange{From: year.Previous().From, To: year.To})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -405,7 +405,7 @@ func TestImportOversizedFileIs413(t *testing.T) {
 	st, key := e.structure("AI", "Normandie")
 	cfg := e.cfg
 	cfg.MaxUploadBytes = 4096
-	r, err := NewRouter(Deps{Store: e.store, Config: cfg, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now})
+	r, err := NewRouter(Deps{Store: e.store, ReadModel: e.figures, Config: cfg, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

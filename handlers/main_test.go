@@ -14,6 +14,7 @@ import (
 	"capsat/config"
 	"capsat/survey"
 	"capsat/survey/accounts"
+	"capsat/survey/readmodel"
 	"capsat/survey/store"
 	"capsat/survey/surveytest"
 )
@@ -22,11 +23,12 @@ func TestMain(m *testing.M) { surveytest.Main(m) }
 
 // testEnv is a real router on a fresh database with a settable clock.
 type testEnv struct {
-	t      *testing.T
-	store  *store.Store
-	clock  *surveytest.Clock
-	router *Router
-	cfg    config.Config
+	t       *testing.T
+	store   *store.Store
+	figures *readmodel.Model
+	clock   *surveytest.Clock
+	router  *Router
+	cfg     config.Config
 }
 
 // newTestEnv builds the real router on its own database. The clock starts
@@ -35,14 +37,15 @@ func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 	store := surveytest.Store(t, clock.Now)
+	figures := surveytest.ReadModel(t, store)
 	cfg := config.Default()
 	cfg.BaseURL = "http://capsat.test"
 	cfg.PublicRateLimit = 0
-	r, err := NewRouter(Deps{Store: store, Config: cfg, Logger: slog.New(slog.DiscardHandler), Now: clock.Now})
+	r, err := NewRouter(Deps{Store: store, ReadModel: figures, Config: cfg, Logger: slog.New(slog.DiscardHandler), Now: clock.Now})
 	if err != nil {
 		t.Fatalf("router: %v", err)
 	}
-	return &testEnv{t: t, store: store, clock: clock, router: r, cfg: cfg}
+	return &testEnv{t: t, store: store, figures: figures, clock: clock, router: r, cfg: cfg}
 }
 
 // structure creates a structure and returns it with a structure_admin key.

@@ -13,6 +13,7 @@ import (
 	"capsat/export"
 	"capsat/survey"
 	"capsat/survey/accounts"
+	"capsat/survey/readmodel"
 	"capsat/survey/store"
 
 	"github.com/gin-gonic/gin"
@@ -20,11 +21,22 @@ import (
 
 // Deps are what the router needs; cmd wires them.
 type Deps struct {
-	Store  *store.Store
-	Config config.Config
-	Logger *slog.Logger
-	Now    func() time.Time
+	Store *store.Store
+	// ReadModel serves indicators, benchmarks and federation figures.
+	ReadModel *readmodel.Model
+	Config    config.Config
+	Logger    *slog.Logger
+	Now       func() time.Time
 }
+
+// storeWithFigures is the store with its read model, for the handlers that
+// read both (indicators and figures beside structures and accounts).
+type storeWithFigures struct {
+	*store.Store
+	*readmodel.Model
+}
+
+func (d Deps) withFigures() storeWithFigures { return storeWithFigures{d.Store, d.ReadModel} }
 
 // Router is the HTTP handler of capsat with the policy of every route, so
 // that tests can check that no route lacks an authorization rule.
@@ -179,7 +191,7 @@ func NewRouter(d Deps) (*Router, error) {
 
 	// Indicators and workbooks of a structure; the dashboard upload has the
 	// upload size limit instead of the JSON body limit.
-	exports := &exportsAPI{store: d.Store, now: d.Now, maxUpload: d.Config.MaxUploadBytes, limits: export.DefaultUploadLimits, audit: audit}
+	exports := &exportsAPI{store: d.withFigures(), now: d.Now, maxUpload: d.Config.MaxUploadBytes, limits: export.DefaultUploadLimits, audit: audit}
 	r.route(sapi, http.MethodGet, "/indicators", exports.indicators, policyStructure)
 	r.route(sapi, http.MethodGet, "/exports/satisfaction.xlsx", exports.satisfaction, policyStructure)
 	// The margin covers the multipart envelope and the form fields, so that a
@@ -188,7 +200,7 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(dashboardUploads, http.MethodPost, "/exports/dashboard", exports.dashboard, policyStructure)
 
 	// Federation and regions: aggregates only (federation_api.go, benchmark_api.go).
-	fed := &federationAPI{store: d.Store, now: d.Now, maxUpload: d.Config.MaxUploadBytes}
+	fed := &federationAPI{store: d.withFigures(), now: d.Now, maxUpload: d.Config.MaxUploadBytes}
 	fapi := api.Group("/federation")
 	r.route(fapi, http.MethodGet, "/indicators", fed.indicators, policyFederation)
 	r.route(fapi, http.MethodGet, "/exports/consolidated.xlsx", fed.consolidated, policyFederation)
@@ -198,7 +210,7 @@ func NewRouter(d Deps) (*Router, error) {
 	rapi := api.Group("/regions/:region")
 	r.route(rapi, http.MethodGet, "/indicators", fed.indicators, policyRegion)
 	r.route(rapi, http.MethodGet, "/exports/consolidated.xlsx", fed.consolidated, policyRegion)
-	bench := &benchmarkAPI{store: d.Store, now: d.Now}
+	bench := &benchmarkAPI{store: d.withFigures(), now: d.Now}
 	r.route(sapi, http.MethodGet, "/benchmark", bench.get, policyStructure)
 
 	routeBackoffice(r, d, pages, audit)
@@ -212,7 +224,7 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	app := r.Group("/", markPages(pages), bodyLimit(d.Config.MaxBodyBytes), backofficeHeaders(), authenticate(d.Store))
 	r.route(app, http.MethodGet, "/tableau-de-bord", toStructureHome, policyUser)
 	sapp := app.Group("/app/structures/:sid")
-	dashboard := &dashboardPage{store: d.Store, views: pages, now: d.Now}
+	dashboard := &dashboardPage{store: d.withFigures(), views: pages, now: d.Now}
 	r.route(sapp, http.MethodGet, "", dashboard.show, policyStructure)
 	followUps := &followUpsPage{store: d.Store, views: pages, audit: audit}
 	r.route(sapp, http.MethodGet, "/suivi", followUps.list, policyStructure)
@@ -229,7 +241,7 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	qr := &qrAPI{store: d.Store, baseURL: d.Config.BaseURL, now: d.Now}
 	r.route(sapp, http.MethodGet, "/commandes/:oid/qr.png", qr.png, policyStructure)
 	r.route(sapp, http.MethodGet, "/commandes/:oid/qr.svg", qr.svg, policyStructure)
-	exportPages := &exportsPage{store: d.Store, views: pages, audit: audit, now: d.Now, maxUpload: d.Config.MaxUploadBytes, limits: export.DefaultUploadLimits}
+	exportPages := &exportsPage{store: d.withFigures(), views: pages, audit: audit, now: d.Now, maxUpload: d.Config.MaxUploadBytes, limits: export.DefaultUploadLimits}
 	r.route(sapp, http.MethodGet, "/exports", exportPages.show, policyStructure)
 	r.route(sapp, http.MethodGet, "/exports/classeur", exportPages.download, policyStructure)
 	// Uploads: the upload size limit (and the multipart envelope) instead of the body limit.
@@ -252,7 +264,7 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	// The confirmation carries the file in base64: a third larger.
 	importUploads := r.Group("/app/structures/:sid", markPages(pages), bodyLimit(d.Config.MaxUploadBytes*4/3+uploadEnvelopeBytes), backofficeHeaders(), authenticate(d.Store))
 	r.route(importUploads, http.MethodPost, "/commandes/import", imports.upload, policyStructure)
-	network := &federationPages{store: d.Store, views: pages, audit: audit, now: d.Now, maxUpload: d.Config.MaxUploadBytes}
+	network := &federationPages{store: d.withFigures(), views: pages, audit: audit, now: d.Now, maxUpload: d.Config.MaxUploadBytes}
 	r.route(app, http.MethodGet, "/app/reseau", network.network, policyFederation)
 	r.route(app, http.MethodGet, "/app/regions/:region", network.region, policyRegion)
 	r.route(app, http.MethodGet, "/app/reseau/structures", network.structures, policyFederation)

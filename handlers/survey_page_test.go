@@ -369,7 +369,7 @@ func TestSurveyRateLimitPerIP(t *testing.T) {
 	f := e.issueSurvey("AI du Bocage", "Agent d'entretien")
 	cfg := e.cfg
 	cfg.PublicRateLimit = 3
-	r, err := NewRouter(Deps{Store: e.store, Config: cfg, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now})
+	r, err := NewRouter(Deps{Store: e.store, ReadModel: e.figures, Config: cfg, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"capsat/survey"
-	"capsat/survey/store"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // submitResult sums up the load phase.
@@ -85,8 +86,8 @@ func (r rawResult) rate() float64 { return float64(r.n) / r.elapsed.Seconds() }
 // rawInsertRate inserts n response documents like the ones the survey path
 // stores, one InsertOne each, from conc goroutines, into a collection of
 // their own in the same store.
-func rawInsertRate(ctx context.Context, st *store.Store, n, conc int) (rawResult, error) {
-	coll := st.DB().Collection(rawCollection)
+func rawInsertRate(ctx context.Context, db *mongo.Database, n, conc int) (rawResult, error) {
+	coll := db.Collection(rawCollection)
 	errs := make([]error, n)
 	now := time.Now().UTC()
 	start := time.Now()

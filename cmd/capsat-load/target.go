@@ -18,7 +18,10 @@ import (
 	"capsat/survey"
 	"capsat/survey/accounts"
 	"capsat/survey/embedded"
+	"capsat/survey/readmodel"
 	"capsat/survey/store"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // loadDatabase is the database of the in-process run; rawCollection holds
@@ -39,6 +42,8 @@ type target struct {
 	structureID string
 	describe    string
 	store       *store.Store      // nil for an external server
+	figures     *readmodel.Model  // nil for an external server
+	db          *mongo.Database   // the in-process store's database, nil for an external server
 	orderIDs    map[string]string // token → order id, in-process
 	close       func()
 }
@@ -70,12 +75,20 @@ func openTarget(ctx context.Context, o options) (*target, error) {
 		return nil, err
 	}
 	cleanups = append(cleanups, func() { _ = client.Disconnect(context.Background()) })
-	store := store.NewStore(client.Database(loadDatabase), time.Now)
+	// The load tool's own handle on the database: the baseline inserts into
+	// a collection of its own and the checks count what was stored.
+	db := client.Database(loadDatabase)
+	store := store.NewStore(db, store.Options{Embedded: true})
+	figures := readmodel.New(store, db, readmodel.Options{Embedded: true})
 	if err := store.EnsureIndexes(ctx); err != nil {
 		closeAll()
 		return nil, err
 	}
-	if err := store.DB().CreateCollection(ctx, rawCollection); err != nil {
+	if err := figures.Prepare(ctx); err != nil {
+		closeAll()
+		return nil, err
+	}
+	if err := db.CreateCollection(ctx, rawCollection); err != nil {
 		closeAll()
 		return nil, fmt.Errorf("create %s: %w", rawCollection, err)
 	}
@@ -106,7 +119,7 @@ func openTarget(ctx context.Context, o options) (*target, error) {
 	cfg.PublicRateLimit = 0 // every client comes from 127.0.0.1
 	// Server errors go to stderr; request lines are dropped.
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	router, err := handlers.NewRouter(handlers.Deps{Store: store, Config: cfg, Logger: log, Now: time.Now})
+	router, err := handlers.NewRouter(handlers.Deps{Store: store, ReadModel: figures, Config: cfg, Logger: log, Now: time.Now})
 	if err != nil {
 		closeAll()
 		return nil, err
@@ -116,14 +129,14 @@ func openTarget(ctx context.Context, o options) (*target, error) {
 	workerDone := make(chan struct{})
 	go func() {
 		defer close(workerDone)
-		store.RunSummaryWorker(workerCtx, 2*time.Second, log)
+		figures.RunSummaryWorker(workerCtx, 2*time.Second, log)
 	}()
 	cleanups = append(cleanups, func() { stopWorker(); <-workerDone })
 	httpSrv := &http.Server{Handler: router, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = httpSrv.Serve(ln) }()
 	cleanups = append(cleanups, func() { _ = httpSrv.Close() })
 	return &target{
-		baseURL: base, apiKey: key, structureID: st.ID, store: store, close: closeAll,
+		baseURL: base, apiKey: key, structureID: st.ID, store: store, figures: figures, db: db, close: closeAll,
 		describe: "in-process server " + base + " on the embedded store (FerretDB/SQLite)",
 	}, nil
 }
@@ -188,7 +201,7 @@ func (t *target) verify(ctx context.Context, out io.Writer, o options, res *subm
 	// The worker's refreshes of summaries, ledgers and answered copies
 	// trail the answers; the raw inserts are measured on a quiet store.
 	caughtUp := time.Now()
-	for !t.store.SummariesIdle() && ctx.Err() == nil {
+	for !t.figures.SummariesIdle() && ctx.Err() == nil {
 		time.Sleep(50 * time.Millisecond)
 	}
 	fmt.Fprintf(out, "background: summaries, ledgers and answered copies caught up %s after the checks\n", time.Since(caughtUp).Round(time.Millisecond))
@@ -197,7 +210,7 @@ func (t *target) verify(ctx context.Context, out io.Writer, o options, res *subm
 	// then): the median of three rounds is the baseline.
 	var rounds []rawResult
 	for range rawRounds {
-		r, err := rawInsertRate(ctx, t.store, o.links, o.concurrency)
+		r, err := rawInsertRate(ctx, t.db, o.links, o.concurrency)
 		if err != nil {
 			return err
 		}
@@ -243,7 +256,7 @@ func (t *target) issueLinks(ctx context.Context, c *client, n, conc int) ([]stri
 // storedResponses counts the response documents of each order of the load
 // structure, reading every one (not trusting a count).
 func (t *target) storedResponses(ctx context.Context) (map[string]int, error) {
-	cur, err := t.store.DB().Collection("responses").Find(ctx, map[string]any{"structure_id": t.structureID})
+	cur, err := t.db.Collection("responses").Find(ctx, map[string]any{"structure_id": t.structureID})
 	if err != nil {
 		return nil, fmt.Errorf("read responses: %w", err)
 	}

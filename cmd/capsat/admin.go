@@ -13,7 +13,6 @@ import (
 	"capsat/config"
 	"capsat/survey"
 	"capsat/survey/accounts"
-	"capsat/survey/store"
 )
 
 // admin runs one administration command on the configured store and prints
@@ -23,7 +22,7 @@ func admin(ctx context.Context, args []string, e env) error {
 		fmt.Fprint(e.stdout, usage)
 		return nil
 	}
-	commands := map[string]func(context.Context, *store.Store, map[string]string, env) (any, error){
+	commands := map[string]func(context.Context, *openedStore, map[string]string, env) (any, error){
 		"create-structure":  adminCreateStructure,
 		"create-api-key":    adminCreateAPIKey,
 		"create-user":       adminCreateUser,
@@ -39,7 +38,7 @@ func admin(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, e, func(st *store.Store) error {
+	return withStore(ctx, e, func(st *openedStore) error {
 		out, err := cmd(ctx, st, values, e)
 		if err != nil {
 			return err
@@ -49,7 +48,7 @@ func admin(ctx context.Context, args []string, e env) error {
 }
 
 // withStore opens the configured store (environment only), runs f, closes it.
-func withStore(ctx context.Context, e env, f func(*store.Store) error) error {
+func withStore(ctx context.Context, e env, f func(*openedStore) error) error {
 	cfg, err := config.Load(nil, e.getenv, e.stderr)
 	if err != nil {
 		return err
@@ -60,7 +59,7 @@ func withStore(ctx context.Context, e env, f func(*store.Store) error) error {
 		return err
 	}
 	defer st.close()
-	return f(st.store)
+	return f(st)
 }
 
 func printJSON(e env, v any) error {
@@ -119,7 +118,8 @@ func flagValues(name string, args []string, e env) (map[string]string, error) {
 	return out, nil
 }
 
-func adminCreateStructure(ctx context.Context, st *store.Store, v map[string]string, e env) (any, error) {
+func adminCreateStructure(ctx context.Context, o *openedStore, v map[string]string, e env) (any, error) {
+	st := o.store
 	s, err := st.CreateStructure(ctx, survey.StructureInput{Name: v["name"], SIRET: v["siret"], Region: v["region"], Type: survey.StructureType(v["type"])})
 	if err != nil {
 		return nil, err
@@ -127,7 +127,8 @@ func adminCreateStructure(ctx context.Context, st *store.Store, v map[string]str
 	return map[string]string{"id": s.ID}, nil
 }
 
-func adminCreateAPIKey(ctx context.Context, st *store.Store, v map[string]string, e env) (any, error) {
+func adminCreateAPIKey(ctx context.Context, o *openedStore, v map[string]string, e env) (any, error) {
+	st := o.store
 	role := accounts.Role(v["role"])
 	if role == "" && v["structure"] != "" {
 		role = accounts.RoleStructureMember
@@ -141,7 +142,8 @@ func adminCreateAPIKey(ctx context.Context, st *store.Store, v map[string]string
 
 // adminCreateUser creates an account. The password is the first line of
 // stdin when one is piped in; otherwise one is generated and printed once.
-func adminCreateUser(ctx context.Context, st *store.Store, v map[string]string, e env) (any, error) {
+func adminCreateUser(ctx context.Context, o *openedStore, v map[string]string, e env) (any, error) {
+	st := o.store
 	password, err := passwordFromStdin(e.stdin)
 	if err != nil {
 		return nil, err
@@ -188,6 +190,6 @@ func passwordFromStdin(r io.Reader) (string, error) {
 
 // adminRebuildSummaries recomputes every structure × month summary from
 // orders and responses (idempotent; safe while capsat serves).
-func adminRebuildSummaries(ctx context.Context, st *store.Store, _ map[string]string, _ env) (any, error) {
-	return st.RebuildSummaries(ctx)
+func adminRebuildSummaries(ctx context.Context, st *openedStore, _ map[string]string, _ env) (any, error) {
+	return st.figures.RebuildSummaries(ctx)
 }

@@ -11,8 +11,6 @@ import (
 	"capsat/survey"
 	"capsat/survey/accounts"
 	"capsat/survey/store"
-
-	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // demo fills the configured store with the demo network and prints, as
@@ -54,7 +52,7 @@ run) and prints fresh API keys. Prints JSON on stdout.
 	defer opened.close()
 
 	started := time.Now()
-	report, err := seedDemo(ctx, opened.store.DB(), started, *months)
+	report, err := seedDemo(ctx, opened.onClock, started, *months)
 	if err != nil {
 		return err
 	}
@@ -119,11 +117,14 @@ type demoClock struct{ t time.Time }
 func (c *demoClock) now() time.Time  { return c.t }
 func (c *demoClock) set(t time.Time) { c.t = t }
 
+// storeOpener returns the store (with its read model) on a given clock.
+type storeOpener func(now func() time.Time) *store.Store
+
 // seedDemo creates the demo network in db, the given number of months up to
 // now, through the domain API only. What an earlier run created is found and
 // left alone.
-func seedDemo(ctx context.Context, db *mongo.Database, now time.Time, months int) (*demoReport, error) {
-	existing, err := store.NewStore(db, nil).ListStructures(ctx, survey.StructureFilter{})
+func seedDemo(ctx context.Context, open storeOpener, now time.Time, months int) (*demoReport, error) {
+	existing, err := open(time.Now).ListStructures(ctx, survey.StructureFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +135,7 @@ func seedDemo(ctx context.Context, db *mongo.Database, now time.Time, months int
 	report := &demoReport{}
 	for i, spec := range demoNetwork() {
 		s, found := byName[spec.Name]
-		r, err := seedStructure(ctx, db, now, months, i, spec, s, found)
+		r, err := seedStructure(ctx, open, now, months, i, spec, s, found)
 		if err != nil {
 			return nil, err
 		}
@@ -146,9 +147,9 @@ func seedDemo(ctx context.Context, db *mongo.Database, now time.Time, months int
 
 // seedStructure creates demo structure i unless found, then its orders and
 // their surveys, each at its own date on a clock of its own.
-func seedStructure(ctx context.Context, db *mongo.Database, now time.Time, months, i int, spec demoStructure, s survey.Structure, found bool) (demoStructureReport, error) {
+func seedStructure(ctx context.Context, open storeOpener, now time.Time, months, i int, spec demoStructure, s survey.Structure, found bool) (demoStructureReport, error) {
 	clock := &demoClock{t: now}
-	st := store.NewStore(db, clock.now)
+	st := open(clock.now)
 	r := demoStructureReport{Created: !found}
 	if !found {
 		clock.set(now.AddDate(0, -months-1, 0))

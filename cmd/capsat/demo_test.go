@@ -102,11 +102,15 @@ func TestDemoSeedsPastDatesAndDoesNotDuplicate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := surveytest.Database(t)
-	if err := store.NewStore(db, nil).EnsureIndexes(ctx); err != nil {
+	open := func(now func() time.Time) *store.Store {
+		st, _ := storeOn(db, surveytest.Embedded(), now, nil)
+		return st
+	}
+	if err := open(time.Now).EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
-	first, err := seedDemo(ctx, db, now, 2)
+	first, err := seedDemo(ctx, open, now, 2)
 	if err != nil {
 		t.Fatalf("first run: %v", err)
 	}
@@ -148,7 +152,7 @@ func TestDemoSeedsPastDatesAndDoesNotDuplicate(t *testing.T) {
 		t.Errorf("surveys all issued in the last days (oldest %s): want a spread over the months", oldest)
 	}
 
-	second, err := seedDemo(ctx, db, now, 2)
+	second, err := seedDemo(ctx, open, now, 2)
 	if err != nil {
 		t.Fatalf("second run: %v", err)
 	}
@@ -161,7 +165,7 @@ func TestDemoSeedsPastDatesAndDoesNotDuplicate(t *testing.T) {
 			t.Errorf("%s: second run created it again (%s, was %s)", s.Name, s.ID, first.Structures[i].ID)
 		}
 	}
-	all, err := store.NewStore(db, nil).ListStructures(ctx, survey.StructureFilter{})
+	all, err := open(time.Now).ListStructures(ctx, survey.StructureFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	defer st.close()
 
-	router, err := handlers.NewRouter(handlers.Deps{Store: st.store, Config: cfg, Logger: log, Now: time.Now})
+	router, err := handlers.NewRouter(handlers.Deps{Store: st.store, ReadModel: st.figures, Config: cfg, Logger: log, Now: time.Now})
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	summariesDone := make(chan struct{})
 	go func() {
 		defer close(summariesDone)
-		st.store.RunSummaryWorker(workerCtx, 2*time.Second, log)
+		st.figures.RunSummaryWorker(workerCtx, 2*time.Second, log)
 	}()
 	defer func() { stopWorker(); <-summariesDone }()
 	select {

@@ -193,7 +193,7 @@ func TestReadyzTurns503WhenTheStoreStopsAnswering(t *testing.T) {
 	}
 	defer client.Disconnect(ctx)
 	router, err := handlers.NewRouter(handlers.Deps{
-		Store: store.NewStore(client.Database("capsat"), nil), Config: config.Default(),
+		Store: store.NewStore(client.Database("capsat"), store.Options{Embedded: true}), Config: config.Default(),
 		Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {

@@ -8,13 +8,34 @@ import (
 
 	"capsat/config"
 	"capsat/survey/embedded"
+	"capsat/survey/readmodel"
 	"capsat/survey/store"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
-// openedStore is a connected store and how to close it.
+// openedStore is a connected store, its read model, and how to close them.
 type openedStore struct {
-	store *store.Store
-	close func()
+	store    *store.Store
+	figures  *readmodel.Model
+	embedded bool
+	db       *mongo.Database
+	log      *slog.Logger
+	close    func()
+}
+
+// storeOn builds the store and its read model on db, for the backend the
+// configuration names (embedded or MongoDB).
+func storeOn(db *mongo.Database, embedded bool, now func() time.Time, log *slog.Logger) (*store.Store, *readmodel.Model) {
+	st := store.NewStore(db, store.Options{Embedded: embedded, Now: now, Logger: log})
+	return st, readmodel.New(st, db, readmodel.Options{Embedded: embedded, Logger: log})
+}
+
+// onClock is the store on the same database with another clock (the demo
+// dates each event), its read model attached.
+func (o *openedStore) onClock(now func() time.Time) *store.Store {
+	st, _ := storeOn(o.db, o.embedded, now, o.log)
+	return st
 }
 
 // openStore connects to MongoDB, or starts the embedded FerretDB when no
@@ -48,10 +69,15 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*opene
 			srv.Stop()
 		}
 	}
-	st := store.NewStore(client.Database(cfg.MongoDatabase), time.Now)
+	db := client.Database(cfg.MongoDatabase)
+	st, figures := storeOn(db, cfg.Embedded(), time.Now, log)
 	if err := st.EnsureIndexes(ctx); err != nil {
 		closeAll()
 		return nil, fmt.Errorf("prepare store: %w", err)
+	}
+	if err := figures.Prepare(ctx); err != nil {
+		closeAll()
+		return nil, fmt.Errorf("prepare read model: %w", err)
 	}
 	if srv != nil {
 		// Without this, every lookup by _id scans its whole table (see
@@ -62,7 +88,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*opene
 			log.Info("embedded store: _id lookup index ready", slog.Int("tables", n))
 		}
 	}
-	return &openedStore{store: st, close: closeAll}, nil
+	return &openedStore{store: st, figures: figures, embedded: cfg.Embedded(), db: db, log: log, close: closeAll}, nil
 }
 
 // ferretLogger keeps FerretDB's own chatter to errors (it warns about every command it lacks, such as endSessions).

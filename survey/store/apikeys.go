@@ -35,7 +35,7 @@ func (s *Store) RevokeAPIKey(ctx context.Context, sid, keyID string) (*accounts.
 	var k accounts.APIKey
 	err := s.db.Collection(colAPIKeys).FindOne(ctx, bson.M{"key_id": keyID, "structure_id": sid}).Decode(&k)
 	if err != nil {
-		return nil, translate(err)
+		return nil, Translate(err)
 	}
 	if k.RevokedAt != nil {
 		return &k, nil

@@ -45,7 +45,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, in accounts.APIKeyInput) (*acc
 		CreatedAt: s.Now(),
 	}
 	if _, err := s.db.Collection(colAPIKeys).InsertOne(ctx, k); err != nil {
-		return nil, "", fmt.Errorf("create api key: %w", translate(err))
+		return nil, "", fmt.Errorf("create api key: %w", Translate(err))
 	}
 	return k, plain, nil
 }

@@ -17,7 +17,7 @@ func (s *Store) ListFollowUps(ctx context.Context, sid string) ([]survey.Respons
 	opts := options.Find().SetSort(bson.D{{Key: "submitted_at", Value: -1}, {Key: "_id", Value: -1}})
 	cur, err := s.db.Collection(colResponses).Find(ctx, bson.M{"structure_id": sid, "flagged": true}, opts)
 	if err != nil {
-		return nil, fmt.Errorf("list follow-ups: %w", translate(err))
+		return nil, fmt.Errorf("list follow-ups: %w", Translate(err))
 	}
 	out := []survey.Response{}
 	if err := cur.All(ctx, &out); err != nil {
@@ -34,7 +34,7 @@ func (s *Store) CountOpenFollowUps(ctx context.Context, sid string) (int, error)
 		"structure_id": sid, "flagged": true, "follow_up.closed_at": bson.M{"$exists": false},
 	})
 	if err != nil {
-		return 0, fmt.Errorf("count open follow-ups: %w", translate(err))
+		return 0, fmt.Errorf("count open follow-ups: %w", Translate(err))
 	}
 	return int(n), nil
 }
@@ -64,9 +64,9 @@ func (s *Store) RecordFollowUp(ctx context.Context, sid, oid, action string, clo
 		fu.ClosedAt, fu.ClosedBy = &now, by
 	}
 	if _, err := s.db.Collection(colResponses).UpdateOne(ctx, bson.M{"_id": oid}, bson.M{"$set": bson.M{"follow_up": fu}}); err != nil {
-		return nil, fmt.Errorf("record follow-up: %w", translate(err))
+		return nil, fmt.Errorf("record follow-up: %w", Translate(err))
 	}
 	r.FollowUp = fu
-	s.refreshAfterChange(ctx, sid, r.IssuedAt) // the month's ledger carries follow-ups to exports
+	s.changed(ctx, sid, r.IssuedAt) // the month's ledger carries follow-ups to exports
 	return r, nil
 }

@@ -28,7 +28,7 @@ func answeredOrder(t *testing.T, s *store.Store, sid, ref string, dissatisfied b
 	if err != nil {
 		t.Fatal(err)
 	}
-	answers := answersFor(&sc.Questionnaire)
+	answers := surveytest.Answers(&sc.Questionnaire)
 	if dissatisfied {
 		for _, q := range sc.Questionnaire.Questions {
 			if q.Role == survey.RoleOverall {

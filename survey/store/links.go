@@ -53,7 +53,7 @@ func (s *Store) liveLink(ctx context.Context, o *survey.Order) (*survey.SurveyLi
 		if answered {
 			// The copy trails the answer; a refresh sets it from the
 			// response's date (queued again in case a crash lost it).
-			s.refreshAfterChange(ctx, o.StructureID, o.Survey.IssuedAt)
+			s.changed(ctx, o.StructureID, o.Survey.IssuedAt)
 			return nil, survey.ErrAlreadyAnswered
 		}
 	}
@@ -79,20 +79,20 @@ func (s *Store) newLink(ctx context.Context, o *survey.Order, st *survey.Structu
 		ServiceType: o.ServiceType, IssuedAt: now, ExpiresAt: now.AddDate(0, 0, days), Order: survey.NewLinkOrder(o),
 	}
 	if _, err := s.db.Collection(colLinks).InsertOne(ctx, l); err != nil {
-		return nil, fmt.Errorf("issue survey: %w", translate(err))
+		return nil, fmt.Errorf("issue survey: %w", Translate(err))
 	}
 	live := survey.OrderSurvey{Token: l.Token, QuestionnaireID: q.ID, IssuedAt: now, ExpiresAt: l.ExpiresAt}
 	update := bson.M{"$set": bson.M{"survey": live, "updated_at": now}, "$push": bson.M{"link_tokens": l.Token}}
 	if _, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": o.ID}, update); err != nil {
 		s.deleteIDs(ctx, colLinks, []any{l.Token})
-		return nil, fmt.Errorf("issue survey: %w", translate(err))
+		return nil, fmt.Errorf("issue survey: %w", Translate(err))
 	}
 	previous := o.Survey
 	o.Survey, o.LinkTokens, o.UpdatedAt = &live, append(o.LinkTokens, l.Token), now
 	if previous != nil && survey.SummaryMonth(previous.IssuedAt) != survey.SummaryMonth(now) {
-		s.refreshAfterChange(ctx, o.StructureID, previous.IssuedAt) // the order left its old cohort
+		s.changed(ctx, o.StructureID, previous.IssuedAt) // the order left its old cohort
 	}
-	s.refreshAfterChange(ctx, o.StructureID, now)
+	s.changed(ctx, o.StructureID, now)
 	return l, nil
 }
 
@@ -118,12 +118,12 @@ func (s *Store) CancelSurvey(ctx context.Context, sid, oid string) error {
 		return survey.ErrAlreadyAnswered // the order's copy has not caught up yet
 	}
 	if _, err := s.db.Collection(colLinks).UpdateOne(ctx, bson.M{"_id": o.Survey.Token}, bson.M{"$set": bson.M{"cancelled_at": now}}); err != nil {
-		return fmt.Errorf("cancel survey: %w", translate(err))
+		return fmt.Errorf("cancel survey: %w", Translate(err))
 	}
 	if _, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": o.ID}, bson.M{"$set": bson.M{"survey.cancelled_at": now, "updated_at": now}}); err != nil {
-		return fmt.Errorf("cancel survey: %w", translate(err))
+		return fmt.Errorf("cancel survey: %w", Translate(err))
 	}
-	s.refreshAfterChange(ctx, sid, o.Survey.IssuedAt)
+	s.changed(ctx, sid, o.Survey.IssuedAt)
 	return nil
 }
 
@@ -169,7 +169,7 @@ func (s *Store) resolveLink(ctx context.Context, token string) (*survey.SurveyCo
 	if err := s.findByID(ctx, colLinks, token, &sc.Link); err != nil {
 		return nil, err
 	}
-	q, err := s.frozenQuestionnaire(ctx, sc.Link.QuestionnaireID)
+	q, err := s.FrozenQuestionnaire(ctx, sc.Link.QuestionnaireID)
 	if err != nil {
 		return nil, err
 	}
@@ -234,10 +234,10 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 		Answers: answers, Flagged: survey.IsDissatisfied(&sc.Questionnaire, answers),
 	}
 	if err := s.insertResponse(ctx, r); err != nil {
-		if errors.Is(translate(err), survey.ErrConflict) {
+		if errors.Is(Translate(err), survey.ErrConflict) {
 			// The first answer's refresh sets the order's copy, from the
 			// response's own date; queued again in case a crash lost it.
-			s.refreshAfterChange(ctx, sc.Order.StructureID, sc.Link.IssuedAt)
+			s.changed(ctx, sc.Order.StructureID, sc.Link.IssuedAt)
 			return nil, survey.ErrAlreadyAnswered
 		}
 		return nil, fmt.Errorf("store response: %w", err)
@@ -246,7 +246,7 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 	// order's answered_at copy, which serves lists and filters, is set by
 	// the refresh of the order's summary (queued while `serve` runs), so
 	// that a burst of answers does not also queue for order updates.
-	s.refreshAfterChange(ctx, r.StructureID, r.IssuedAt)
+	s.changed(ctx, r.StructureID, r.IssuedAt)
 	return r, nil
 }
 
@@ -257,12 +257,12 @@ func (s *Store) syncLinkOrder(ctx context.Context, o *survey.Order) error {
 		return nil
 	}
 	_, err := s.db.Collection(colLinks).UpdateOne(ctx, bson.M{"_id": o.Survey.Token}, bson.M{"$set": bson.M{"order": survey.NewLinkOrder(o)}})
-	return translate(err)
+	return Translate(err)
 }
 
-func (s *Store) markAnswered(ctx context.Context, oid string, at time.Time) error {
+func (s *Store) MarkAnswered(ctx context.Context, oid string, at time.Time) error {
 	_, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": oid}, bson.M{"$set": bson.M{"survey.answered_at": at, "updated_at": at}})
-	return translate(err)
+	return Translate(err)
 }
 
 // Response returns the response to an order of structure sid.

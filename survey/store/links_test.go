@@ -13,26 +13,12 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-func answersFor(q *survey.Questionnaire) map[string]string {
-	a := map[string]string{}
-	for _, qu := range q.Questions {
-		switch qu.Type {
-		case survey.QuestionScale:
-			a[qu.Code] = "satisfait"
-		case survey.QuestionYesNo:
-			a[qu.Code] = survey.YesAnswer
-		case survey.QuestionNPS:
-			a[qu.Code] = "9"
-		}
-	}
-	return a
-}
-
 func TestIssueAndSubmitExactlyOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 	s := surveytest.Store(t, clock.Now)
+	surveytest.ReadModel(t, s) // it writes the orders' answered copies
 	st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
 	o, err := s.CreateOrder(ctx, st.ID, survey.OrderInput{Reference: "BC-1", ServiceType: survey.ServiceMAD, Client: survey.Client{Company: "Mairie"}, JobTitle: "Agent d'entretien", StartDate: "2026-03-03", EndDate: "2026-03-14", Hours: 35})
 	if err != nil {
@@ -50,7 +36,7 @@ func TestIssueAndSubmitExactlyOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	answers := answersFor(&sc.Questionnaire)
+	answers := surveytest.Answers(&sc.Questionnaire)
 	var wg sync.WaitGroup
 	var okCount, dupCount int
 	var mu sync.Mutex
@@ -129,6 +115,7 @@ func TestAnsweredOrderWithLostCopyGetsNoNewLink(t *testing.T) {
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 	s := surveytest.Store(t, clock.Now)
+	surveytest.ReadModel(t, s) // it writes the orders' answered copies
 	st := surveytest.Structure(t, s, "AI", "Normandie")
 	o, err := s.CreateOrder(ctx, st.ID, survey.OrderInput{Reference: "BC-9", ServiceType: survey.ServiceMAD, Client: survey.Client{Company: "Mairie"}, StartDate: "2026-03-03"})
 	if err != nil {
@@ -142,7 +129,7 @@ func TestAnsweredOrderWithLostCopyGetsNoNewLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SubmitResponse(ctx, l.Token, answersFor(&sc.Questionnaire)); err != nil {
+	if _, err := s.SubmitResponse(ctx, l.Token, surveytest.Answers(&sc.Questionnaire)); err != nil {
 		t.Fatal(err)
 	}
 	// The order's answered_at copy is lost (a crash between the two writes),

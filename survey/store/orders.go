@@ -31,7 +31,7 @@ func (s *Store) CreateOrder(ctx context.Context, sid string, in survey.OrderInpu
 // orderWriteError names the field of a duplicate key: the only unique index
 // on orders besides _id is (structure_id, reference).
 func orderWriteError(err error) error {
-	err = translate(err)
+	err = Translate(err)
 	if errors.Is(err, survey.ErrConflict) {
 		return survey.ErrDuplicateReference()
 	}
@@ -85,7 +85,7 @@ func (s *Store) writeOrderEdit(ctx context.Context, o *survey.Order, in survey.O
 		return false, nil
 	}
 	if o.Survey != nil && in.ServiceType != o.ServiceType {
-		s.refreshAfterChange(ctx, o.StructureID, o.Survey.IssuedAt) // its survey counts under the new type
+		s.changed(ctx, o.StructureID, o.Survey.IssuedAt) // its survey counts under the new type
 	}
 	o.Reference, o.ServiceType, o.Client, o.JobTitle = in.Reference, in.ServiceType, in.Client, in.JobTitle
 	o.StartDate, o.EndDate, o.Hours, o.Notes, o.UpdatedAt = in.StartDate, in.EndDate, in.Hours, in.Notes, now
@@ -108,11 +108,11 @@ func (s *Store) DeleteOrder(ctx context.Context, sid, oid string) error {
 	// a failed delete would take an answer for an order that is gone.
 	for _, token := range linkTokens(o) {
 		if _, err := s.db.Collection(colLinks).DeleteOne(ctx, bson.M{"_id": token}); err != nil {
-			return fmt.Errorf("delete order's survey links: %w", translate(err))
+			return fmt.Errorf("delete order's survey links: %w", Translate(err))
 		}
 	}
 	if _, err := s.db.Collection(colOrders).DeleteOne(ctx, bson.M{"_id": o.ID}); err != nil {
-		return fmt.Errorf("delete order: %w", translate(err))
+		return fmt.Errorf("delete order: %w", Translate(err))
 	}
 	// An answer may have arrived between the check and the delete: without
 	// transactions, put the order back rather than orphan the answer.
@@ -126,7 +126,7 @@ func (s *Store) DeleteOrder(ctx context.Context, sid, oid string) error {
 		return survey.ErrOrderAnswered("supprimé")
 	}
 	if o.Survey != nil {
-		s.refreshAfterChange(ctx, sid, o.Survey.IssuedAt) // the order leaves its cohort
+		s.changed(ctx, sid, o.Survey.IssuedAt) // the order leaves its cohort
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ func newOrderStore(t testing.TB) (*store.Store, *surveytest.Clock, *survey.Struc
 	t.Helper()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 	s := surveytest.Store(t, clock.Now)
+	surveytest.ReadModel(t, s) // it writes the orders' answered copies
 	return s, clock, surveytest.Structure(t, s, "AI du Bocage", "Normandie")
 }
 
@@ -40,7 +41,7 @@ func answer(t *testing.T, s *store.Store, sid, oid string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SubmitResponse(ctx, l.Token, answersFor(&sc.Questionnaire)); err != nil {
+	if _, err := s.SubmitResponse(ctx, l.Token, surveytest.Answers(&sc.Questionnaire)); err != nil {
 		t.Fatal(err)
 	}
 }

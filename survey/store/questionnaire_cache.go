@@ -20,7 +20,7 @@ type frozenCache struct {
 
 // frozenQuestionnaire returns a questionnaire version that survey links
 // point to, from the cache when published.
-func (s *Store) frozenQuestionnaire(ctx context.Context, id string) (*survey.Questionnaire, error) {
+func (s *Store) FrozenQuestionnaire(ctx context.Context, id string) (*survey.Questionnaire, error) {
 	c := s.frozen
 	c.mu.RLock()
 	q, ok := c.m[id]

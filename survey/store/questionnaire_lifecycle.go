@@ -22,7 +22,7 @@ func (s *Store) CreateQuestionnaire(ctx context.Context, sid string, in survey.Q
 	}
 	q.SetContent(in)
 	if _, err := s.db.Collection(colQuestionnaires).InsertOne(ctx, q); err != nil {
-		return nil, fmt.Errorf("create questionnaire: %w", translate(err))
+		return nil, fmt.Errorf("create questionnaire: %w", Translate(err))
 	}
 	return q, nil
 }
@@ -151,7 +151,7 @@ func (s *Store) NewQuestionnaireVersion(ctx context.Context, sid, id string) (*s
 	next.Questions = append([]survey.Question(nil), src.Questions...)
 	next.ServiceTypes = append([]survey.ServiceType(nil), src.ServiceTypes...)
 	if _, err := s.db.Collection(colQuestionnaires).InsertOne(ctx, &next); err != nil {
-		return nil, fmt.Errorf("new questionnaire version: %w", translate(err))
+		return nil, fmt.Errorf("new questionnaire version: %w", Translate(err))
 	}
 	return &next, nil
 }
@@ -164,7 +164,7 @@ func (s *Store) NewQuestionnaireVersion(ctx context.Context, sid, id string) (*s
 func (s *Store) setDraft(ctx context.Context, q *survey.Questionnaire, set bson.M) error {
 	res, err := s.db.Collection(colQuestionnaires).UpdateOne(ctx, bson.M{"_id": q.ID, "status": survey.StatusDraft}, bson.M{"$set": set})
 	if err != nil {
-		return translate(err)
+		return Translate(err)
 	}
 	if res.MatchedCount == 0 {
 		now, err := s.Questionnaire(ctx, q.StructureID, q.ID)
@@ -178,5 +178,5 @@ func (s *Store) setDraft(ctx context.Context, q *survey.Questionnaire, set bson.
 
 func (s *Store) setQuestionnaire(ctx context.Context, id string, set bson.M) error {
 	_, err := s.db.Collection(colQuestionnaires).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
-	return translate(err)
+	return Translate(err)
 }

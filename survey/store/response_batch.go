@@ -96,7 +96,7 @@ func (s *Store) insertBatch(ctx context.Context, batch []*queuedResponse) []erro
 	for i, q := range batch {
 		docs[i] = q.r
 	}
-	release, err := s.acquireWrite(ctx)
+	release, err := s.AcquireWrite(ctx)
 	if err != nil {
 		return fill(errs, err)
 	}

@@ -31,7 +31,7 @@ func (s *Store) CreateSession(ctx context.Context, userID, ip string, lim accoun
 		IdleExpiresAt: now.Add(lim.Idle), IdleSeconds: int64(lim.Idle / time.Second),
 	}
 	if _, err := s.db.Collection(colSessions).InsertOne(ctx, sess); err != nil {
-		return nil, "", fmt.Errorf("create session: %w", translate(err))
+		return nil, "", fmt.Errorf("create session: %w", Translate(err))
 	}
 	return sess, token, nil
 }

@@ -6,6 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,23 +36,63 @@ const (
 type Store struct {
 	db       *mongo.Database
 	now      func() time.Time
+	embedded bool
+	log      *slog.Logger
 	validate *survey.Validator
 	frozen   *frozenCache // published questionnaire versions
 	// passwordParams overrides DefaultPasswordParams when set (tests).
 	passwordParams *accounts.PasswordParams
-	summaries      summaryState   // summary write locks and snapshot sequence (summaries.go)
-	summaryQueue   summaryQueue   // deferred refreshes while serve runs (summaries_queue.go)
+	changes        ChangeSink     // the read model, told of every survey change
 	structures     structureCache // structures as the public survey pages show them
 	writes         writeGate      // hot writes, one at a time on the embedded store
 	responseBatch  responseBatcher
 }
 
-// NewStore returns a store on db. now is the clock (time.Now in production).
-func NewStore(db *mongo.Database, now func() time.Time) *Store {
-	if now == nil {
-		now = time.Now
+// Options configure a Store.
+type Options struct {
+	// Embedded says the database is the embedded FerretDB: hot writes go
+	// one at a time and concurrent answers are committed in groups. The
+	// configuration says so; nothing asks the server.
+	Embedded bool
+	Now      func() time.Time // the clock; nil: time.Now
+	Logger   *slog.Logger     // nil: discard
+}
+
+// ChangeSink is told of every committed change to an order's survey or
+// response, with the date that survey was issued (the read model).
+type ChangeSink interface {
+	Changed(ctx context.Context, sid string, issuedAt time.Time)
+}
+
+// NewStore returns a store on db.
+func NewStore(db *mongo.Database, o Options) *Store {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Store{db: db, now: now, validate: survey.NewValidator(), frozen: &frozenCache{m: map[string]*survey.Questionnaire{}}}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Store{db: db, now: o.Now, embedded: o.Embedded, log: o.Logger, validate: survey.NewValidator(), frozen: &frozenCache{m: map[string]*survey.Questionnaire{}}}
+	s.writes.init(o.Embedded)
+	return s
+}
+
+// SetChangeSink names who is told of survey changes (the read model, once
+// it is built on the store).
+func (s *Store) SetChangeSink(c ChangeSink) { s.changes = c }
+
+// DB is the store's database, for tests that seed or inspect documents
+// directly; production code goes through the store's methods.
+func (s *Store) DB() *mongo.Database { return s.db }
+
+// Embedded tells whether the store was opened as the embedded FerretDB.
+func (s *Store) Embedded() bool { return s.embedded }
+
+// changed tells the change sink, if any, of a committed change.
+func (s *Store) changed(ctx context.Context, sid string, issuedAt time.Time) {
+	if s.changes != nil {
+		s.changes.Changed(ctx, sid, issuedAt)
+	}
 }
 
 // Validator returns the store's input validator, built once with the store.
@@ -57,9 +100,6 @@ func (s *Store) Validator() *survey.Validator { return s.validate }
 
 // Now is the store's clock, in UTC and truncated to the millisecond as BSON stores it.
 func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
-
-// DB exposes the database to sibling store files and tests.
-func (s *Store) DB() *mongo.Database { return s.db }
 
 // ConnectOptions are the settings for Connect.
 type ConnectOptions struct {
@@ -123,7 +163,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "structure_id", Value: 1}}, Options: options.Index().SetName("structure")},
 		},
 	}
-	for _, name := range sortedKeys(specs) {
+	for _, name := range slices.Sorted(maps.Keys(specs)) {
 		if err := s.createIndexes(ctx, name, specs[name]...); err != nil {
 			return err
 		}
@@ -131,33 +171,33 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err := s.ensureAccountIndexes(ctx); err != nil {
 		return err
 	}
-	return s.ensureCollections(ctx)
+	return EnsureCollections(ctx, s.db, collections...)
 }
 
-// collections lists every collection capsat uses.
+// collections lists every collection of the store.
 var collections = []string{
 	colStructures, colQuestionnaires, colOrders, colLinks, colResponses, colAPIKeys,
-	colUsers, colSessions, colLoginFailures, colAudit, colSummaries, colSummaryQueue, colUploads,
-	colLedgers,
+	colUsers, colSessions, colLoginFailures, colAudit, colUploads,
 }
 
-// ensureCollections creates the collections that do not exist yet, so that
-// everything the store will use is there from the start (the embedded
-// store's _id lookup index is added to existing tables only).
-func (s *Store) ensureCollections(ctx context.Context) error {
-	names, err := s.db.ListCollectionNames(ctx, bson.M{})
+// EnsureCollections creates those of the named collections of db that do
+// not exist yet, so that everything capsat will use is there from the
+// start (the embedded store's _id lookup index is added to existing tables
+// only).
+func EnsureCollections(ctx context.Context, db *mongo.Database, names ...string) error {
+	existing, err := db.ListCollectionNames(ctx, bson.M{})
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
 	}
 	have := map[string]bool{}
-	for _, n := range names {
+	for _, n := range existing {
 		have[n] = true
 	}
-	for _, c := range collections {
+	for _, c := range names {
 		if have[c] {
 			continue
 		}
-		if err := s.db.CreateCollection(ctx, c); err != nil {
+		if err := db.CreateCollection(ctx, c); err != nil {
 			var cmdErr mongo.CommandError
 			if errors.As(err, &cmdErr) && cmdErr.Name == "NamespaceExists" {
 				continue // created meanwhile by another instance
@@ -223,21 +263,8 @@ func (s *Store) indexNames(ctx context.Context, collection string) (map[string]b
 	return names, nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
-}
-
-// translate turns driver errors into domain errors.
-func translate(err error) error {
+// Translate turns driver errors into domain errors.
+func Translate(err error) error {
 	switch {
 	case err == nil:
 		return nil
@@ -258,5 +285,5 @@ func isEmbeddedUniqueViolation(err error) bool {
 
 // findByID decodes the document with that _id into out.
 func (s *Store) findByID(ctx context.Context, collection, id string, out any) error {
-	return translate(s.db.Collection(collection).FindOne(ctx, bson.M{"_id": id}).Decode(out))
+	return Translate(s.db.Collection(collection).FindOne(ctx, bson.M{"_id": id}).Decode(out))
 }

@@ -36,13 +36,13 @@ func (s *Store) CreateStructure(ctx context.Context, in survey.StructureInput) (
 		q.Status, q.CreatedAt, q.UpdatedAt, q.PublishedAt = survey.StatusPublished, now, now, &now
 		if _, err := s.db.Collection(colQuestionnaires).InsertOne(ctx, q); err != nil {
 			s.deleteIDs(ctx, colQuestionnaires, ids)
-			return nil, fmt.Errorf("create default questionnaire: %w", translate(err))
+			return nil, fmt.Errorf("create default questionnaire: %w", Translate(err))
 		}
 		ids = append(ids, q.ID)
 	}
 	if _, err := s.db.Collection(colStructures).InsertOne(ctx, st); err != nil {
 		s.deleteIDs(ctx, colQuestionnaires, ids)
-		return nil, fmt.Errorf("create structure: %w", translate(err))
+		return nil, fmt.Errorf("create structure: %w", Translate(err))
 	}
 	return st, nil
 }
@@ -119,7 +119,7 @@ func (s *Store) UpdateStructure(ctx context.Context, id string, p survey.Structu
 	st.Name, st.SIRET, st.Region, st.Type, st.Settings = in.Name, in.SIRET, in.Region, in.Type, *in.Settings
 	st.UpdatedAt = s.Now()
 	if _, err := s.db.Collection(colStructures).ReplaceOne(ctx, bson.M{"_id": id}, st); err != nil {
-		return nil, fmt.Errorf("update structure: %w", translate(err))
+		return nil, fmt.Errorf("update structure: %w", Translate(err))
 	}
 	s.structures.forget(id)
 	return st, nil

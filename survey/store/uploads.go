@@ -4,6 +4,8 @@ import (
 	"capsat/survey"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -54,11 +56,11 @@ func (s *Store) ImportUpload(ctx context.Context, sid, fileName string, rows []s
 	}
 	months := survey.UploadedMonths(sid, fileName, s.Now(), rows)
 	res := &survey.UploadResult{StructureID: sid, Months: []string{}, Replaced: []string{}}
-	for _, m := range sortedKeys(months) {
+	for _, m := range slices.Sorted(maps.Keys(months)) {
 		doc := months[m]
 		r, err := s.db.Collection(colUploads).ReplaceOne(ctx, bson.M{"_id": doc.ID}, doc, options.Replace().SetUpsert(true))
 		if err != nil {
-			return nil, fmt.Errorf("import upload %s: %w", doc.ID, translate(err))
+			return nil, fmt.Errorf("import upload %s: %w", doc.ID, Translate(err))
 		}
 		res.Months = append(res.Months, m)
 		if r.MatchedCount > 0 {

@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -69,7 +71,7 @@ func (s *Store) CreateUser(ctx context.Context, in accounts.UserInput) (*account
 		if mongo.IsDuplicateKeyError(err) {
 			return nil, errEmailTaken()
 		}
-		return nil, fmt.Errorf("create user: %w", translate(err))
+		return nil, fmt.Errorf("create user: %w", Translate(err))
 	}
 	return u, nil
 }
@@ -164,7 +166,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID, current, next string
 	_, err = s.db.Collection(colUsers).UpdateOne(ctx, bson.M{"_id": u.ID},
 		bson.M{"$set": bson.M{"password_hash": hash, "password_changed_at": s.Now()}})
 	if err != nil {
-		return fmt.Errorf("change password: %w", translate(err))
+		return fmt.Errorf("change password: %w", Translate(err))
 	}
 	return nil
 }
@@ -224,7 +226,7 @@ func (s *Store) ensureAccountIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "at", Value: -1}}, Options: options.Index().SetName("structure_at")},
 		},
 	}
-	for _, name := range sortedKeys(specs) {
+	for _, name := range slices.Sorted(maps.Keys(specs)) {
 		if err := s.createIndexes(ctx, name, specs[name]...); err != nil {
 			return err
 		}

@@ -10,11 +10,13 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"capsat/survey"
 	"capsat/survey/embedded"
+	"capsat/survey/readmodel"
 	"capsat/survey/store"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -64,6 +66,10 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
+// Embedded tells whether the tests run on the embedded store (false with
+// MONGODB_URI: MongoDB mode).
+func Embedded() bool { return embeddedServer != nil }
+
 // URI returns the address of the test store (for tests that start a whole server).
 func URI() string {
 	return clientURI
@@ -98,7 +104,7 @@ func Database(t testing.TB) *mongo.Database {
 // index of _id lookups, as serve does at start.
 func Store(t testing.TB, now func() time.Time) *store.Store {
 	t.Helper()
-	s := store.NewStore(Database(t), now)
+	s := store.NewStore(Database(t), store.Options{Embedded: embeddedServer != nil, Now: now})
 	if err := s.EnsureIndexes(context.Background()); err != nil {
 		t.Fatalf("ensure indexes: %v", err)
 	}
@@ -110,6 +116,28 @@ func Store(t testing.TB, now func() time.Time) *store.Store {
 	return s
 }
 
+// ReadModel returns the read model of s, registered as its change sink:
+// the embedded store's design (ledgers, refresh queue) on the embedded
+// store, MongoDB's with MONGODB_URI.
+func ReadModel(t testing.TB, s *store.Store) *readmodel.Model {
+	t.Helper()
+	return readModel(t, s, s.Embedded())
+}
+
+func readModel(t testing.TB, s *store.Store, ledgers bool) *readmodel.Model {
+	t.Helper()
+	m := readmodel.New(s, s.DB(), readmodel.Options{Embedded: ledgers})
+	if err := m.Prepare(context.Background()); err != nil {
+		t.Fatalf("prepare read model: %v", err)
+	}
+	if embeddedServer != nil {
+		if _, err := embeddedServer.IndexIDLookups(context.Background(), s.DB().Name()); err != nil {
+			t.Fatalf("index _id lookups: %v", err)
+		}
+	}
+	return m
+}
+
 // Clock is a settable test clock.
 type Clock struct{ T time.Time }
 
@@ -118,6 +146,30 @@ func (c *Clock) Now() time.Time { return c.T }
 
 // Advance moves the clock forward.
 func (c *Clock) Advance(d time.Duration) { c.T = c.T.Add(d) }
+
+// LockedClock is a settable test clock that another goroutine (the
+// summary worker) may read while the test moves it.
+type LockedClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewLockedClock returns a LockedClock at t.
+func NewLockedClock(t time.Time) *LockedClock { return &LockedClock{t: t} }
+
+// Now returns the clock's time.
+func (c *LockedClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward.
+func (c *LockedClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
 
 // ValidSIRET is a SIRET with a correct key, for fixtures.
 const ValidSIRET = "73282932000074"
@@ -147,4 +199,28 @@ func QuestionnaireInput() survey.QuestionnaireInput {
 		Title: "Votre avis", ServiceTypes: []survey.ServiceType{survey.ServiceMAD},
 		Questions: survey.DefaultMADQuestions(),
 	}
+}
+
+// LedgerModel is ReadModel with the embedded store's design (ledgers and
+// the refresh queue) whatever the store: that design runs on any
+// MongoDB-compatible store, and its tests run it on both.
+func LedgerModel(t testing.TB, s *store.Store) *readmodel.Model {
+	t.Helper()
+	return readModel(t, s, true)
+}
+
+// Answers answers every question of q: "satisfait", oui, 9.
+func Answers(q *survey.Questionnaire) map[string]string {
+	a := map[string]string{}
+	for _, qu := range q.Questions {
+		switch qu.Type {
+		case survey.QuestionScale:
+			a[qu.Code] = "satisfait"
+		case survey.QuestionYesNo:
+			a[qu.Code] = survey.YesAnswer
+		case survey.QuestionNPS:
+			a[qu.Code] = "9"
+		}
+	}
+	return a
 }

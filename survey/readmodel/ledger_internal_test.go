@@ -1,4 +1,4 @@
-package store
+package readmodel
 
 import (
 	"capsat/survey"
@@ -16,7 +16,7 @@ import (
 // SummaryWorkerRunningForTest reports whether RunSummaryWorker has taken
 // its place (changes are queued from then on), for tests that must not
 // race its start.
-func (s *Store) SummaryWorkerRunningForTest() bool {
+func (s *Model) SummaryWorkerRunningForTest() bool {
 	q := &s.summaryQueue
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -24,7 +24,7 @@ func (s *Store) SummaryWorkerRunningForTest() bool {
 }
 
 // DropMarkerForTest is dropMarker, for the queue tests of package survey_test.
-func (s *Store) DropMarkerForTest(ctx context.Context, id string, gen int64) {
+func (s *Model) DropMarkerForTest(ctx context.Context, id string, gen int64) {
 	s.dropMarker(ctx, id, gen)
 }
 

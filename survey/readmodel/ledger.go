@@ -1,13 +1,13 @@
-package store
+package readmodel
 
 import (
 	"capsat/survey"
+	"capsat/survey/store"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -116,7 +116,7 @@ func eachDocument(packed []byte, fn func(doc []byte) error) error {
 // writeLedgerParts stores parts (replacing those of the same _id) and then
 // drops the parts numbered from len(parts) to oldParts-1, left by a larger
 // ledger. The caller holds the summary's lock.
-func (s *Store) writeLedgerParts(ctx context.Context, parts []ledgerPart, summaryID string, oldParts int) error {
+func (s *Model) writeLedgerParts(ctx context.Context, parts []ledgerPart, summaryID string, oldParts int) error {
 	col := s.db.Collection(colLedgers)
 	for i := range parts {
 		if _, err := col.ReplaceOne(ctx, bson.M{"_id": parts[i].ID}, &parts[i], options.Replace().SetUpsert(true)); err != nil {
@@ -129,7 +129,7 @@ func (s *Store) writeLedgerParts(ctx context.Context, parts []ledgerPart, summar
 
 // dropLedgerParts deletes parts from..to-1 of a ledger; a failure leaves
 // parts that no summary counts, which readers never reach.
-func (s *Store) dropLedgerParts(ctx context.Context, summaryID string, from, to int) {
+func (s *Model) dropLedgerParts(ctx context.Context, summaryID string, from, to int) {
 	for i := from; i < to; i++ {
 		_, _ = s.db.Collection(colLedgers).DeleteOne(ctx, bson.M{"_id": ledgerPartID(summaryID, i)})
 	}
@@ -151,7 +151,7 @@ var ledgerHeadFields = bson.M{"version": 1, "ledger_format": 1, "ledger_parts": 
 // (in this process or, by its marker, in another), a ledger from before
 // ledgers existed, or parts of another version than the summary's (a
 // rewrite interrupted or racing) is refreshed first, synchronously.
-func (s *Store) readLedger(ctx context.Context, sid, month string) ([]ledgerPart, error) {
+func (s *Model) readLedger(ctx context.Context, sid, month string) ([]ledgerPart, error) {
 	id := survey.SummaryID(sid, month)
 	pending, err := s.pendingRefresh(ctx, id)
 	if err != nil {
@@ -181,9 +181,9 @@ func (s *Store) readLedger(ctx context.Context, sid, month string) ([]ledgerPart
 
 // readLedgerParts reads a ledger's parts and tells whether they match the
 // summary (no summary: no surveys that month, an empty ledger).
-func (s *Store) readLedgerParts(ctx context.Context, id string) ([]ledgerPart, bool, error) {
+func (s *Model) readLedgerParts(ctx context.Context, id string) ([]ledgerPart, bool, error) {
 	var head ledgerHead
-	err := translate(s.db.Collection(colSummaries).FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(ledgerHeadFields)).Decode(&head))
+	err := store.Translate(s.db.Collection(colSummaries).FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(ledgerHeadFields)).Decode(&head))
 	switch {
 	case errors.Is(err, survey.ErrNotFound):
 		return nil, true, nil
@@ -217,10 +217,20 @@ func (s *Store) readLedgerParts(ctx context.Context, id string) ([]ledgerPart, b
 }
 
 // IndicatorSource reads what the indicators of structure sid need for the
-// surveys issued in r, from the ledgers of the months r spans: a few
-// lookups by _id per month, on MongoDB and the embedded store alike.
-func (s *Store) IndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error) {
-	qs, err := s.ListQuestionnaires(ctx, sid)
+// surveys issued in r: from the ledgers on the embedded store, by index
+// from the orders and responses on MongoDB (store.IndexedIndicatorSource).
+func (s *Model) IndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error) {
+	if !s.embedded {
+		return s.store.IndexedIndicatorSource(ctx, sid, r)
+	}
+	return s.LedgerIndicatorSource(ctx, sid, r)
+}
+
+// LedgerIndicatorSource is IndicatorSource read from the ledgers of the
+// months r spans: a few lookups by _id per month. A month with a refresh
+// pending is refreshed first, so the result is exact.
+func (s *Model) LedgerIndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error) {
+	qs, err := s.store.ListQuestionnaires(ctx, sid)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +269,7 @@ func (s *Store) IndicatorSource(ctx context.Context, sid string, r survey.DateRa
 			}
 		}
 	}
-	sortFollowUps(src.FollowUps)
+	survey.SortFollowUps(src.FollowUps)
 	return src, nil
 }
 
@@ -294,17 +304,6 @@ func addLedgerPart(src *survey.IndicatorSource, p *ledgerPart, r survey.DateRang
 		return fmt.Errorf("ledger part %s: responses: %w", p.ID, err)
 	}
 	return nil
-}
-
-// sortFollowUps orders flagged responses newest answer first, as the
-// follow-up list does.
-func sortFollowUps(rs []survey.Response) {
-	sort.SliceStable(rs, func(i, j int) bool {
-		if !rs[i].SubmittedAt.Equal(rs[j].SubmittedAt) {
-			return rs[i].SubmittedAt.After(rs[j].SubmittedAt)
-		}
-		return rs[i].OrderID > rs[j].OrderID
-	})
 }
 
 // cohortLedger collects a cohort's ledger while its sources stream by.

@@ -1,4 +1,4 @@
-package store_test
+package readmodel_test
 
 import (
 	"context"
@@ -20,13 +20,14 @@ func TestStructureIndicatorsAgreeWithFederationFigures(t *testing.T) {
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)}
 	s := surveytest.Store(t, clock.Now)
+	rm := surveytest.ReadModel(t, s)
 	st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
 	rng := rand.New(rand.NewPCG(11, 12))
 	for i := range 30 {
 		if i == 15 {
 			clock.T = time.Date(2026, 4, 8, 9, 0, 0, 0, time.UTC)
 		}
-		o, tok := issuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceTypes[i%2])
+		o, tok := surveytest.IssuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceTypes[i%2])
 		switch {
 		case i%9 == 4:
 			if err := s.CancelSurvey(ctx, st.ID, o.ID); err != nil {
@@ -46,7 +47,7 @@ func TestStructureIndicatorsAgreeWithFederationFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := s.IndicatorSource(ctx, st.ID, r)
+	src, err := rm.IndicatorSource(ctx, st.ID, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func TestStructureIndicatorsAgreeWithFederationFigures(t *testing.T) {
 			own[f.Code] = f
 		}
 	}
-	agg, err := s.Aggregate(ctx, survey.AggregateQuery{Period: survey.MonthSpan{From: "2026-03", To: "2026-04"}})
+	agg, err := rm.Aggregate(ctx, survey.AggregateQuery{Period: survey.MonthSpan{From: "2026-03", To: "2026-04"}})
 	if err != nil {
 		t.Fatal(err)
 	}

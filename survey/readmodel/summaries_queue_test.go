@@ -1,4 +1,4 @@
-package store_test
+package readmodel_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"capsat/survey"
-	"capsat/survey/store"
+	"capsat/survey/readmodel"
 	"capsat/survey/surveytest"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -17,12 +17,12 @@ import (
 
 // startWorker runs the summary worker until the returned stop is called;
 // stop waits for the final drain.
-func startWorker(s *store.Store) (stop func()) {
+func startWorker(rm *readmodel.Model) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		s.RunSummaryWorker(ctx, 10*time.Millisecond, slog.New(slog.DiscardHandler))
+		rm.RunSummaryWorker(ctx, 10*time.Millisecond, slog.New(slog.DiscardHandler))
 	}()
 	return func() { cancel(); <-done }
 }
@@ -32,12 +32,13 @@ func TestSummaryWorkerCatchesUpWithAnswers(t *testing.T) {
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	s := surveytest.Store(t, clock.Now)
+	rm := surveytest.ReadModel(t, s)
 	st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
-	stop := startWorker(s)
+	stop := startWorker(rm)
 	time.Sleep(50 * time.Millisecond) // let the worker take its place
 	rng := rand.New(rand.NewPCG(3, 4))
 	for i := range 6 {
-		_, tok := issuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceTypes[i%2])
+		_, tok := surveytest.IssuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceTypes[i%2])
 		sc, err := s.ResolveToken(ctx, tok)
 		if err != nil {
 			t.Fatal(err)
@@ -47,7 +48,7 @@ func TestSummaryWorkerCatchesUpWithAnswers(t *testing.T) {
 		}
 	}
 	stop()
-	sum := assertSummaryIsRecomputation(t, s, st.ID, "2026-03")
+	sum := assertSummaryIsRecomputation(t, rm, st.ID, "2026-03")
 	responses := 0
 	for _, ss := range sum.Services {
 		responses += ss.Responses
@@ -65,8 +66,9 @@ func TestSummaryWorkerTakesUpMarkersLeftByACrash(t *testing.T) {
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	s := surveytest.Store(t, clock.Now)
+	rm := surveytest.ReadModel(t, s)
 	st := surveytest.Structure(t, s, "AI", "Bretagne")
-	issuedOrder(t, s, st.ID, "BC-1", survey.ServiceMAD) // no worker: refreshed at once
+	surveytest.IssuedOrder(t, s, st.ID, "BC-1", survey.ServiceMAD) // no worker: refreshed at once
 	// A change whose refresh never ran: the summary is missing, a marker stays.
 	if _, err := s.DB().Collection("summaries").DeleteMany(ctx, bson.M{}); err != nil {
 		t.Fatal(err)
@@ -74,6 +76,6 @@ func TestSummaryWorkerTakesUpMarkersLeftByACrash(t *testing.T) {
 	if _, err := s.DB().Collection("summary_queue").InsertOne(ctx, bson.M{"_id": survey.SummaryID(st.ID, "2026-03"), "queued_at": clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	startWorker(s)()
-	assertSummaryIsRecomputation(t, s, st.ID, "2026-03")
+	startWorker(rm)()
+	assertSummaryIsRecomputation(t, rm, st.ID, "2026-03")
 }

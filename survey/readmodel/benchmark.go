@@ -1,4 +1,4 @@
-package store
+package readmodel
 
 import (
 	"context"
@@ -7,8 +7,8 @@ import (
 )
 
 // Benchmark compares structure sid with its region and the network.
-func (s *Store) Benchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error) {
-	st, err := s.Structure(ctx, sid)
+func (s *Model) Benchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error) {
+	st, err := s.store.Structure(ctx, sid)
 	if err != nil {
 		return nil, err
 	}

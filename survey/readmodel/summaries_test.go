@@ -1,4 +1,4 @@
-package store_test
+package readmodel_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"capsat/survey"
-	"capsat/survey/store"
+	"capsat/survey/readmodel"
 	"capsat/survey/surveytest"
 )
 
@@ -34,21 +34,6 @@ func randomAnswers(rng *rand.Rand, q *survey.Questionnaire) map[string]string {
 	return a
 }
 
-// issuedOrder creates an order and issues its survey, returning the token.
-func issuedOrder(t *testing.T, s *store.Store, sid, ref string, st survey.ServiceType) (*survey.Order, string) {
-	t.Helper()
-	ctx := context.Background()
-	o, err := s.CreateOrder(ctx, sid, survey.OrderInput{Reference: ref, ServiceType: st, Client: survey.Client{Company: "Client " + ref}, StartDate: "2026-03-02"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := s.IssueSurvey(ctx, sid, o.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o, l.Token
-}
-
 // withoutVersion blanks the snapshot sequence so that documents compare on content.
 func withoutVersion(s *survey.Summary) *survey.Summary {
 	c := *s
@@ -56,14 +41,14 @@ func withoutVersion(s *survey.Summary) *survey.Summary {
 	return &c
 }
 
-func assertSummaryIsRecomputation(t *testing.T, s *store.Store, sid, month string) *survey.Summary {
+func assertSummaryIsRecomputation(t *testing.T, rm *readmodel.Model, sid, month string) *survey.Summary {
 	t.Helper()
 	ctx := context.Background()
-	stored, err := s.Summary(ctx, sid, month)
+	stored, err := rm.Summary(ctx, sid, month)
 	if err != nil {
 		t.Fatalf("summary %s: %v", month, err)
 	}
-	fresh, err := s.ComputeSummary(ctx, sid, month)
+	fresh, err := rm.ComputeSummary(ctx, sid, month)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,6 +63,7 @@ func TestSummariesEqualRecomputationAfterConcurrentSubmissions(t *testing.T) {
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 31, 21, 0, 0, 0, time.UTC)} // 23:00 in Paris: March
 	s := surveytest.Store(t, clock.Now)
+	rm := surveytest.ReadModel(t, s)
 	st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
 	var tokens []string
 	for i := range 24 {
@@ -85,7 +71,7 @@ func TestSummariesEqualRecomputationAfterConcurrentSubmissions(t *testing.T) {
 			clock.Advance(2 * time.Hour) // 01:00 on 1 April in Paris: April
 		}
 		service := survey.ServiceTypes[i%2]
-		o, tok := issuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), service)
+		o, tok := surveytest.IssuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), service)
 		if i%7 == 3 {
 			if err := s.CancelSurvey(ctx, st.ID, o.ID); err != nil {
 				t.Fatal(err)
@@ -124,7 +110,7 @@ func TestSummariesEqualRecomputationAfterConcurrentSubmissions(t *testing.T) {
 
 	total := 0
 	for _, month := range []string{"2026-03", "2026-04"} {
-		sum := assertSummaryIsRecomputation(t, s, st.ID, month)
+		sum := assertSummaryIsRecomputation(t, rm, st.ID, month)
 		for _, ss := range sum.Services {
 			total += ss.Responses
 			if ss.Issued == 0 || ss.Issued > 6 {
@@ -147,9 +133,10 @@ func TestStaleSummaryRecomputationNeverOverwritesNewer(t *testing.T) {
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	s := surveytest.Store(t, clock.Now)
+	rm := surveytest.ReadModel(t, s)
 	st := surveytest.Structure(t, s, "AI", "Bretagne")
-	_, tok := issuedOrder(t, s, st.ID, "BC-1", survey.ServiceMAD)
-	stale, err := s.SnapshotSummaryForTest(ctx, st.ID, "2026-03") // before the answer
+	_, tok := surveytest.IssuedOrder(t, s, st.ID, "BC-1", survey.ServiceMAD)
+	stale, err := rm.SnapshotSummaryForTest(ctx, st.ID, "2026-03") // before the answer
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +148,7 @@ func TestStaleSummaryRecomputationNeverOverwritesNewer(t *testing.T) {
 	if err != nil || written {
 		t.Fatalf("stale snapshot written=%v err=%v", written, err)
 	}
-	sum := assertSummaryIsRecomputation(t, s, st.ID, "2026-03")
+	sum := assertSummaryIsRecomputation(t, rm, st.ID, "2026-03")
 	if sum.Services[0].Responses != 1 {
 		t.Fatalf("the answer was lost: %+v", sum)
 	}
@@ -172,10 +159,11 @@ func TestRebuildSummariesIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 2, 10, 9, 0, 0, 0, time.UTC)}
 	s := surveytest.Store(t, clock.Now)
+	rm := surveytest.ReadModel(t, s)
 	st := surveytest.Structure(t, s, "AI", "Corse")
 	rng := rand.New(rand.NewPCG(3, 4))
 	for i := range 6 {
-		_, tok := issuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceTypes[i%2])
+		_, tok := surveytest.IssuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceTypes[i%2])
 		sc, _ := s.ResolveToken(ctx, tok)
 		if _, err := s.SubmitResponse(ctx, tok, randomAnswers(rng, &sc.Questionnaire)); err != nil {
 			t.Fatal(err)
@@ -184,13 +172,13 @@ func TestRebuildSummariesIsIdempotent(t *testing.T) {
 	}
 	before := map[string]*survey.Summary{}
 	for _, m := range []string{"2026-02", "2026-03", "2026-04"} {
-		before[m] = withoutVersion(assertSummaryIsRecomputation(t, s, st.ID, m))
+		before[m] = withoutVersion(assertSummaryIsRecomputation(t, rm, st.ID, m))
 	}
 	if _, err := s.DB().Collection("summaries").DeleteMany(ctx, map[string]any{}); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 { // from nothing, then over its own result
-		rep, err := s.RebuildSummaries(ctx)
+		rep, err := rm.RebuildSummaries(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,12 +186,12 @@ func TestRebuildSummariesIsIdempotent(t *testing.T) {
 			t.Fatalf("report %+v", rep)
 		}
 		for m, want := range before {
-			if got := assertSummaryIsRecomputation(t, s, st.ID, m); !reflect.DeepEqual(withoutVersion(got), want) {
+			if got := assertSummaryIsRecomputation(t, rm, st.ID, m); !reflect.DeepEqual(withoutVersion(got), want) {
 				t.Fatalf("%s after rebuild: %+v, want %+v", m, got, want)
 			}
 		}
 	}
-	if _, err := s.Summary(ctx, st.ID, "2026-05"); !errors.Is(err, survey.ErrNotFound) {
+	if _, err := rm.Summary(ctx, st.ID, "2026-05"); !errors.Is(err, survey.ErrNotFound) {
 		t.Fatalf("no summary without orders: %v", err)
 	}
 }
@@ -216,13 +204,14 @@ func TestRebuildSummariesInGroupsEqualsOnePass(t *testing.T) {
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 2, 10, 9, 0, 0, 0, time.UTC)}
 	s := surveytest.Store(t, clock.Now)
+	rm := surveytest.ReadModel(t, s)
 	rng := rand.New(rand.NewPCG(5, 6))
 	var sids []string
 	for _, name := range []string{"AI du Bocage", "ETTI du Littoral", "ACI des Monts"} {
 		st := surveytest.Structure(t, s, name, "Normandie")
 		sids = append(sids, st.ID)
 		for i := range 4 {
-			_, tok := issuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceTypes[i%2])
+			_, tok := surveytest.IssuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceTypes[i%2])
 			sc, _ := s.ResolveToken(ctx, tok)
 			if _, err := s.SubmitResponse(ctx, tok, randomAnswers(rng, &sc.Questionnaire)); err != nil {
 				t.Fatal(err)
@@ -231,7 +220,7 @@ func TestRebuildSummariesInGroupsEqualsOnePass(t *testing.T) {
 		}
 	}
 	// A month whose only order is deleted keeps a summary that must empty.
-	gone, _ := issuedOrder(t, s, sids[0], "BC-SUPPRIME", survey.ServiceMAD)
+	gone, _ := surveytest.IssuedOrder(t, s, sids[0], "BC-SUPPRIME", survey.ServiceMAD)
 	if err := s.DeleteOrder(ctx, sids[0], gone.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +229,7 @@ func TestRebuildSummariesInGroupsEqualsOnePass(t *testing.T) {
 	want := map[string]*survey.Summary{}
 	for _, sid := range sids {
 		for _, m := range months {
-			sum, err := s.ComputeSummary(ctx, sid, m)
+			sum, err := rm.ComputeSummary(ctx, sid, m)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -259,7 +248,7 @@ func TestRebuildSummariesInGroupsEqualsOnePass(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := s.RebuildSummariesInGroupsForTest(ctx, 1)
+	rep, err := rm.RebuildSummariesInGroupsForTest(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +257,7 @@ func TestRebuildSummariesInGroupsEqualsOnePass(t *testing.T) {
 	}
 	for _, sid := range sids {
 		for _, m := range months {
-			got, err := s.Summary(ctx, sid, m)
+			got, err := rm.Summary(ctx, sid, m)
 			switch {
 			case errors.Is(err, survey.ErrNotFound) && len(want[sid+m].Services) == 0:
 			case err != nil:
@@ -278,11 +267,11 @@ func TestRebuildSummariesInGroupsEqualsOnePass(t *testing.T) {
 			}
 		}
 		r := survey.DateRange{From: time.Date(2026, 2, 1, 0, 0, 0, 0, survey.IndicatorLocation()), To: time.Date(2026, 7, 31, 0, 0, 0, 0, survey.IndicatorLocation())}
-		ledger, err := s.IndicatorSource(ctx, sid, r)
+		ledger, err := rm.IndicatorSource(ctx, sid, r)
 		if err != nil {
 			t.Fatal(err)
 		}
-		reference, err := s.IndicatorSourceFromCollections(ctx, sid, r)
+		reference, err := s.IndexedIndicatorSource(ctx, sid, r)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -291,7 +280,7 @@ func TestRebuildSummariesInGroupsEqualsOnePass(t *testing.T) {
 				len(ledger.Responses), len(ledger.Surveys), len(reference.Responses), len(reference.Surveys))
 		}
 	}
-	emptied, err := s.Summary(ctx, sids[0], goneMonth)
+	emptied, err := rm.Summary(ctx, sids[0], goneMonth)
 	if err != nil || len(emptied.Services) != 0 {
 		t.Fatalf("summary of the emptied month: %+v, %v", emptied, err)
 	}

@@ -1,4 +1,4 @@
-package store_test
+package readmodel_test
 
 import (
 	"context"
@@ -35,13 +35,14 @@ func benchScale() int {
 func BenchmarkNationalWorkbook(b *testing.B) {
 	ctx := context.Background()
 	s := surveytest.Store(b, time.Now)
+	rm := surveytest.ReadModel(b, s)
 	const structures, months = 500, 24
 	responses := benchScale()
 	began := time.Now()
 	firstSID := seedNetwork(b, s, structures, months, responses)
 	seedSeconds := time.Since(began).Seconds()
 
-	rep, err := s.RebuildSummaries(ctx)
+	rep, err := rm.RebuildSummaries(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func BenchmarkNationalWorkbook(b *testing.B) {
 	scan := fullResponseScan(b, s, responses)
 
 	began = time.Now()
-	if err := s.RefreshSummary(ctx, firstSID, "2026-03"); err != nil {
+	if err := rm.RefreshSummary(ctx, firstSID, "2026-03"); err != nil {
 		b.Fatal(err)
 	}
 	refreshSeconds := time.Since(began).Seconds()
@@ -61,7 +62,7 @@ func BenchmarkNationalWorkbook(b *testing.B) {
 	runs := 0
 	for b.Loop() {
 		t0 := time.Now()
-		agg, err := s.Aggregate(ctx, survey.AggregateQuery{Period: period})
+		agg, err := rm.Aggregate(ctx, survey.AggregateQuery{Period: period})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package store
+package readmodel
 
 import (
 	"capsat/survey"
@@ -51,7 +51,7 @@ type queueMarker struct {
 // enqueueSummary records that summary id needs a refresh; false when no
 // worker runs. The marker is written once per pending period: a change to
 // a structure-month already pending only wakes the worker.
-func (s *Store) enqueueSummary(ctx context.Context, id string) bool {
+func (s *Model) enqueueSummary(ctx context.Context, id string) bool {
 	q := &s.summaryQueue
 	q.mu.Lock()
 	if !q.running {
@@ -70,7 +70,7 @@ func (s *Store) enqueueSummary(ctx context.Context, id string) bool {
 		// drop it (the worker deletes only this generation's marker). If it
 		// fails, the refresh still runs; only a crash before it would be lost.
 		_, _ = s.db.Collection(colSummaryQueue).UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": id},
-			bson.M{"$set": bson.M{"queued_at": s.Now(), "generation": gen}}, options.UpdateOne().SetUpsert(true))
+			bson.M{"$set": bson.M{"queued_at": s.store.Now(), "generation": gen}}, options.UpdateOne().SetUpsert(true))
 	}
 	select {
 	case q.wake <- struct{}{}:
@@ -88,7 +88,7 @@ type refreshState struct {
 
 func (r refreshState) waiting() bool { return r.inProcess || r.stored != nil }
 
-func (s *Store) pendingRefresh(ctx context.Context, id string) (refreshState, error) {
+func (s *Model) pendingRefresh(ctx context.Context, id string) (refreshState, error) {
 	q := &s.summaryQueue
 	q.mu.Lock()
 	_, inProcess := q.pending[id]
@@ -112,7 +112,11 @@ func (s *Store) pendingRefresh(ctx context.Context, id string) (refreshState, er
 // it keeps to about a quarter of the time. Readers that need a month exact
 // meanwhile (exports) refresh it themselves. It first takes up the markers
 // a previous run left behind, and drains what is pending when ctx ends.
-func (s *Store) RunSummaryWorker(ctx context.Context, settle time.Duration, log *slog.Logger) {
+// Only the embedded store queues: on MongoDB it returns at once.
+func (s *Model) RunSummaryWorker(ctx context.Context, settle time.Duration, log *slog.Logger) {
+	if !s.embedded {
+		return // MongoDB refreshes at once (see Changed): nothing to queue
+	}
 	q := &s.summaryQueue
 	q.mu.Lock()
 	q.running, q.pending, q.wake = true, map[string]int64{}, make(chan struct{}, 1)
@@ -148,7 +152,7 @@ const summaryMaxDelay = 30 * time.Second
 // summaryMaxDelay has passed: during a burst of answers the worker's
 // reads and writes would only slow the clients down, and the readers that
 // need a month exact (exports) refresh it themselves. False when ctx ends.
-func (s *Store) awaitQuiet(ctx context.Context, settle time.Duration) bool {
+func (s *Model) awaitQuiet(ctx context.Context, settle time.Duration) bool {
 	q := &s.summaryQueue
 	first := time.Now()
 	for {
@@ -179,7 +183,7 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-func (s *Store) loadQueuedSummaries(ctx context.Context, log *slog.Logger) {
+func (s *Model) loadQueuedSummaries(ctx context.Context, log *slog.Logger) {
 	cur, err := s.db.Collection(colSummaryQueue).Find(ctx, bson.M{})
 	if err != nil {
 		log.Error("summary queue: read markers", "error", err.Error())
@@ -206,7 +210,7 @@ const workerRest = 3
 // drainSummaries refreshes every pending summary, then drops its marker.
 // A failed refresh stays pending (and keeps its marker for the next start).
 // It returns the time it spent working, rests excluded.
-func (s *Store) drainSummaries(ctx context.Context, log *slog.Logger) time.Duration {
+func (s *Model) drainSummaries(ctx context.Context, log *slog.Logger) time.Duration {
 	q := &s.summaryQueue
 	q.mu.Lock()
 	batch := q.pending
@@ -253,7 +257,7 @@ func (s *Store) drainSummaries(ctx context.Context, log *slog.Logger) time.Durat
 
 // SummariesIdle reports whether the summary worker has nothing left to do
 // (load tests wait for it before measuring the store alone).
-func (s *Store) SummariesIdle() bool {
+func (s *Model) SummariesIdle() bool {
 	q := &s.summaryQueue
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -262,7 +266,7 @@ func (s *Store) SummariesIdle() bool {
 
 // dropMarker deletes the marker of summary id if it is still of generation
 // gen (0: a marker written before generations, dropped whatever it holds).
-func (s *Store) dropMarker(ctx context.Context, id string, gen int64) {
+func (s *Model) dropMarker(ctx context.Context, id string, gen int64) {
 	filter := bson.M{"_id": id}
 	if gen != 0 {
 		filter["generation"] = gen

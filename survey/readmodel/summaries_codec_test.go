@@ -1,4 +1,4 @@
-package store
+package readmodel
 
 import (
 	"capsat/survey"

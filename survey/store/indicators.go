@@ -26,11 +26,14 @@ type issuedOrder struct {
 	} `bson:"survey"`
 }
 
-// IndicatorSourceFromCollections is what IndicatorSource reads from the
-// ledgers, read from the orders and responses themselves: one find on each,
-// filtered on structure_id and issued_at, side by side. Tests hold the
-// ledgers to it.
-func (s *Store) IndicatorSourceFromCollections(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error) {
+// IndexedIndicatorSource reads what indicators and exports need of structure sid
+// for the surveys issued in r from the orders and responses themselves: one
+// find on each, on the prefix of the structure_survey_issued and
+// structure_issued indexes, side by side. It is the reader on MongoDB; the
+// embedded store, where such a find scans the collection, reads the read
+// model's ledgers instead, and a contract test holds the two to the same
+// result.
+func (s *Store) IndexedIndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error) {
 	qs, err := s.ListQuestionnaires(ctx, sid)
 	if err != nil {
 		return nil, err
@@ -52,7 +55,7 @@ func (s *Store) IndicatorSourceFromCollections(ctx context.Context, sid string, 
 	if err := errors.Join(<-ordersDone, errResponses); err != nil {
 		return nil, err
 	}
-	sortFollowUps(src.FollowUps)
+	survey.SortFollowUps(src.FollowUps)
 	return src, nil
 }
 
@@ -98,7 +101,7 @@ func streamFind[T any](ctx context.Context, s *Store, collection string, filter,
 	opts := options.Find().SetBatchSize(indicatorBatch).SetProjection(projection)
 	cur, err := s.db.Collection(collection).Find(ctx, filter, opts)
 	if err != nil {
-		return translate(err)
+		return Translate(err)
 	}
 	defer cur.Close(ctx)
 	for cur.Next(ctx) {
@@ -110,5 +113,5 @@ func streamFind[T any](ctx context.Context, s *Store, collection string, filter,
 			return err
 		}
 	}
-	return translate(cur.Err())
+	return Translate(cur.Err())
 }

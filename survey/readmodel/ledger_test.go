@@ -1,4 +1,4 @@
-package store_test
+package readmodel_test
 
 import (
 	"context"
@@ -13,47 +13,13 @@ import (
 	"time"
 
 	"capsat/survey"
+	"capsat/survey/readmodel"
 	"capsat/survey/store"
 	"capsat/survey/surveytest"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
-
-// answersLike answers every scale question with level, the recommendation
-// with nps, yes/no with oui, and the comment with comment (none when empty).
-func answersLike(q *survey.Questionnaire, level, nps, comment string) map[string]string {
-	a := map[string]string{}
-	for _, qu := range q.Questions {
-		switch qu.Type {
-		case survey.QuestionScale:
-			a[qu.Code] = level
-		case survey.QuestionYesNo:
-			a[qu.Code] = survey.YesAnswer
-		case survey.QuestionNPS:
-			a[qu.Code] = nps
-		case survey.QuestionText:
-			if comment != "" {
-				a[qu.Code] = comment
-			}
-		}
-	}
-	return a
-}
-
-func submit(t *testing.T, s *store.Store, token string, answers func(*survey.Questionnaire) map[string]string) *survey.Response {
-	t.Helper()
-	ctx := context.Background()
-	sc, err := s.ResolveToken(ctx, token)
-	if err != nil {
-		t.Fatalf("resolve before answering: %v", err)
-	}
-	r, err := s.SubmitResponse(ctx, token, answers(&sc.Questionnaire))
-	if err != nil {
-		t.Fatalf("submit: %v", err)
-	}
-	return r
-}
 
 func utc(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
@@ -195,14 +161,14 @@ func dateRange(t *testing.T, from, to string) survey.DateRange {
 	return r
 }
 
-func bothSources(t *testing.T, s *store.Store, sid string, r survey.DateRange) (ledger, reference *survey.IndicatorSource) {
+func bothSources(t *testing.T, s *store.Store, rm *readmodel.Model, sid string, r survey.DateRange) (ledger, reference *survey.IndicatorSource) {
 	t.Helper()
 	ctx := context.Background()
-	ledger, err := s.IndicatorSource(ctx, sid, r)
+	ledger, err := rm.LedgerIndicatorSource(ctx, sid, r)
 	if err != nil {
 		t.Fatalf("indicator source %v: %v", r, err)
 	}
-	reference, err = s.IndicatorSourceFromCollections(ctx, sid, r)
+	reference, err = s.IndexedIndicatorSource(ctx, sid, r)
 	if err != nil {
 		t.Fatalf("reference source %v: %v", r, err)
 	}
@@ -213,6 +179,7 @@ func bothSources(t *testing.T, s *store.Store, sid string, r survey.DateRange) (
 // in every state the ledgers must carry.
 type ledgerFixture struct {
 	s          *store.Store
+	rm         *readmodel.Model
 	clock      *surveytest.Clock
 	sid        string
 	flagged    int // flagged responses
@@ -228,20 +195,21 @@ func newLedgerFixture(t *testing.T) *ledgerFixture {
 	base := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 	clock := &surveytest.Clock{T: base}
 	s := surveytest.Store(t, clock.Now)
+	rm := surveytest.LedgerModel(t, s)
 	st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
 	// An unrelated structure whose surveys must never show.
 	other := surveytest.Structure(t, s, "Autre AI", "Normandie")
-	_, otherTok := issuedOrder(t, s, other.ID, "BC-X", survey.ServiceMAD)
-	submit(t, s, otherTok, func(q *survey.Questionnaire) map[string]string {
-		return answersLike(q, "pas_du_tout_satisfait", "0", "")
+	_, otherTok := surveytest.IssuedOrder(t, s, other.ID, "BC-X", survey.ServiceMAD)
+	surveytest.Submit(t, s, otherTok, func(q *survey.Questionnaire) map[string]string {
+		return surveytest.AnswersLike(q, "pas_du_tout_satisfait", "0", "")
 	})
 
-	f := &ledgerFixture{s: s, clock: clock, sid: st.ID}
+	f := &ledgerFixture{s: s, rm: rm, clock: clock, sid: st.ID}
 	orders := map[int]*survey.Order{}
 	var flaggedIDs []string
 	for i := range 24 {
 		clock.T = base.Add(time.Duration(i) * 84 * time.Hour) // every 3.5 days: 2 March to 21 May
-		o, tok := issuedOrder(t, s, st.ID, fmt.Sprintf("BC-%02d", i), survey.ServiceTypes[i%2])
+		o, tok := surveytest.IssuedOrder(t, s, st.ID, fmt.Sprintf("BC-%02d", i), survey.ServiceTypes[i%2])
 		orders[i] = o
 		switch i {
 		case 10: // re-issue, in April, the link of order 4 cancelled in March
@@ -250,7 +218,9 @@ func newLedgerFixture(t *testing.T) *ledgerFixture {
 			if err != nil {
 				t.Fatal(err)
 			}
-			submit(t, s, l.Token, func(q *survey.Questionnaire) map[string]string { return answersLike(q, "satisfait", "8", "Reprise") })
+			surveytest.Submit(t, s, l.Token, func(q *survey.Questionnaire) map[string]string {
+				return surveytest.AnswersLike(q, "satisfait", "8", "Reprise")
+			})
 			f.reissued = append(f.reissued, orders[4].ID)
 		case 17: // re-issue in the same month the link of order 16
 			clock.Advance(time.Hour)
@@ -268,15 +238,17 @@ func newLedgerFixture(t *testing.T) *ledgerFixture {
 		clock.Advance(time.Duration(i%3+1) * time.Hour)
 		switch i % 6 {
 		case 0: // satisfied
-			submit(t, s, tok, func(q *survey.Questionnaire) map[string]string { return answersLike(q, "tres_satisfait", "10", "") })
+			surveytest.Submit(t, s, tok, func(q *survey.Questionnaire) map[string]string {
+				return surveytest.AnswersLike(q, "tres_satisfait", "10", "")
+			})
 		case 1: // flagged: "pas du tout satisfait"
-			submit(t, s, tok, func(q *survey.Questionnaire) map[string]string {
-				return answersLike(q, "pas_du_tout_satisfait", "7", fmt.Sprintf("Déçu (%d)", i))
+			surveytest.Submit(t, s, tok, func(q *survey.Questionnaire) map[string]string {
+				return surveytest.AnswersLike(q, "pas_du_tout_satisfait", "7", fmt.Sprintf("Déçu (%d)", i))
 			})
 			flaggedIDs = append(flaggedIDs, o.ID)
 		case 2: // flagged: a recommendation of 6 or less
-			submit(t, s, tok, func(q *survey.Questionnaire) map[string]string {
-				return answersLike(q, "peu_satisfait", fmt.Sprint(i%7), "")
+			surveytest.Submit(t, s, tok, func(q *survey.Questionnaire) map[string]string {
+				return surveytest.AnswersLike(q, "peu_satisfait", fmt.Sprint(i%7), "")
 			})
 			flaggedIDs = append(flaggedIDs, o.ID)
 		case 3: // unanswered
@@ -285,8 +257,8 @@ func newLedgerFixture(t *testing.T) *ledgerFixture {
 				t.Fatal(err)
 			}
 		case 5: // satisfied, with a comment and a "sans objet"
-			submit(t, s, tok, func(q *survey.Questionnaire) map[string]string {
-				a := answersLike(q, "satisfait", "9", "Très bien, merci à Mme Secret")
+			surveytest.Submit(t, s, tok, func(q *survey.Questionnaire) map[string]string {
+				a := surveytest.AnswersLike(q, "satisfait", "9", "Très bien, merci à Mme Secret")
 				a[q.Questions[0].Code] = survey.NotApplicable
 				return a
 			})
@@ -306,7 +278,7 @@ func newLedgerFixture(t *testing.T) *ledgerFixture {
 	if _, err := s.DB().Collection("survey_links").UpdateOne(ctx, bson.M{"_id": o6.Survey.Token}, bson.M{"$set": bson.M{"cancelled_at": clock.Now()}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RefreshSummary(ctx, st.ID, survey.SummaryMonth(o6.Survey.IssuedAt)); err != nil {
+	if err := rm.RefreshSummary(ctx, st.ID, survey.SummaryMonth(o6.Survey.IssuedAt)); err != nil {
 		t.Fatal(err)
 	}
 	f.raced = o6.ID
@@ -343,7 +315,7 @@ func TestIndicatorSourceFromLedgersEqualsCollections(t *testing.T) {
 	f := newLedgerFixture(t)
 	whole := dateRange(t, "2026-03-01", "2026-05-31")
 	// The fixture must hold what the test claims to check.
-	_, ref := bothSources(t, f.s, f.sid, whole)
+	_, ref := bothSources(t, f.s, f.rm, f.sid, whole)
 	cancelled, changedSeen, racedSeen := 0, false, false
 	for _, sv := range ref.Surveys {
 		if sv.Cancelled {
@@ -377,13 +349,13 @@ func TestIndicatorSourceFromLedgersEqualsCollections(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := dateRange(t, c.from, c.to)
-			got, want := bothSources(t, f.s, f.sid, r)
+			got, want := bothSources(t, f.s, f.rm, f.sid, r)
 			assertSameSource(t, got, want)
 			assertSameFigures(t, got, want, r, f.clock.Now())
 		})
 	}
 	t.Run("the service type change is in the ledger", func(t *testing.T) {
-		got, want := bothSources(t, f.s, f.sid, whole)
+		got, want := bothSources(t, f.s, f.rm, f.sid, whole)
 		var g, w survey.ServiceType
 		for _, sv := range got.Surveys {
 			if sv.OrderID == f.changed {
@@ -406,32 +378,33 @@ func TestIndicatorSourceFromLedgersEqualsCollections(t *testing.T) {
 func TestIndicatorSourceReadsItsWritesWhileTheWorkerWaits(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	clock := &lockedClock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
+	clock := surveytest.NewLockedClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
 	s := surveytest.Store(t, clock.Now)
+	rm := surveytest.LedgerModel(t, s)
 	st := surveytest.Structure(t, s, "AI", "Bretagne")
-	_, tok1 := issuedOrder(t, s, st.ID, "BC-1", survey.ServiceMAD)
-	issuedOrder(t, s, st.ID, "BC-2", survey.ServiceMAC)
+	_, tok1 := surveytest.IssuedOrder(t, s, st.ID, "BC-1", survey.ServiceMAD)
+	surveytest.IssuedOrder(t, s, st.ID, "BC-2", survey.ServiceMAC)
 	r := dateRange(t, "2026-03-01", "2026-03-31")
-	if src, err := s.IndicatorSource(ctx, st.ID, r); err != nil || len(src.Surveys) != 2 || len(src.Responses) != 0 {
+	if src, err := rm.IndicatorSource(ctx, st.ID, r); err != nil || len(src.Surveys) != 2 || len(src.Responses) != 0 {
 		t.Fatalf("before: %v", err)
 	}
-	stop := startIdleWorker(t, s)
+	stop := startIdleWorker(t, rm)
 
 	clock.Advance(time.Hour)
-	resp := submit(t, s, tok1, func(q *survey.Questionnaire) map[string]string {
-		return answersLike(q, "pas_du_tout_satisfait", "3", "")
+	resp := surveytest.Submit(t, s, tok1, func(q *survey.Questionnaire) map[string]string {
+		return surveytest.AnswersLike(q, "pas_du_tout_satisfait", "3", "")
 	})
 	if m := queueMarkers(t, s); len(m) != 1 {
 		t.Fatalf("the answer's refresh should be queued, not done: markers %v", m)
 	}
-	src, err := s.IndicatorSource(ctx, st.ID, r)
+	src, err := rm.IndicatorSource(ctx, st.ID, r)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(src.Responses) != 1 || src.Responses[0].OrderID != resp.OrderID || len(src.FollowUps) != 1 {
 		t.Fatalf("the answer is missing from the indicators read right after it: %d responses, %d follow-ups", len(src.Responses), len(src.FollowUps))
 	}
-	want, err := s.IndicatorSourceFromCollections(ctx, st.ID, r)
+	want, err := s.IndexedIndicatorSource(ctx, st.ID, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -439,23 +412,25 @@ func TestIndicatorSourceReadsItsWritesWhileTheWorkerWaits(t *testing.T) {
 
 	// A survey issued while the worker waits counts as well, in its month.
 	clock.Advance(30 * 24 * time.Hour) // 9 April
-	_, tok3 := issuedOrder(t, s, st.ID, "BC-3", survey.ServiceMAC)
-	resp3 := submit(t, s, tok3, func(q *survey.Questionnaire) map[string]string { return answersLike(q, "satisfait", "9", "") })
+	_, tok3 := surveytest.IssuedOrder(t, s, st.ID, "BC-3", survey.ServiceMAC)
+	resp3 := surveytest.Submit(t, s, tok3, func(q *survey.Questionnaire) map[string]string {
+		return surveytest.AnswersLike(q, "satisfait", "9", "")
+	})
 	both := dateRange(t, "2026-03-01", "2026-04-30")
-	src, err = s.IndicatorSource(ctx, st.ID, both)
+	src, err = rm.IndicatorSource(ctx, st.ID, both)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(src.Surveys) != 3 || len(src.Responses) != 2 {
 		t.Fatalf("after an issue and an answer in April: %d surveys, %d responses", len(src.Surveys), len(src.Responses))
 	}
-	want, err = s.IndicatorSourceFromCollections(ctx, st.ID, both)
+	want, err = s.IndexedIndicatorSource(ctx, st.ID, both)
 	if err != nil {
 		t.Fatal(err)
 	}
 	assertSameSource(t, src, want)
 	stop()
-	src, err = s.IndicatorSource(ctx, st.ID, both)
+	src, err = rm.IndicatorSource(ctx, st.ID, both)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -566,16 +541,17 @@ func TestDamagedLedgersAreRepairedWhenRead(t *testing.T) {
 			ctx := context.Background()
 			clock := &surveytest.Clock{T: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 			s := surveytest.Store(t, clock.Now)
+			rm := surveytest.LedgerModel(t, s)
 			st := surveytest.Structure(t, s, "AI", "Bretagne")
 			for i := range 6 {
 				if i == 3 {
 					clock.T = time.Date(2026, 4, 14, 9, 0, 0, 0, time.UTC)
 				}
-				_, tok := issuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceTypes[i%2])
+				_, tok := surveytest.IssuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceTypes[i%2])
 				if i%3 != 2 {
 					clock.Advance(time.Hour)
-					submit(t, s, tok, func(q *survey.Questionnaire) map[string]string {
-						return answersLike(q, []string{"satisfait", "pas_du_tout_satisfait"}[i%2], "8", "")
+					surveytest.Submit(t, s, tok, func(q *survey.Questionnaire) map[string]string {
+						return surveytest.AnswersLike(q, []string{"satisfait", "pas_du_tout_satisfait"}[i%2], "8", "")
 					})
 				}
 			}
@@ -588,7 +564,7 @@ func TestDamagedLedgersAreRepairedWhenRead(t *testing.T) {
 			if err := c.damage(ctx, s.DB(), st.ID); err != nil {
 				t.Fatal(err)
 			}
-			got, want := bothSources(t, s, st.ID, r)
+			got, want := bothSources(t, s, rm, st.ID, r)
 			if len(want.Surveys) != 6 || len(want.Responses) != 4 {
 				t.Fatalf("fixture: %d surveys, %d responses", len(want.Surveys), len(want.Responses))
 			}
@@ -607,7 +583,7 @@ func TestDamagedLedgersAreRepairedWhenRead(t *testing.T) {
 				t.Fatalf("markers left after the read refreshed their month: %v", m)
 			}
 			// Read again: the repaired ledger is trusted as it is.
-			got, _ = bothSources(t, s, st.ID, r)
+			got, _ = bothSources(t, s, rm, st.ID, r)
 			assertSameSource(t, got, want)
 		})
 	}
@@ -617,13 +593,14 @@ func TestDamagedLedgersAreRepairedWhenRead(t *testing.T) {
 func TestIndicatorSourceOfAStructureWithoutSurveys(t *testing.T) {
 	t.Parallel()
 	s := surveytest.Store(t, nil)
+	rm := surveytest.LedgerModel(t, s)
 	st := surveytest.Structure(t, s, "AI", "Bretagne")
-	got, want := bothSources(t, s, st.ID, dateRange(t, "2026-01-01", "2026-12-31"))
+	got, want := bothSources(t, s, rm, st.ID, dateRange(t, "2026-01-01", "2026-12-31"))
 	if len(got.Surveys)+len(got.Responses)+len(got.FollowUps) != 0 {
 		t.Fatalf("surveys from nowhere: %+v", got)
 	}
 	assertSameSource(t, got, want)
-	if _, err := s.Summary(context.Background(), st.ID, "2026-01"); !errors.Is(err, survey.ErrNotFound) {
+	if _, err := rm.Summary(context.Background(), st.ID, "2026-01"); !errors.Is(err, survey.ErrNotFound) {
 		t.Fatalf("reading created a summary: %v", err)
 	}
 }

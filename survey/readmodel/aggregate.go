@@ -1,4 +1,4 @@
-package store
+package readmodel
 
 import (
 	"capsat/survey"
@@ -12,8 +12,8 @@ import (
 // Aggregate reads the period's summaries and uploads (never raw responses)
 // and sums them nationally, by region, by structure type, by structure and
 // by month. Its cost grows with structures × months.
-func (s *Store) Aggregate(ctx context.Context, q survey.AggregateQuery) (*survey.Aggregate, error) {
-	structures, err := s.ListStructures(ctx, survey.StructureFilter{})
+func (s *Model) Aggregate(ctx context.Context, q survey.AggregateQuery) (*survey.Aggregate, error) {
+	structures, err := s.store.ListStructures(ctx, survey.StructureFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -21,7 +21,7 @@ func (s *Store) Aggregate(ctx context.Context, q survey.AggregateQuery) (*survey
 	for i := range structures {
 		byID[structures[i].ID] = &structures[i]
 	}
-	uploads, err := s.uploadsIn(ctx, q.Period)
+	uploads, err := s.store.UploadsIn(ctx, q.Period)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func (s *Store) Aggregate(ctx context.Context, q survey.AggregateQuery) (*survey
 // summaryFiguresIn reads the period's summaries in one pass (the embedded
 // store scans whatever the filter) and turns each into figures; a
 // structure-month with an upload is left to the upload.
-func (s *Store) summaryFiguresIn(ctx context.Context, q survey.AggregateQuery, uploads []survey.UploadedMonth) ([]survey.MonthFigures, int, error) {
+func (s *Model) summaryFiguresIn(ctx context.Context, q survey.AggregateQuery, uploads []survey.UploadedMonth) ([]survey.MonthFigures, int, error) {
 	uploaded := map[string]bool{}
 	for _, u := range uploads {
 		uploaded[u.ID] = true
@@ -53,17 +53,16 @@ func (s *Store) summaryFiguresIn(ctx context.Context, q survey.AggregateQuery, u
 	if err != nil {
 		return nil, 0, fmt.Errorf("read summaries: %w", err)
 	}
+	defer cur.Close(ctx)
 	var out []survey.MonthFigures
 	count := 0
 	for cur.Next(ctx) {
 		var rec summaryRecord
 		if err := cur.Decode(&rec); err != nil {
-			_ = cur.Close(ctx)
 			return nil, 0, fmt.Errorf("read summaries: %w", err)
 		}
 		sum, err := rec.summary()
 		if err != nil {
-			_ = cur.Close(ctx)
 			return nil, 0, err
 		}
 		count++
@@ -78,20 +77,8 @@ func (s *Store) summaryFiguresIn(ctx context.Context, q survey.AggregateQuery, u
 		}
 		out = append(out, survey.MonthFigures{StructureID: sum.StructureID, Month: sum.Month, Figures: f})
 	}
-	if err := closeCursor(ctx, cur); err != nil {
+	if err := cur.Err(); err != nil {
 		return nil, 0, fmt.Errorf("read summaries: %w", err)
 	}
 	return out, count, nil
-}
-
-func (s *Store) uploadsIn(ctx context.Context, p survey.MonthSpan) ([]survey.UploadedMonth, error) {
-	cur, err := s.db.Collection(colUploads).Find(ctx, bson.M{"month": bson.M{"$gte": p.From, "$lte": p.To}})
-	if err != nil {
-		return nil, fmt.Errorf("read uploads: %w", err)
-	}
-	out := []survey.UploadedMonth{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("read uploads: %w", err)
-	}
-	return out, nil
 }

@@ -1,4 +1,4 @@
-package store_test
+package readmodel_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"capsat/survey"
+	"capsat/survey/readmodel"
 	"capsat/survey/store"
 	"capsat/survey/surveytest"
 
@@ -17,43 +18,24 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
-// lockedClock is a settable test clock that the summary worker's goroutine
-// may read while the test moves it.
-type lockedClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *lockedClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *lockedClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // startIdleWorker runs the summary worker with a settle period far longer
 // than any test, so that it queues changes but never drains them before
 // stop is called (stop waits for the final drain; it is also called at
 // cleanup). It returns once the worker has taken its place and finished
 // its first, empty drain: every change from then on is queued.
-func startIdleWorker(t *testing.T, s *store.Store) (stop func()) {
+func startIdleWorker(t *testing.T, rm *readmodel.Model) (stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		s.RunSummaryWorker(ctx, time.Hour, slog.New(slog.DiscardHandler))
+		rm.RunSummaryWorker(ctx, time.Hour, slog.New(slog.DiscardHandler))
 	}()
 	var once sync.Once
 	stop = func() { once.Do(func() { cancel(); <-done }) }
 	t.Cleanup(stop)
 	deadline := time.Now().Add(20 * time.Second)
-	for !s.SummaryWorkerRunningForTest() || !s.SummariesIdle() {
+	for !rm.SummaryWorkerRunningForTest() || !rm.SummariesIdle() {
 		if time.Now().After(deadline) {
 			t.Fatal("the summary worker did not start")
 		}
@@ -93,18 +75,19 @@ func markerGeneration(t *testing.T, m bson.M) int64 {
 func TestQueuedAnswersWriteOneMarkerPerStructureMonth(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	clock := &lockedClock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
+	clock := surveytest.NewLockedClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
 	s := surveytest.Store(t, clock.Now)
+	rm := surveytest.ReadModel(t, s)
 	st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
 	var tokens []string
 	for i := range 5 {
-		_, tok := issuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceTypes[i%2]) // refreshed at once: no worker yet
+		_, tok := surveytest.IssuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceTypes[i%2]) // refreshed at once: no worker yet
 		tokens = append(tokens, tok)
 	}
 	if m := queueMarkers(t, s); len(m) != 0 {
 		t.Fatalf("markers before the worker runs: %v", m)
 	}
-	stop := startIdleWorker(t, s)
+	stop := startIdleWorker(t, rm)
 	id := survey.SummaryID(st.ID, "2026-03")
 	var first int64
 	for i, tok := range tokens {
@@ -112,7 +95,7 @@ func TestQueuedAnswersWriteOneMarkerPerStructureMonth(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SubmitResponse(ctx, tok, answersFor(&sc.Questionnaire)); err != nil {
+		if _, err := s.SubmitResponse(ctx, tok, surveytest.Answers(&sc.Questionnaire)); err != nil {
 			t.Fatal(err)
 		}
 		clock.Advance(time.Minute)
@@ -127,7 +110,7 @@ func TestQueuedAnswersWriteOneMarkerPerStructureMonth(t *testing.T) {
 			t.Fatalf("answer %d rewrote the marker: generation %d, the first answer wrote %d", i+1, gen, first)
 		}
 	}
-	sum, err := s.Summary(ctx, st.ID, "2026-03")
+	sum, err := rm.Summary(ctx, st.ID, "2026-03")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +123,7 @@ func TestQueuedAnswersWriteOneMarkerPerStructureMonth(t *testing.T) {
 	if m := queueMarkers(t, s); len(m) != 0 {
 		t.Fatalf("markers left after the final drain: %v", m)
 	}
-	sum = assertSummaryIsRecomputation(t, s, st.ID, "2026-03")
+	sum = assertSummaryIsRecomputation(t, rm, st.ID, "2026-03")
 	n := 0
 	for _, ss := range sum.Services {
 		n += ss.Responses
@@ -153,14 +136,15 @@ func TestQueuedAnswersWriteOneMarkerPerStructureMonth(t *testing.T) {
 // Changes to different structure-months each write their own marker.
 func TestQueuedChangesWriteOneMarkerPerMonth(t *testing.T) {
 	t.Parallel()
-	clock := &lockedClock{t: time.Date(2026, 3, 31, 21, 30, 0, 0, time.UTC)} // 23:30 in Paris: March
+	clock := surveytest.NewLockedClock(time.Date(2026, 3, 31, 21, 30, 0, 0, time.UTC)) // 23:30 in Paris: March
 	s := surveytest.Store(t, clock.Now)
+	rm := surveytest.ReadModel(t, s)
 	st := surveytest.Structure(t, s, "AI", "Bretagne")
-	startIdleWorker(t, s)
-	issuedOrder(t, s, st.ID, "BC-1", survey.ServiceMAD)
-	issuedOrder(t, s, st.ID, "BC-2", survey.ServiceMAC)
+	startIdleWorker(t, rm)
+	surveytest.IssuedOrder(t, s, st.ID, "BC-1", survey.ServiceMAD)
+	surveytest.IssuedOrder(t, s, st.ID, "BC-2", survey.ServiceMAC)
 	clock.Advance(time.Hour) // 01:30 on 1 April in Paris
-	issuedOrder(t, s, st.ID, "BC-3", survey.ServiceMAD)
+	surveytest.IssuedOrder(t, s, st.ID, "BC-3", survey.ServiceMAD)
 	got := map[any]bool{}
 	for _, m := range queueMarkers(t, s) {
 		got[m["_id"]] = true
@@ -195,6 +179,7 @@ func TestDropMarkerKeepsANewerGeneration(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			s := surveytest.Store(t, nil)
+			rm := surveytest.ReadModel(t, s)
 			id := survey.SummaryID("st", "2026-03")
 			doc := bson.M{"_id": id, "queued_at": time.Now()}
 			for k, v := range c.stored {
@@ -203,7 +188,7 @@ func TestDropMarkerKeepsANewerGeneration(t *testing.T) {
 			if _, err := s.DB().Collection("summary_queue").InsertOne(ctx, doc); err != nil {
 				t.Fatal(err)
 			}
-			s.DropMarkerForTest(ctx, id, c.drop)
+			rm.DropMarkerForTest(ctx, id, c.drop)
 			err := s.DB().Collection("summary_queue").FindOne(ctx, bson.M{"_id": id}).Err()
 			switch stays := !errors.Is(err, mongo.ErrNoDocuments); {
 			case err != nil && stays:

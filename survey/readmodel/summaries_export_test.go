@@ -1,10 +1,10 @@
-package store
+package readmodel
 
 import "context"
 
 // SnapshotSummaryForTest takes a summary snapshot now and returns a
 // function that stores it later, to play a slow, stale recomputation.
-func (s *Store) SnapshotSummaryForTest(ctx context.Context, sid, month string) (func() (bool, error), error) {
+func (s *Model) SnapshotSummaryForTest(ctx context.Context, sid, month string) (func() (bool, error), error) {
 	b, err := s.readMonth(ctx, sid, month)
 	if err != nil {
 		return nil, err
@@ -19,6 +19,6 @@ func (s *Store) SnapshotSummaryForTest(ctx context.Context, sid, month string) (
 
 // RebuildSummariesInGroupsForTest is RebuildSummaries taking size
 // structures a pass, as it does on MongoDB.
-func (s *Store) RebuildSummariesInGroupsForTest(ctx context.Context, size int) (*RebuildReport, error) {
+func (s *Model) RebuildSummariesInGroupsForTest(ctx context.Context, size int) (*RebuildReport, error) {
 	return s.rebuildSummaries(ctx, size)
 }

@@ -1,7 +1,8 @@
-package store
+package readmodel
 
 import (
 	"capsat/survey"
+	"capsat/survey/store"
 	"context"
 	"errors"
 	"fmt"
@@ -25,9 +26,8 @@ const colSummaries = "summaries"
 // summaryState serialises summary writes inside the process and hands out
 // snapshot sequence numbers. Its zero value is ready to use.
 type summaryState struct {
-	locks    [64]sync.Mutex
-	lastSeq  atomic.Int64
-	isFerret atomic.Int32 // 0 unknown, 1 FerretDB, 2 MongoDB
+	locks   [64]sync.Mutex
+	lastSeq atomic.Int64
 }
 
 func (st *summaryState) lock(id string) func() {
@@ -64,13 +64,13 @@ func (st *summaryState) nextSeq() int64 {
 //
 // The same pass rewrites the month's ledger and sets the answered_at copy
 // of orders whose answer arrived since.
-func (s *Store) RefreshSummary(ctx context.Context, sid, month string) error {
+func (s *Model) RefreshSummary(ctx context.Context, sid, month string) error {
 	return s.refreshSummary(ctx, sid, month, nil)
 }
 
 // refreshSummary is RefreshSummary with a pace for the answered copies
 // (see writeAnsweredCopies; nil writes them straight away).
-func (s *Store) refreshSummary(ctx context.Context, sid, month string, pace func(took time.Duration)) error {
+func (s *Model) refreshSummary(ctx context.Context, sid, month string, pace func(took time.Duration)) error {
 	b, err := s.readMonth(ctx, sid, month)
 	if err != nil {
 		return fmt.Errorf("refresh summary %s: %w", survey.SummaryID(sid, month), err)
@@ -80,7 +80,7 @@ func (s *Store) refreshSummary(ctx context.Context, sid, month string, pace func
 	if err != nil {
 		return err
 	}
-	release, err := s.acquireWrite(ctx)
+	release, err := s.store.AcquireWrite(ctx)
 	if err != nil {
 		return err
 	}
@@ -101,14 +101,14 @@ type answeredCopy struct {
 // writeAnsweredCopies sets the orders' answered_at copies, each write
 // through the write gate; pace, when set, is called after each write with
 // the time it took (the worker rests then).
-func (s *Store) writeAnsweredCopies(ctx context.Context, copies []answeredCopy, pace func(took time.Duration)) error {
+func (s *Model) writeAnsweredCopies(ctx context.Context, copies []answeredCopy, pace func(took time.Duration)) error {
 	for _, c := range copies {
 		began := time.Now()
-		release, err := s.acquireWrite(ctx)
+		release, err := s.store.AcquireWrite(ctx)
 		if err != nil {
 			return err
 		}
-		err = s.markAnswered(ctx, c.orderID, c.at)
+		err = s.store.MarkAnswered(ctx, c.orderID, c.at)
 		release()
 		if err != nil {
 			return fmt.Errorf("copy answer date to order %s: %w", c.orderID, err)
@@ -120,20 +120,8 @@ func (s *Store) writeAnsweredCopies(ctx context.Context, copies []answeredCopy, 
 	return nil
 }
 
-// refreshAfterChange runs the summary hook after a committed change. The
-// change itself stands even if the summary fails: the next change or
-// `capsat admin rebuild-summaries` repairs it.
-// While `serve` runs its summary worker the refresh is queued instead.
-func (s *Store) refreshAfterChange(ctx context.Context, sid string, issuedAt time.Time) {
-	month := survey.SummaryMonth(issuedAt)
-	if s.enqueueSummary(ctx, survey.SummaryID(sid, month)) {
-		return
-	}
-	_ = s.RefreshSummary(context.WithoutCancel(ctx), sid, month)
-}
-
 // Summary returns one stored summary by structure and month.
-func (s *Store) Summary(ctx context.Context, sid, month string) (*survey.Summary, error) {
+func (s *Model) Summary(ctx context.Context, sid, month string) (*survey.Summary, error) {
 	var rec summaryRecord
 	if err := s.findByID(ctx, colSummaries, survey.SummaryID(sid, month), &rec); err != nil {
 		return nil, err
@@ -143,7 +131,7 @@ func (s *Store) Summary(ctx context.Context, sid, month string) (*survey.Summary
 
 // ComputeSummary recomputes a summary from the sources without storing it
 // (Version is zero): what RefreshSummary would store.
-func (s *Store) ComputeSummary(ctx context.Context, sid, month string) (*survey.Summary, error) {
+func (s *Model) ComputeSummary(ctx context.Context, sid, month string) (*survey.Summary, error) {
 	b, err := s.readMonth(ctx, sid, month)
 	if err != nil {
 		return nil, err
@@ -153,15 +141,13 @@ func (s *Store) ComputeSummary(ctx context.Context, sid, month string) (*survey.
 
 // readMonth reads a structure-month's orders and responses into a builder
 // whose snapshot sequence was taken before the reads.
-func (s *Store) readMonth(ctx context.Context, sid, month string) (*summaryBuilder, error) {
+func (s *Model) readMonth(ctx context.Context, sid, month string) (*summaryBuilder, error) {
 	start, end, err := survey.MonthBounds(month)
 	if err != nil {
 		return nil, err
 	}
 	b := newSummaryBuilder(s)
-	if err := b.readSources(ctx,
-		bson.M{"structure_id": sid, "survey.issued_at": bson.M{"$gte": start, "$lt": end}},
-		bson.M{"structure_id": sid, "issued_at": bson.M{"$gte": start, "$lt": end}}); err != nil {
+	if err := b.readSources(ctx, store.SourceQuery{Structures: []string{sid}, From: start, To: end}); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -175,7 +161,7 @@ func (s *Store) readMonth(ctx context.Context, sid, month string) (*summaryBuild
 //
 // The ledger parts go first, under the same version: a reader that finds
 // parts of another version than the summary's refreshes the month.
-func (s *Store) putSummary(ctx context.Context, sum *survey.Summary, parts []ledgerPart) (bool, error) {
+func (s *Model) putSummary(ctx context.Context, sum *survey.Summary, parts []ledgerPart) (bool, error) {
 	unlock := s.summaries.lock(sum.ID)
 	defer unlock()
 	col := s.db.Collection(colSummaries)
@@ -183,7 +169,7 @@ func (s *Store) putSummary(ctx context.Context, sum *survey.Summary, parts []led
 	rec.LedgerFormat, rec.LedgerParts = ledgerFormat, len(parts)
 	for attempt := 0; attempt < 5; attempt++ {
 		var cur ledgerHead
-		err := translate(col.FindOne(ctx, bson.M{"_id": sum.ID}, options.FindOne().SetProjection(ledgerHeadFields)).Decode(&cur))
+		err := store.Translate(col.FindOne(ctx, bson.M{"_id": sum.ID}, options.FindOne().SetProjection(ledgerHeadFields)).Decode(&cur))
 		switch {
 		case errors.Is(err, survey.ErrNotFound):
 			if err := s.writeLedgerParts(ctx, parts, sum.ID, 0); err != nil {
@@ -206,7 +192,7 @@ func (s *Store) putSummary(ctx context.Context, sum *survey.Summary, parts []led
 			return false, err
 		}
 		filter := bson.M{"_id": sum.ID}
-		if !s.onFerretDB(ctx) {
+		if !s.embedded {
 			// A filter with more than _id makes the embedded store scan the
 			// whole collection; there the lock above is what serialises.
 			filter["version"] = cur.Version
@@ -222,31 +208,10 @@ func (s *Store) putSummary(ctx context.Context, sum *survey.Summary, parts []led
 	return false, fmt.Errorf("%w: summary %s kept changing", survey.ErrConflict, sum.ID)
 }
 
-// onFerretDB tells whether the store is FerretDB (asked once).
-func (s *Store) onFerretDB(ctx context.Context) bool {
-	switch s.summaries.isFerret.Load() {
-	case 1:
-		return true
-	case 2:
-		return false
-	}
-	var info bson.M
-	if err := s.db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
-		return true // unknown: the conservative choice still serialises in-process
-	}
-	_, ferret := info["ferretdb"]
-	if ferret {
-		s.summaries.isFerret.Store(1)
-	} else {
-		s.summaries.isFerret.Store(2)
-	}
-	return ferret
-}
-
 // summaryBuilder turns orders and responses into summaries. It reads only
 // the fields it needs: never client details or free text.
 type summaryBuilder struct {
-	s              *Store
+	s              *Model
 	seq            int64 // snapshot sequence, taken before the reads
 	questionnaires map[string]*survey.Questionnaire
 	cohorts        map[string]*cohort // by summary id
@@ -280,17 +245,6 @@ func (c *cohort) service(st survey.ServiceType) *serviceCohort {
 	return sc
 }
 
-type summaryOrder struct {
-	ID          string             `bson:"_id"`
-	StructureID string             `bson:"structure_id"`
-	ServiceType survey.ServiceType `bson:"service_type"`
-	Survey      *struct {
-		IssuedAt    time.Time  `bson:"issued_at"`
-		CancelledAt *time.Time `bson:"cancelled_at,omitempty"`
-		AnsweredAt  *time.Time `bson:"answered_at,omitempty"`
-	} `bson:"survey"`
-}
-
 type summaryResponse struct {
 	OrderID         string             `bson:"_id"`
 	StructureID     string             `bson:"structure_id"`
@@ -301,11 +255,7 @@ type summaryResponse struct {
 	Answers         map[string]string  `bson:"answers"`
 }
 
-// summaryOrderFields is what a summary reads of an order; of a response it
-// reads everything, which the ledger keeps.
-var summaryOrderFields = bson.M{"_id": 1, "structure_id": 1, "service_type": 1, "survey.issued_at": 1, "survey.cancelled_at": 1, "survey.answered_at": 1}
-
-func newSummaryBuilder(s *Store) *summaryBuilder {
+func newSummaryBuilder(s *Model) *summaryBuilder {
 	return &summaryBuilder{
 		s: s, seq: s.summaries.nextSeq(), questionnaires: map[string]*survey.Questionnaire{},
 		cohorts: map[string]*cohort{}, copyMissing: map[string]bool{},
@@ -323,58 +273,14 @@ func (b *summaryBuilder) cohort(sid string, issuedAt time.Time) *cohort {
 	return c
 }
 
-// readSources streams the matching orders and responses into cohorts.
-func (b *summaryBuilder) readSources(ctx context.Context, orderFilter, responseFilter bson.M) error {
-	cur, err := b.s.db.Collection(colOrders).Find(ctx, orderFilter, options.Find().SetProjection(summaryOrderFields))
-	if err != nil {
-		return fmt.Errorf("read orders: %w", err)
-	}
-	for cur.Next(ctx) {
-		var o summaryOrder
-		if err := cur.Decode(&o); err != nil {
-			_ = cur.Close(ctx)
-			return fmt.Errorf("read orders: %w", err)
-		}
-		b.addOrder(o)
-	}
-	if err := closeCursor(ctx, cur); err != nil {
-		return fmt.Errorf("read orders: %w", err)
-	}
-	cur, err = b.s.db.Collection(colResponses).Find(ctx, responseFilter)
-	if err != nil {
-		return fmt.Errorf("read responses: %w", err)
-	}
-	for cur.Next(ctx) {
-		var r summaryResponse
-		if err := cur.Decode(&r); err != nil {
-			_ = cur.Close(ctx)
-			return fmt.Errorf("read responses: %w", err)
-		}
-		if err := b.addResponse(ctx, r, slices.Clone(cur.Current)); err != nil {
-			_ = cur.Close(ctx)
-			return err
-		}
-	}
-	if err := closeCursor(ctx, cur); err != nil {
-		return fmt.Errorf("read responses: %w", err)
-	}
-	return nil
-}
-
-func closeCursor(ctx context.Context, cur *mongo.Cursor) error {
-	err := cur.Err()
-	if cerr := cur.Close(ctx); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-func (b *summaryBuilder) addOrder(o summaryOrder) {
+func (b *summaryBuilder) addOrder(o *store.SourceOrder) {
 	if o.Survey == nil {
 		return
 	}
 	c := b.cohort(o.StructureID, o.Survey.IssuedAt)
-	c.ledger.addOrder(o.ID, o.ServiceType, o.Survey.IssuedAt, o.Survey.CancelledAt != nil)
+	if b.s.embedded {
+		c.ledger.addOrder(o.ID, o.ServiceType, o.Survey.IssuedAt, o.Survey.CancelledAt != nil)
+	}
 	if o.Survey.AnsweredAt == nil {
 		b.copyMissing[o.ID] = true
 	}
@@ -395,7 +301,9 @@ func (b *summaryBuilder) addResponse(ctx context.Context, r summaryResponse, raw
 		b.answeredCopies = append(b.answeredCopies, answeredCopy{orderID: r.OrderID, at: r.SubmittedAt})
 	}
 	c := b.cohort(r.StructureID, r.IssuedAt)
-	c.ledger.addResponse(raw, &r)
+	if b.s.embedded {
+		c.ledger.addResponse(raw, &r)
+	}
 	sc := c.service(r.ServiceType)
 	sc.issued[r.OrderID] = true // an answered order was sent, whatever its link says now
 	sc.responses++
@@ -425,7 +333,7 @@ func (b *summaryBuilder) questionnaire(ctx context.Context, id string) (*survey.
 	if q, ok := b.questionnaires[id]; ok {
 		return q, nil
 	}
-	q, err := b.s.frozenQuestionnaire(ctx, id) // answered versions never change
+	q, err := b.s.store.FrozenQuestionnaire(ctx, id) // answered versions never change
 	if err != nil {
 		return nil, fmt.Errorf("questionnaire %s of a response: %w", id, err)
 	}
@@ -433,29 +341,11 @@ func (b *summaryBuilder) questionnaire(ctx context.Context, id string) (*survey.
 	return q, nil
 }
 
-// allQuestionnaires reads every questionnaire at once (for full rebuilds),
-// by id.
-func (s *Store) allQuestionnaires(ctx context.Context) (map[string]*survey.Questionnaire, error) {
-	cur, err := s.db.Collection(colQuestionnaires).Find(ctx, bson.M{})
-	if err != nil {
-		return nil, fmt.Errorf("read questionnaires: %w", err)
-	}
-	var qs []survey.Questionnaire
-	if err := cur.All(ctx, &qs); err != nil {
-		return nil, fmt.Errorf("read questionnaires: %w", err)
-	}
-	out := make(map[string]*survey.Questionnaire, len(qs))
-	for i := range qs {
-		out[qs[i].ID] = &qs[i]
-	}
-	return out, nil
-}
-
 // ledgerParts packs the ledger of summary id (none when it has no cohort).
 func (b *summaryBuilder) ledgerParts(id string) ([]ledgerPart, error) {
 	c := b.cohorts[id]
-	if c == nil {
-		return nil, nil
+	if c == nil || !b.s.embedded {
+		return nil, nil // MongoDB reads indicator sources by index: no ledger
 	}
 	return c.ledger.parts(c.sid, c.month, b.seq)
 }
@@ -486,10 +376,10 @@ func (b *summaryBuilder) serviceSummary(c *cohort, st survey.ServiceType) (surve
 		return survey.ServiceSummary{}, false
 	}
 	ss := survey.ServiceSummary{Service: st, Issued: len(sc.issued), Responses: sc.responses, Questions: []survey.QuestionTally{}, Versions: []survey.VersionTally{}}
-	for _, k := range sortedKeys(sc.questions) {
+	for _, k := range slices.Sorted(maps.Keys(sc.questions)) {
 		ss.Questions = append(ss.Questions, *sc.questions[k])
 	}
-	for _, k := range sortedKeys(sc.versions) {
+	for _, k := range slices.Sorted(maps.Keys(sc.versions)) {
 		ss.Versions = append(ss.Versions, *sc.versions[k])
 	}
 	return ss, true
@@ -519,9 +409,9 @@ type RebuildReport struct {
 // group at a time (indexed reads), which bounds that memory by the group;
 // the embedded store, meant for one site, reads everything in one pass,
 // since there any filter scans the whole collection.
-func (s *Store) RebuildSummaries(ctx context.Context) (*RebuildReport, error) {
+func (s *Model) RebuildSummaries(ctx context.Context) (*RebuildReport, error) {
 	groupSize := rebuildGroupSize
-	if s.onFerretDB(ctx) {
+	if s.embedded {
 		groupSize = 0
 	}
 	return s.rebuildSummaries(ctx, groupSize)
@@ -529,7 +419,7 @@ func (s *Store) RebuildSummaries(ctx context.Context) (*RebuildReport, error) {
 
 // rebuildSummaries is RebuildSummaries taking groupSize structures a pass
 // (0: all in one pass).
-func (s *Store) rebuildSummaries(ctx context.Context, groupSize int) (*RebuildReport, error) {
+func (s *Model) rebuildSummaries(ctx context.Context, groupSize int) (*RebuildReport, error) {
 	began := time.Now()
 	existing, err := s.summaryVersions(ctx)
 	if err != nil {
@@ -539,7 +429,7 @@ func (s *Store) rebuildSummaries(ctx context.Context, groupSize int) (*RebuildRe
 	if err != nil {
 		return nil, err
 	}
-	questionnaires, err := s.allQuestionnaires(ctx)
+	questionnaires, err := s.store.AllQuestionnaires(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -573,11 +463,11 @@ const rebuildGroupSize = 50
 
 // rebuildGroups lists the structure ids of each rebuild pass, size at a
 // time; size 0 is one nil group: every structure at once.
-func (s *Store) rebuildGroups(ctx context.Context, size int) ([][]string, error) {
+func (s *Model) rebuildGroups(ctx context.Context, size int) ([][]string, error) {
 	if size == 0 {
 		return [][]string{nil}, nil
 	}
-	structures, err := s.ListStructures(ctx, survey.StructureFilter{})
+	structures, err := s.store.ListStructures(ctx, survey.StructureFilter{})
 	if err != nil {
 		return nil, fmt.Errorf("rebuild summaries: %w", err)
 	}
@@ -594,15 +484,10 @@ func (s *Store) rebuildGroups(ctx context.Context, size int) ([][]string, error)
 
 // rebuildGroup recomputes and stores the summaries and ledgers of the
 // structures sids (nil: all), recording which it built.
-func (s *Store) rebuildGroup(ctx context.Context, sids []string, questionnaires map[string]*survey.Questionnaire, existing map[string]int64, built map[string]bool, rep *RebuildReport) error {
+func (s *Model) rebuildGroup(ctx context.Context, sids []string, questionnaires map[string]*survey.Questionnaire, existing map[string]int64, built map[string]bool, rep *RebuildReport) error {
 	b := newSummaryBuilder(s)
 	b.questionnaires = questionnaires // read once for every group
-	orders, responses := bson.M{"survey": bson.M{"$exists": true}}, bson.M{}
-	if sids != nil {
-		orders["structure_id"] = bson.M{"$in": sids}
-		responses["structure_id"] = bson.M{"$in": sids}
-	}
-	if err := b.readSources(ctx, orders, responses); err != nil {
+	if err := b.readSources(ctx, store.SourceQuery{Structures: sids}); err != nil {
 		return fmt.Errorf("rebuild summaries: %w", err)
 	}
 	var fresh []builtSummary
@@ -655,7 +540,7 @@ func (r *RebuildReport) count(written bool) {
 // insertFreshSummaries inserts summaries that did not exist when the rebuild
 // began, with their ledgers, in batches (ledger parts first, as putSummary
 // does); a batch of which one appeared meanwhile goes through putSummary.
-func (s *Store) insertFreshSummaries(ctx context.Context, fresh []builtSummary, rep *RebuildReport) error {
+func (s *Model) insertFreshSummaries(ctx context.Context, fresh []builtSummary, rep *RebuildReport) error {
 	const batch = 200
 	for i := 0; i < len(fresh); i += batch {
 		group := fresh[i:min(i+batch, len(fresh))]
@@ -700,7 +585,7 @@ func insertMany(ctx context.Context, col *mongo.Collection, docs []any) error {
 	return err
 }
 
-func (s *Store) summaryVersions(ctx context.Context) (map[string]int64, error) {
+func (s *Model) summaryVersions(ctx context.Context) (map[string]int64, error) {
 	cur, err := s.db.Collection(colSummaries).Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "version": 1}))
 	if err != nil {
 		return nil, fmt.Errorf("read summaries: %w", err)
@@ -717,4 +602,15 @@ func (s *Store) summaryVersions(ctx context.Context) (map[string]int64, error) {
 		out[r.ID] = r.Version
 	}
 	return out, nil
+}
+
+// readSources streams the orders and responses q selects into cohorts.
+func (b *summaryBuilder) readSources(ctx context.Context, q store.SourceQuery) error {
+	return b.s.store.EachSource(ctx, q, b.addOrder, func(raw bson.Raw) error {
+		var r summaryResponse
+		if err := bson.Unmarshal(raw, &r); err != nil {
+			return fmt.Errorf("read responses: %w", err)
+		}
+		return b.addResponse(ctx, r, raw)
+	})
 }

@@ -1,0 +1,9 @@
+package readmodel_test
+
+import (
+	"testing"
+
+	"capsat/survey/surveytest"
+)
+
+func TestMain(m *testing.M) { surveytest.Main(m) }
