@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -75,6 +76,41 @@ func TestRestartOnTheSameDataFolderKeepsTheData(t *testing.T) {
 	}
 	if !strings.Contains(srv.stderr.String(), "embedded FerretDB") {
 		t.Errorf("the log does not say which store is in use:\n%s", srv.stderr.String())
+	}
+}
+
+// The MongoDB path of openStore (retryable writes, majority write concern,
+// no embedded store started) runs against the test store's server: the
+// package's embedded FerretDB, or the server at MONGODB_URI in MongoDB mode.
+func TestCommandsAndServeOnMongoDBURI(t *testing.T) {
+	t.Parallel()
+	vars := testGetenv(t, map[string]string{"MONGODB_URI": surveytest.URI(), "MONGODB_DATABASE": surveytest.Database(t).Name(), "CAPSAT_LOG_LEVEL": "info"})
+	created := mustRunJSON[map[string]string](t, vars, "admin", "create-structure",
+		"--name", "AI du Bocage", "--siret", surveytest.ValidSIRET, "--region", "Normandie", "--type", "AI")
+	key := mustRunJSON[map[string]string](t, vars, "admin", "create-api-key", "--name", "test", "--role", "federation")
+
+	srv := startServe(t, vars)
+	if code := get(t, srv.url+"/readyz", "", nil); code != http.StatusOK {
+		t.Errorf("/readyz: %d", code)
+	}
+	var list struct {
+		Structures []survey.Structure `json:"structures"`
+	}
+	if code := get(t, srv.url+"/api/v1/structures", key["key"], &list); code != http.StatusOK {
+		t.Fatalf("list structures: %d", code)
+	}
+	if len(list.Structures) != 1 || list.Structures[0].ID != created["id"] {
+		t.Errorf("got %+v, want the structure %s", list.Structures, created["id"])
+	}
+	srv.stop()
+	if err := srv.wait(t); err != nil {
+		t.Errorf("serve after cancel: %v, want nil (exit status 0)", err)
+	}
+	if log := srv.stderr.String(); !strings.Contains(log, "store: MongoDB") || strings.Contains(log, "embedded FerretDB") {
+		t.Errorf("the log does not say the store at MONGODB_URI is in use:\n%s", log)
+	}
+	if entries, err := os.ReadDir(vars["CAPSAT_DATA_DIR"]); err != nil || len(entries) > 0 {
+		t.Errorf("the data folder must stay unused with MONGODB_URI: %v %v", entries, err)
 	}
 }
 

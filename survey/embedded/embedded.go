@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -24,6 +25,15 @@ type Server struct {
 
 // Start runs FerretDB on 127.0.0.1 (a free port) with its data in dir.
 func Start(dir string, logger *slog.Logger) (*Server, error) {
+	return StartAt(dir, "127.0.0.1:0", logger)
+}
+
+// StartAt is Start listening on addr, a loopback host:port (port 0: a free
+// one). It fails at once if the address is taken.
+func StartAt(dir, addr string, logger *slog.Logger) (*Server, error) {
+	if err := checkLoopback(addr); err != nil {
+		return nil, fmt.Errorf("embedded store: %w", err)
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("embedded store: data folder %q: %w", dir, err)
@@ -35,7 +45,7 @@ func Start(dir string, logger *slog.Logger) (*Server, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/",
 		Logger:    logger,
@@ -59,6 +69,19 @@ func Start(dir string, logger *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("embedded store: listener did not start within 30s")
 	}
 	return s, nil
+}
+
+// checkLoopback accepts host:port addresses whose host is a loopback IP or
+// "localhost": the store has no authentication.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("listen address %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("listen address %q: the host must be a loopback address", addr)
+	}
+	return nil
 }
 
 // URI is the mongodb:// address of the running server.
