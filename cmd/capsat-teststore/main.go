@@ -22,8 +22,8 @@ import (
 	"syscall"
 	"time"
 
-	"capsat/survey"
 	"capsat/survey/embedded"
+	"capsat/survey/store"
 )
 
 func main() {
@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer srv.Stop()
-	client, err := survey.Connect(ctx, survey.ConnectOptions{URI: srv.URI(), Timeout: 30 * time.Second, Embedded: true})
+	client, err := store.Connect(ctx, store.ConnectOptions{URI: srv.URI(), Timeout: 30 * time.Second, Embedded: true})
 	if err != nil {
 		return err
 	}
