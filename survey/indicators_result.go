@@ -219,3 +219,41 @@ func (c *computation) versionInfo(id string) *Questionnaire { return c.questionn
 func (v QuestionnaireVersion) VersionLabel() string {
 	return v.Title + " (v" + strconv.Itoa(v.Version) + ")"
 }
+
+// ComputeIndicators computes a structure's indicators from src for the
+// query. It is pure: no store, no clock but now (the generation date).
+//
+// Period attribution is by the date the survey was issued (the cohort),
+// for the sent surveys and the responses alike, so that a late answer counts
+// in the period its survey was sent. A survey whose link was cancelled and
+// not re-issued is not counted as sent (it could not be answered); an
+// expired one is.
+func ComputeIndicators(src *IndicatorSource, q IndicatorQuery, now time.Time) *Indicators {
+	if !q.By.Valid() {
+		q.By = ByMonth
+	}
+	c := &computation{q: q, services: q.Services(), versions: map[string]*versionMeta{}, used: map[string]int{}}
+	c.periods = append(SplitRange(q.Range, q.By), Period{Key: TotalPeriodKey, Label: "Total", From: q.Range.From, To: q.Range.To})
+	for _, p := range c.periods[:len(c.periods)-1] {
+		c.ends = append(c.ends, p.To.AddDate(0, 0, 1))
+	}
+	c.buckets = make([][]bucket, len(c.periods))
+	for i := range c.buckets {
+		c.buckets[i] = make([]bucket, len(c.services))
+	}
+	c.buildCatalog(src.Questionnaires)
+	answered := make(map[string]bool, len(src.Responses))
+	for i := range src.Responses {
+		r := &src.Responses[i]
+		if c.addResponse(src, r) {
+			answered[r.OrderID] = true
+		}
+	}
+	for _, s := range src.Surveys {
+		if s.Cancelled || answered[s.OrderID] {
+			continue // answered: counted once, from its response
+		}
+		c.each(s.IssuedAt, s.ServiceType, func(b *bucket) { b.sent++ })
+	}
+	return c.result(now)
+}

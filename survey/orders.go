@@ -20,11 +20,6 @@ type OrderInput struct {
 	Notes       string      `json:"notes" validate:"max=2000"`
 }
 
-// Validate checks and normalises an order input with a validator built for
-// the call. Loops over many orders should build one Validator (or use
-// Store.Validator) and call its Order method instead.
-func (in *OrderInput) Validate() error { return NewValidator().Order(in) }
-
 // Order normalises an order input (trimmed text, SIRET without spaces, phone
 // as "06 12 34 56 78") and checks it. Field keys are JSON paths such as
 // "client.siret" or "end_date".

@@ -32,10 +32,6 @@ type StructureInput struct {
 	Settings *StructureSettings `json:"settings,omitempty"`
 }
 
-// Validate checks the input and normalises it with a validator built for
-// the call; the store uses its own (Validator.Structure).
-func (in *StructureInput) Validate() error { return NewValidator().Structure(in) }
-
 // Structure normalises a structure input and checks it.
 func (v *Validator) Structure(in *StructureInput) error {
 	in.Name = strings.TrimSpace(in.Name)

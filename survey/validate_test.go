@@ -102,7 +102,7 @@ func TestOrderValidationNormalises(t *testing.T) {
 	in.Client.Phone = "+33 2.31.00.00.00"
 	in.Client.Email = " durand@vire.fr "
 	in.EndDate = ""
-	if err := in.Validate(); err != nil {
+	if err := survey.NewValidator().Order(&in); err != nil {
 		t.Fatal(err)
 	}
 	if in.Reference != "BC-9" || in.Client.SIRET != "73282932000074" || in.Client.Phone != "02 31 00 00 00" || in.Client.Email != "durand@vire.fr" {
@@ -110,7 +110,7 @@ func TestOrderValidationNormalises(t *testing.T) {
 	}
 	// Households have no SIRET.
 	in.Client.SIRET = ""
-	if err := in.Validate(); err != nil {
+	if err := survey.NewValidator().Order(&in); err != nil {
 		t.Fatalf("household: %v", err)
 	}
 	if !strings.Contains(survey.NewValidator().Order(&survey.OrderInput{}).Error(), "reference") {
@@ -204,7 +204,7 @@ func BenchmarkOrderValidate(b *testing.B) {
 func BenchmarkOrderValidateFreshValidator(b *testing.B) {
 	for b.Loop() {
 		in := validOrder()
-		if err := in.Validate(); err != nil {
+		if err := survey.NewValidator().Order(&in); err != nil {
 			b.Fatal(err)
 		}
 	}

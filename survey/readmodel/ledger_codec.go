@@ -206,3 +206,11 @@ func stringBytes(v bsoncore.Value) ([]byte, bool) {
 	}
 	return v.Data[4 : len(v.Data)-1], true
 }
+
+// ledgerIssued is an issued survey as a ledger keeps it.
+type ledgerIssued struct {
+	OrderID   string
+	Service   survey.ServiceType
+	IssuedAt  time.Time
+	Cancelled bool
+}

@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"time"
 
 	"capsat/survey"
 	"capsat/survey/store"
@@ -38,8 +37,8 @@ type Model struct {
 	db           *mongo.Database
 	embedded     bool
 	log          *slog.Logger
-	summaries    summaryState // summary write locks and snapshot sequence (summaries.go)
-	summaryQueue summaryQueue // deferred refreshes while the worker runs (summaries_queue.go)
+	summaries    summaryState // summary write locks and snapshot sequence (state.go)
+	summaryQueue summaryQueue // deferred refreshes while the worker runs (queue.go)
 }
 
 // New returns the read model of st, whose database is db, and registers it
@@ -54,27 +53,32 @@ func New(st *store.Store, db *mongo.Database, o Options) *Model {
 	return m
 }
 
+// The read model's own collections.
+const (
+	// colSummaries holds one Summary per structure × month (both services).
+	colSummaries = "summaries"
+	// colLedgers holds each structure-month's ledger: the surveys issued that
+	// month and their responses, whole, packed into a few large documents and
+	// rewritten with the month's summary. Indicators and exports read a
+	// structure's period from its ledgers by _id instead of filtering the
+	// orders and responses: on the embedded store a filter scans every
+	// document of the collection, and reading 100,000 responses one document
+	// each took 25 s (BENCHMARKS.md) against a few hundred milliseconds packed.
+	// The orders and responses stay the source of truth; a ledger is a copy
+	// that the summary refresh keeps, and readers check it is current.
+	colLedgers = "ledgers"
+	// colSummaryQueue holds one marker per summary waiting for its refresh, so
+	// that a crash between a change and its refresh loses nothing: the worker
+	// picks the markers up again at its next start.
+	colSummaryQueue = "summary_queue"
+)
+
 // collections are the read model's own collections.
 var collections = []string{colSummaries, colSummaryQueue, colLedgers}
 
 // Prepare creates the read model's collections (see store.EnsureCollections).
 func (m *Model) Prepare(ctx context.Context) error {
 	return store.EnsureCollections(ctx, m.db, collections...)
-}
-
-// Changed is told of every committed change to an order's survey or
-// response, with the date its survey was issued: the month of that date
-// is refreshed, queued while the worker runs. The change itself stands even
-// if the refresh fails: the next change or a rebuild repairs it.
-func (m *Model) Changed(ctx context.Context, sid string, issuedAt time.Time) {
-	month := survey.SummaryMonth(issuedAt)
-	if m.enqueueSummary(ctx, survey.SummaryID(sid, month)) {
-		return
-	}
-	if err := m.RefreshSummary(context.WithoutCancel(ctx), sid, month); err != nil {
-		m.log.Warn("summary refresh failed; the next change or a rebuild repairs it",
-			slog.String("summary", survey.SummaryID(sid, month)), slog.String("error", err.Error()))
-	}
 }
 
 // findByID decodes the document with that _id of one of the read model's collections.

@@ -6,12 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"slices"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 	_ "time/tzdata" // months are French months wherever capsat runs
 
@@ -19,37 +15,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
-
-// colSummaries holds one Summary per structure × month (both services).
-const colSummaries = "summaries"
-
-// summaryState serialises summary writes inside the process and hands out
-// snapshot sequence numbers. Its zero value is ready to use.
-type summaryState struct {
-	locks   [64]sync.Mutex
-	lastSeq atomic.Int64
-}
-
-func (st *summaryState) lock(id string) func() {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(id))
-	m := &st.locks[h.Sum32()%uint32(len(st.locks))]
-	m.Lock()
-	return m.Unlock
-}
-
-// nextSeq returns a strictly increasing number tied to the wall clock (real
-// time, not the injected clock: it orders snapshots, it is not a date), so
-// that snapshots taken later, in this process or another, rank higher.
-func (st *summaryState) nextSeq() int64 {
-	for {
-		last := st.lastSeq.Load()
-		next := max(time.Now().UnixNano(), last+1)
-		if st.lastSeq.CompareAndSwap(last, next) {
-			return next
-		}
-	}
-}
 
 // RefreshSummary recomputes the summary of structure sid for month
 // ("YYYY-MM", see SummaryMonth) from its orders and responses, and stores
@@ -302,7 +267,7 @@ func (b *summaryBuilder) addResponse(ctx context.Context, r summaryResponse, raw
 	}
 	c := b.cohort(r.StructureID, r.IssuedAt)
 	if b.s.embedded {
-		c.ledger.addResponse(raw, &r)
+		c.ledger.addResponse(raw, r.OrderID, r.ServiceType, r.IssuedAt)
 	}
 	sc := c.service(r.ServiceType)
 	sc.issued[r.OrderID] = true // an answered order was sent, whatever its link says now
@@ -388,220 +353,6 @@ func (b *summaryBuilder) serviceSummary(c *cohort, st survey.ServiceType) (surve
 // tallied tells which question types are counted; free text never is.
 func tallied(t survey.QuestionType) bool {
 	return t == survey.QuestionScale || t == survey.QuestionYesNo || t == survey.QuestionNPS || t == survey.QuestionChoice
-}
-
-// RebuildReport is what RebuildSummaries did.
-type RebuildReport struct {
-	Issued    int     `json:"issued"`
-	Responses int     `json:"responses"`
-	Summaries int     `json:"summaries"`
-	Written   int     `json:"written"`
-	Skipped   int     `json:"skipped_newer"`
-	Seconds   float64 `json:"seconds"`
-}
-
-// RebuildSummaries recomputes every summary and ledger from all orders and
-// responses and stores those that are not newer already; a summary whose
-// orders are all gone becomes empty.
-//
-// Ledgers keep whole responses, so a pass holds its structures' responses
-// in memory until it writes them. On MongoDB the structures are taken a
-// group at a time (indexed reads), which bounds that memory by the group;
-// the embedded store, meant for one site, reads everything in one pass,
-// since there any filter scans the whole collection.
-func (s *Model) RebuildSummaries(ctx context.Context) (*RebuildReport, error) {
-	groupSize := rebuildGroupSize
-	if s.embedded {
-		groupSize = 0
-	}
-	return s.rebuildSummaries(ctx, groupSize)
-}
-
-// rebuildSummaries is RebuildSummaries taking groupSize structures a pass
-// (0: all in one pass).
-func (s *Model) rebuildSummaries(ctx context.Context, groupSize int) (*RebuildReport, error) {
-	began := time.Now()
-	existing, err := s.summaryVersions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	groups, err := s.rebuildGroups(ctx, groupSize)
-	if err != nil {
-		return nil, err
-	}
-	questionnaires, err := s.store.AllQuestionnaires(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rep := &RebuildReport{}
-	built := map[string]bool{}
-	for _, group := range groups {
-		if err := s.rebuildGroup(ctx, group, questionnaires, existing, built, rep); err != nil {
-			return nil, err
-		}
-	}
-	// Summaries whose cohort is gone (their orders deleted) become empty.
-	seq := s.summaries.nextSeq()
-	for _, id := range slices.Sorted(maps.Keys(existing)) {
-		if built[id] {
-			continue
-		}
-		sid, month, _ := strings.Cut(id, ":")
-		ok, err := s.putSummary(ctx, emptySummary(sid, month, seq), nil)
-		if err != nil {
-			return nil, fmt.Errorf("rebuild summary %s: %w", id, err)
-		}
-		rep.count(ok)
-		rep.Summaries++
-	}
-	rep.Seconds = time.Since(began).Seconds()
-	return rep, nil
-}
-
-// rebuildGroupSize is how many structures a rebuild pass takes on MongoDB.
-const rebuildGroupSize = 50
-
-// rebuildGroups lists the structure ids of each rebuild pass, size at a
-// time; size 0 is one nil group: every structure at once.
-func (s *Model) rebuildGroups(ctx context.Context, size int) ([][]string, error) {
-	if size == 0 {
-		return [][]string{nil}, nil
-	}
-	structures, err := s.store.ListStructures(ctx, survey.StructureFilter{})
-	if err != nil {
-		return nil, fmt.Errorf("rebuild summaries: %w", err)
-	}
-	var groups [][]string
-	for i := 0; i < len(structures); i += size {
-		var ids []string
-		for _, st := range structures[i:min(i+size, len(structures))] {
-			ids = append(ids, st.ID)
-		}
-		groups = append(groups, ids)
-	}
-	return groups, nil
-}
-
-// rebuildGroup recomputes and stores the summaries and ledgers of the
-// structures sids (nil: all), recording which it built.
-func (s *Model) rebuildGroup(ctx context.Context, sids []string, questionnaires map[string]*survey.Questionnaire, existing map[string]int64, built map[string]bool, rep *RebuildReport) error {
-	b := newSummaryBuilder(s)
-	b.questionnaires = questionnaires // read once for every group
-	if err := b.readSources(ctx, store.SourceQuery{Structures: sids}); err != nil {
-		return fmt.Errorf("rebuild summaries: %w", err)
-	}
-	var fresh []builtSummary
-	for _, id := range slices.Sorted(maps.Keys(b.cohorts)) {
-		c := b.cohorts[id]
-		for _, sc := range c.services {
-			rep.Issued += len(sc.issued)
-			rep.Responses += sc.responses
-		}
-		built[id] = true
-		rep.Summaries++
-		sum := b.summary(c.sid, c.month, b.seq)
-		parts, err := b.ledgerParts(id)
-		if err != nil {
-			return err
-		}
-		if _, ok := existing[id]; !ok {
-			fresh = append(fresh, builtSummary{sum, parts})
-			continue
-		}
-		ok, err := s.putSummary(ctx, sum, parts)
-		if err != nil {
-			return fmt.Errorf("rebuild summary %s: %w", id, err)
-		}
-		rep.count(ok)
-	}
-	if err := s.insertFreshSummaries(ctx, fresh, rep); err != nil {
-		return err
-	}
-	if err := s.writeAnsweredCopies(ctx, b.answeredCopies, nil); err != nil {
-		return fmt.Errorf("rebuild summaries: %w", err)
-	}
-	return nil
-}
-
-// builtSummary is a summary and its ledger, ready to store.
-type builtSummary struct {
-	sum   *survey.Summary
-	parts []ledgerPart
-}
-
-func (r *RebuildReport) count(written bool) {
-	if written {
-		r.Written++
-	} else {
-		r.Skipped++
-	}
-}
-
-// insertFreshSummaries inserts summaries that did not exist when the rebuild
-// began, with their ledgers, in batches (ledger parts first, as putSummary
-// does); a batch of which one appeared meanwhile goes through putSummary.
-func (s *Model) insertFreshSummaries(ctx context.Context, fresh []builtSummary, rep *RebuildReport) error {
-	const batch = 200
-	for i := 0; i < len(fresh); i += batch {
-		group := fresh[i:min(i+batch, len(fresh))]
-		records := make([]any, len(group))
-		var parts []any
-		for j, f := range group {
-			rec := summaryRecordOf(f.sum)
-			rec.LedgerFormat, rec.LedgerParts = ledgerFormat, len(f.parts)
-			records[j] = rec
-			for k := range f.parts {
-				parts = append(parts, &f.parts[k])
-			}
-		}
-		err := insertMany(ctx, s.db.Collection(colLedgers), parts)
-		if err == nil {
-			err = insertMany(ctx, s.db.Collection(colSummaries), records)
-		}
-		if err == nil {
-			rep.Written += len(group)
-			continue
-		}
-		if !mongo.IsDuplicateKeyError(err) {
-			return fmt.Errorf("rebuild summaries: %w", err)
-		}
-		for _, f := range group { // a few were written meanwhile: settle each one
-			ok, err := s.putSummary(ctx, f.sum, f.parts)
-			if err != nil {
-				return fmt.Errorf("rebuild summary %s: %w", f.sum.ID, err)
-			}
-			rep.count(ok)
-		}
-	}
-	return nil
-}
-
-// insertMany inserts docs unordered (nothing when there are none).
-func insertMany(ctx context.Context, col *mongo.Collection, docs []any) error {
-	if len(docs) == 0 {
-		return nil
-	}
-	_, err := col.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	return err
-}
-
-func (s *Model) summaryVersions(ctx context.Context) (map[string]int64, error) {
-	cur, err := s.db.Collection(colSummaries).Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "version": 1}))
-	if err != nil {
-		return nil, fmt.Errorf("read summaries: %w", err)
-	}
-	var rows []struct {
-		ID      string `bson:"_id"`
-		Version int64  `bson:"version"`
-	}
-	if err := cur.All(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("read summaries: %w", err)
-	}
-	out := make(map[string]int64, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r.Version
-	}
-	return out, nil
 }
 
 // readSources streams the orders and responses q selects into cohorts.

@@ -10,8 +10,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-const colAudit = "audit_log"
-
 // RecordAudit appends an entry, setting its id and time.
 func (s *Store) RecordAudit(ctx context.Context, e accounts.AuditEntry) error {
 	e.ID, e.At = survey.NewID(), s.Now()

@@ -129,7 +129,7 @@ func ordersOf(b *testing.B, data []byte, sid string) []any {
 	docs := make([]any, len(f.Rows))
 	for i, r := range f.Rows {
 		in := r.Input
-		if err := in.Validate(); err != nil {
+		if err := survey.NewValidator().Order(&in); err != nil {
 			b.Fatal(err)
 		}
 		docs[i] = survey.Order{ID: survey.NewID(), StructureID: sid, Reference: in.Reference, ServiceType: in.ServiceType,

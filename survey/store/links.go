@@ -138,7 +138,10 @@ func (s *Store) ResolveToken(ctx context.Context, token string) (*survey.SurveyC
 	if sc == nil {
 		return nil, err
 	}
-	st, serr := s.structures.get(ctx, s, sc.Link.StructureID)
+	st, serr := s.structures.get(sc.Link.StructureID, func() (*survey.Structure, error) {
+		var st survey.Structure
+		return &st, s.findByID(ctx, colStructures, sc.Link.StructureID, &st)
+	})
 	if serr != nil {
 		return nil, serr
 	}
@@ -250,43 +253,24 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 	return r, nil
 }
 
-// syncLinkOrder copies o's shown fields to its current survey link, after
-// an edit. Older links are dead (cancelled or expired) and keep theirs.
-func (s *Store) syncLinkOrder(ctx context.Context, o *survey.Order) error {
-	if o.Survey == nil {
-		return nil
-	}
-	_, err := s.db.Collection(colLinks).UpdateOne(ctx, bson.M{"_id": o.Survey.Token}, bson.M{"$set": bson.M{"order": survey.NewLinkOrder(o)}})
-	return Translate(err)
-}
-
 func (s *Store) MarkAnswered(ctx context.Context, oid string, at time.Time) error {
 	_, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": oid}, bson.M{"$set": bson.M{"survey.answered_at": at, "updated_at": at}})
 	return Translate(err)
 }
 
-// Response returns the response to an order of structure sid.
-func (s *Store) Response(ctx context.Context, sid, oid string) (*survey.Response, error) {
-	var r survey.Response
-	if err := s.findByID(ctx, colResponses, oid, &r); err != nil {
-		return nil, err
+func (s *Store) issueOne(ctx context.Context, o *survey.Order, st *survey.Structure, questionnaireFor func(survey.ServiceType) (*survey.Questionnaire, error)) (*survey.SurveyLink, bool, error) {
+	if l, err := s.liveLink(ctx, o); l != nil || err != nil {
+		return l, false, err
 	}
-	if r.StructureID != sid {
-		return nil, survey.ErrNotFound
-	}
-	return &r, nil
+	return s.issueNew(ctx, o, st, questionnaireFor)
 }
 
-// hasResponse reports whether the order has its response: the authoritative
-// check (the order's answered_at is only a copy) for changes that an answer
-// forbids, such as editing or deleting the order.
-func (s *Store) hasResponse(ctx context.Context, oid string) (bool, error) {
-	var r struct {
-		ID string `bson:"_id"`
+// issueNew issues a new link for o, which has no live one.
+func (s *Store) issueNew(ctx context.Context, o *survey.Order, st *survey.Structure, questionnaireFor func(survey.ServiceType) (*survey.Questionnaire, error)) (*survey.SurveyLink, bool, error) {
+	q, err := questionnaireFor(o.ServiceType)
+	if err != nil {
+		return nil, false, err
 	}
-	err := s.findByID(ctx, colResponses, oid, &r)
-	if errors.Is(err, survey.ErrNotFound) {
-		return false, nil
-	}
-	return err == nil, err
+	l, err := s.newLink(ctx, o, st, q)
+	return l, err == nil, err
 }

@@ -58,23 +58,6 @@ func (s *Store) IssueSurveys(ctx context.Context, sid string, f survey.OrderFilt
 	return res, nil
 }
 
-func (s *Store) issueOne(ctx context.Context, o *survey.Order, st *survey.Structure, questionnaireFor func(survey.ServiceType) (*survey.Questionnaire, error)) (*survey.SurveyLink, bool, error) {
-	if l, err := s.liveLink(ctx, o); l != nil || err != nil {
-		return l, false, err
-	}
-	return s.issueNew(ctx, o, st, questionnaireFor)
-}
-
-// issueNew issues a new link for o, which has no live one.
-func (s *Store) issueNew(ctx context.Context, o *survey.Order, st *survey.Structure, questionnaireFor func(survey.ServiceType) (*survey.Questionnaire, error)) (*survey.SurveyLink, bool, error) {
-	q, err := questionnaireFor(o.ServiceType)
-	if err != nil {
-		return nil, false, err
-	}
-	l, err := s.newLink(ctx, o, st, q)
-	return l, err == nil, err
-}
-
 func batchFailureMessage(err error) string {
 	var conflict *survey.ConflictError
 	switch {
@@ -84,14 +67,4 @@ func batchFailureMessage(err error) string {
 		return conflict.Message
 	}
 	return "Aucun questionnaire publié pour ce type de prestation."
-}
-
-// publishedQuestionnaires reads the structure's questionnaires once and
-// answers PublishedQuestionnaireFor's question for each service type.
-func (s *Store) publishedQuestionnaires(ctx context.Context, sid string) (func(survey.ServiceType) (*survey.Questionnaire, error), error) {
-	qs, err := s.ListQuestionnaires(ctx, sid)
-	if err != nil {
-		return nil, err
-	}
-	return func(st survey.ServiceType) (*survey.Questionnaire, error) { return latestPublished(qs, st) }, nil
 }

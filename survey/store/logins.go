@@ -12,8 +12,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-const colLoginFailures = "login_failures"
-
 // loginFailures counts an account's failed logins in the current window.
 // Its _id is derived from the e-mail, so that every instance finds it with
 // one lookup and shares the count. Concurrent failures may lose an increment

@@ -181,3 +181,13 @@ func (s *Store) Order(ctx context.Context, sid, oid string) (*survey.Order, erro
 	}
 	return &o, nil
 }
+
+// syncLinkOrder copies o's shown fields to its current survey link, after
+// an edit. Older links are dead (cancelled or expired) and keep theirs.
+func (s *Store) syncLinkOrder(ctx context.Context, o *survey.Order) error {
+	if o.Survey == nil {
+		return nil
+	}
+	_, err := s.db.Collection(colLinks).UpdateOne(ctx, bson.M{"_id": o.Survey.Token}, bson.M{"$set": bson.M{"order": survey.NewLinkOrder(o)}})
+	return Translate(err)
+}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"capsat/survey"
-	"context"
 	"sync"
 )
 
@@ -18,27 +17,21 @@ type frozenCache struct {
 	m  map[string]*survey.Questionnaire
 }
 
-// frozenQuestionnaire returns a questionnaire version that survey links
-// point to, from the cache when published.
-func (s *Store) FrozenQuestionnaire(ctx context.Context, id string) (*survey.Questionnaire, error) {
-	c := s.frozen
+// get returns the cached version id, if any.
+func (c *frozenCache) get(id string) (*survey.Questionnaire, bool) {
 	c.mu.RLock()
+	defer c.mu.RUnlock()
 	q, ok := c.m[id]
-	c.mu.RUnlock()
-	if ok {
-		return q, nil
+	return q, ok
+}
+
+// put keeps q, emptying the cache when it is full (versions are small and
+// few; a full cache is rare enough not to need an eviction order).
+func (c *frozenCache) put(q *survey.Questionnaire) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= frozenCacheSize {
+		c.m = map[string]*survey.Questionnaire{}
 	}
-	q = &survey.Questionnaire{}
-	if err := s.findByID(ctx, colQuestionnaires, id, q); err != nil {
-		return nil, err
-	}
-	if q.Status == survey.StatusPublished || q.Status == survey.StatusArchived {
-		c.mu.Lock()
-		if len(c.m) >= frozenCacheSize {
-			c.m = map[string]*survey.Questionnaire{}
-		}
-		c.m[id] = q
-		c.mu.Unlock()
-	}
-	return q, nil
+	c.m[q.ID] = q
 }

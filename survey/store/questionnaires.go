@@ -96,3 +96,29 @@ func publishedAfter(a, b *survey.Questionnaire) bool {
 	}
 	return a.ID > b.ID
 }
+
+// publishedQuestionnaires reads the structure's questionnaires once and
+// answers PublishedQuestionnaireFor's question for each service type.
+func (s *Store) publishedQuestionnaires(ctx context.Context, sid string) (func(survey.ServiceType) (*survey.Questionnaire, error), error) {
+	qs, err := s.ListQuestionnaires(ctx, sid)
+	if err != nil {
+		return nil, err
+	}
+	return func(st survey.ServiceType) (*survey.Questionnaire, error) { return latestPublished(qs, st) }, nil
+}
+
+// frozenQuestionnaire returns a questionnaire version that survey links
+// point to, from the cache when published.
+func (s *Store) FrozenQuestionnaire(ctx context.Context, id string) (*survey.Questionnaire, error) {
+	if q, ok := s.frozen.get(id); ok {
+		return q, nil
+	}
+	q := &survey.Questionnaire{}
+	if err := s.findByID(ctx, colQuestionnaires, id, q); err != nil {
+		return nil, err
+	}
+	if q.Status == survey.StatusPublished || q.Status == survey.StatusArchived {
+		s.frozen.put(q)
+	}
+	return q, nil
+}

@@ -11,8 +11,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-const colSessions = "sessions"
-
 // touchEvery bounds how often activity is written back, to keep writes off
 // most requests; idle expiry is therefore exact to this much.
 const touchEvery = time.Minute
@@ -86,14 +84,6 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 
 func (s *Store) deleteSessionByHash(ctx context.Context, hash string) {
 	_, _ = s.db.Collection(colSessions).DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": hash})
-}
-
-// DeleteUserSessions ends every session of a user (password change, account removal).
-func (s *Store) DeleteUserSessions(ctx context.Context, userID string) error {
-	if _, err := s.db.Collection(colSessions).DeleteMany(ctx, bson.M{"user_id": userID}); err != nil {
-		return fmt.Errorf("delete sessions of user: %w", err)
-	}
-	return nil
 }
 
 // PurgeExpiredSessions deletes sessions past either limit; the embedded

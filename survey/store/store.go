@@ -4,29 +4,14 @@ import (
 	"capsat/survey"
 	"capsat/survey/accounts"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
-	"slices"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
-	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
-)
-
-// Collection names.
-const (
-	colStructures     = "structures"
-	colQuestionnaires = "questionnaires"
-	colOrders         = "orders"
-	colLinks          = "survey_links"
-	colResponses      = "responses"
-	colAPIKeys        = "api_keys"
 )
 
 // Store persists the domain in MongoDB (or the embedded FerretDB). Every
@@ -101,111 +86,9 @@ func (s *Store) Validator() *survey.Validator { return s.validate }
 // Now is the store's clock, in UTC and truncated to the millisecond as BSON stores it.
 func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
 
-// ConnectOptions are the settings for Connect.
-type ConnectOptions struct {
-	URI     string
-	Timeout time.Duration // connect and server-selection timeout
-	// Embedded relaxes what the embedded FerretDB does not support
-	// (majority write concern, retryable writes need a replica set).
-	Embedded bool
-}
-
-// Connect opens a client and checks that the server answers within the timeout.
-func Connect(ctx context.Context, o ConnectOptions) (*mongo.Client, error) {
-	opts := options.Client().ApplyURI(o.URI).
-		SetConnectTimeout(o.Timeout).
-		SetServerSelectionTimeout(o.Timeout).
-		SetAppName("capsat")
-	if !o.Embedded {
-		opts.SetRetryWrites(true).SetWriteConcern(writeconcern.Majority())
-	} else {
-		opts.SetRetryWrites(false)
-	}
-	client, err := mongo.Connect(opts)
-	if err != nil {
-		return nil, fmt.Errorf("connect to store: %w", err)
-	}
-	pingCtx, cancel := context.WithTimeout(ctx, o.Timeout)
-	defer cancel()
-	if err := client.Ping(pingCtx, readpref.Primary()); err != nil {
-		_ = client.Disconnect(context.Background())
-		return nil, fmt.Errorf("store did not answer within %s: %w", o.Timeout, err)
-	}
-	return client, nil
-}
-
 // Ping checks that the store answers.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.db.Client().Ping(ctx, readpref.Primary())
-}
-
-// EnsureIndexes creates the indexes the store relies on. It is idempotent.
-// Unique indexes carry domain rules (one reference per structure); the others
-// serve MongoDB, the embedded store ignoring them for filters.
-func (s *Store) EnsureIndexes(ctx context.Context) error {
-	specs := map[string][]mongo.IndexModel{
-		colOrders: {
-			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "reference", Value: 1}}, Options: options.Index().SetUnique(true).SetName("structure_reference")},
-			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("structure_created")},
-			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "survey.issued_at", Value: 1}}, Options: options.Index().SetName("structure_survey_issued")},
-		},
-		colQuestionnaires: {
-			{Keys: bson.D{{Key: "family_id", Value: 1}, {Key: "version", Value: 1}}, Options: options.Index().SetUnique(true).SetName("family_version")},
-			{Keys: bson.D{{Key: "structure_id", Value: 1}}, Options: options.Index().SetName("structure")},
-		},
-		colLinks: {
-			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "issued_at", Value: 1}}, Options: options.Index().SetName("structure_issued")},
-		},
-		colResponses: {
-			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "issued_at", Value: 1}}, Options: options.Index().SetName("structure_issued")},
-		},
-		colAPIKeys: {
-			{Keys: bson.D{{Key: "structure_id", Value: 1}}, Options: options.Index().SetName("structure")},
-		},
-	}
-	for _, name := range slices.Sorted(maps.Keys(specs)) {
-		if err := s.createIndexes(ctx, name, specs[name]...); err != nil {
-			return err
-		}
-	}
-	if err := s.ensureAccountIndexes(ctx); err != nil {
-		return err
-	}
-	return EnsureCollections(ctx, s.db, collections...)
-}
-
-// collections lists every collection of the store.
-var collections = []string{
-	colStructures, colQuestionnaires, colOrders, colLinks, colResponses, colAPIKeys,
-	colUsers, colSessions, colLoginFailures, colAudit, colUploads,
-}
-
-// EnsureCollections creates those of the named collections of db that do
-// not exist yet, so that everything capsat will use is there from the
-// start (the embedded store's _id lookup index is added to existing tables
-// only).
-func EnsureCollections(ctx context.Context, db *mongo.Database, names ...string) error {
-	existing, err := db.ListCollectionNames(ctx, bson.M{})
-	if err != nil {
-		return fmt.Errorf("list collections: %w", err)
-	}
-	have := map[string]bool{}
-	for _, n := range existing {
-		have[n] = true
-	}
-	for _, c := range names {
-		if have[c] {
-			continue
-		}
-		if err := db.CreateCollection(ctx, c); err != nil {
-			var cmdErr mongo.CommandError
-			if errors.As(err, &cmdErr) && cmdErr.Name == "NamespaceExists" {
-				continue // created meanwhile by another instance
-			}
-			return fmt.Errorf("create collection %s: %w", c, err)
-		}
-	}
-	return nil
 }
 
 // createIndexes is for sibling files (users, sessions, summaries...) that
@@ -263,27 +146,17 @@ func (s *Store) indexNames(ctx context.Context, collection string) (map[string]b
 	return names, nil
 }
 
-// Translate turns driver errors into domain errors.
-func Translate(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, mongo.ErrNoDocuments):
-		return survey.ErrNotFound
-	case mongo.IsDuplicateKeyError(err), isEmbeddedUniqueViolation(err):
-		return fmt.Errorf("%w: %w", survey.ErrConflict, err)
-	}
-	return err
-}
-
-// isEmbeddedUniqueViolation recognises the embedded FerretDB's answer to an
-// update that breaks a unique index: an InternalError carrying SQLite's
-// message instead of a duplicate key error.
-func isEmbeddedUniqueViolation(err error) bool {
-	return strings.Contains(err.Error(), "UNIQUE constraint failed")
-}
-
 // findByID decodes the document with that _id into out.
 func (s *Store) findByID(ctx context.Context, collection, id string, out any) error {
 	return Translate(s.db.Collection(collection).FindOne(ctx, bson.M{"_id": id}).Decode(out))
+}
+
+// AcquireWrite waits for a write slot; release gives it back.
+func (s *Store) AcquireWrite(ctx context.Context) (release func(), err error) {
+	select {
+	case s.writes.slots <- struct{}{}:
+		return func() { <-s.writes.slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"capsat/survey"
-	"context"
 	"sync"
 	"time"
 )
@@ -25,24 +24,24 @@ type cachedStructure struct {
 
 // get returns structure id, from the cache when read less than
 // structureCacheTTL ago (real time: the cache is not a business date).
-func (c *structureCache) get(ctx context.Context, s *Store, id string) (*survey.Structure, error) {
+func (c *structureCache) get(id string, load func() (*survey.Structure, error)) (*survey.Structure, error) {
 	c.mu.Lock()
 	e, ok := c.m[id]
 	c.mu.Unlock()
 	if ok && time.Since(e.fetched) < structureCacheTTL {
 		return &e.st, nil
 	}
-	var st survey.Structure
-	if err := s.findByID(ctx, colStructures, id, &st); err != nil {
+	st, err := load()
+	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	if c.m == nil {
 		c.m = map[string]cachedStructure{}
 	}
-	c.m[id] = cachedStructure{st: st, fetched: time.Now()}
+	c.m[id] = cachedStructure{st: *st, fetched: time.Now()}
 	c.mu.Unlock()
-	return &st, nil
+	return st, nil
 }
 
 // forget drops structure id, after a change made through this process.

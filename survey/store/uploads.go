@@ -12,10 +12,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// colUploads holds figures imported from self-hosted structures' workbooks,
-// one document per structure × month.
-const colUploads = "federation_uploads"
-
 // FindStructureForUpload resolves the structure an upload is for, by id,
 // SIRET or exact name (case-insensitive); ambiguity is a validation error.
 func (s *Store) FindStructureForUpload(ctx context.Context, ref string) (*survey.Structure, error) {

@@ -14,8 +14,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-const colUsers = "users"
-
 // validateScope checks that a role comes with exactly the scope it needs (a
 // structure, a region or nothing) and clears the other fields.
 func (s *Store) validateScope(ctx context.Context, v *survey.ValidationError, role accounts.Role, sid, region *string) {
@@ -230,6 +228,14 @@ func (s *Store) ensureAccountIndexes(ctx context.Context) error {
 		if err := s.createIndexes(ctx, name, specs[name]...); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// DeleteUserSessions ends every session of a user (password change, account removal).
+func (s *Store) DeleteUserSessions(ctx context.Context, userID string) error {
+	if _, err := s.db.Collection(colSessions).DeleteMany(ctx, bson.M{"user_id": userID}); err != nil {
+		return fmt.Errorf("delete sessions of user: %w", err)
 	}
 	return nil
 }

@@ -9,44 +9,11 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
-
-// colSummaryQueue holds one marker per summary waiting for its refresh, so
-// that a crash between a change and its refresh loses nothing: the worker
-// picks the markers up again at its next start.
-const colSummaryQueue = "summary_queue"
-
-// summaryQueue defers summary refreshes to one background worker while
-// `serve` runs, so that a client's answer never waits for a recomputation
-// (on the embedded store a recomputation scans whole collections). Changes
-// to the same structure-month made while a refresh is pending coalesce,
-// and so do their markers: only the first change writes one, so that a
-// burst of answers costs each one write, its own.
-// With no worker running (tests, admin commands) refreshes stay synchronous.
-type summaryQueue struct {
-	mu      sync.Mutex
-	running bool
-	// pending maps the summary ids waiting for a refresh to the generation
-	// of their stored marker: the worker deletes the marker it saw, not one
-	// that a later change wrote while it was refreshing.
-	pending map[string]int64
-	wake    chan struct{}
-	idle    bool // the last drain ended with nothing pending
-	// lastChange is when a change was last queued (real time).
-	lastChange time.Time
-}
-
-// queueMarker is the stored form of a pending refresh.
-type queueMarker struct {
-	ID         string    `bson:"_id"`
-	Queued     time.Time `bson:"queued_at"`
-	Generation int64     `bson:"generation"`
-}
 
 // enqueueSummary records that summary id needs a refresh; false when no
 // worker runs. The marker is written once per pending period: a change to
@@ -78,15 +45,6 @@ func (s *Model) enqueueSummary(ctx context.Context, id string) bool {
 	}
 	return true
 }
-
-// refreshState is whether a refresh of a summary is waiting: in this
-// process's worker, or (by its stored marker) in any process's.
-type refreshState struct {
-	inProcess bool
-	stored    *queueMarker
-}
-
-func (r refreshState) waiting() bool { return r.inProcess || r.stored != nil }
 
 func (s *Model) pendingRefresh(ctx context.Context, id string) (refreshState, error) {
 	q := &s.summaryQueue

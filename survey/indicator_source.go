@@ -2,6 +2,24 @@ package survey
 
 import "time"
 
+// IndicatorSource is the raw material of a structure's indicators: its
+// issued surveys, its responses and its questionnaire versions.
+// Fill Responses with AddResponse.
+type IndicatorSource struct {
+	Surveys        []IssuedSurvey
+	Responses      []ResponseRow
+	Questionnaires []Questionnaire
+	// FollowUps are the flagged (dissatisfied) responses, newest answer
+	// first, with their follow-up but without their answers (the rows in
+	// Responses have them).
+	FollowUps []Response
+	// Codes are the question codes of the answer columns of the rows.
+	Codes   []string
+	columns map[string]int    // code → column
+	shared  map[string]uint32 // short values → index in texts
+	texts   []string          // answer values; texts[0] is "" (unanswered)
+}
+
 // ResponseRow is a response as indicators and exports hold it in memory:
 // answers in the columns of its IndicatorSource, as numbers into the
 // source's table of values, short values stored once. A structure's

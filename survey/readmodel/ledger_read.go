@@ -1,0 +1,140 @@
+package readmodel
+
+import (
+	"capsat/survey"
+	"capsat/survey/store"
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// readLedger returns the parts of structure sid's ledger for month,
+// decompressed, as of
+// every change committed before the call: a month with a refresh pending
+// (in this process or, by its marker, in another), a ledger from before
+// ledgers existed, or parts of another version than the summary's (a
+// rewrite interrupted or racing) is refreshed first, synchronously.
+func (s *Model) readLedger(ctx context.Context, sid, month string) ([]ledgerPart, error) {
+	id := survey.SummaryID(sid, month)
+	pending, err := s.pendingRefresh(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	const attempts = 3
+	for attempt := 0; attempt < attempts; attempt++ {
+		if pending.waiting() || attempt > 0 {
+			if err := s.RefreshSummary(ctx, sid, month); err != nil {
+				return nil, err
+			}
+			if pending.stored != nil && !pending.inProcess {
+				s.dropMarker(ctx, id, pending.stored.Generation) // done by this refresh
+			}
+			pending = refreshState{}
+		}
+		parts, current, err := s.readLedgerParts(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if current {
+			return parts, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: ledger %s kept changing while being read", survey.ErrConflict, id)
+}
+
+// readLedgerParts reads a ledger's parts and tells whether they match the
+// summary (no summary: no surveys that month, an empty ledger).
+func (s *Model) readLedgerParts(ctx context.Context, id string) ([]ledgerPart, bool, error) {
+	var head ledgerHead
+	err := store.Translate(s.db.Collection(colSummaries).FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(ledgerHeadFields)).Decode(&head))
+	switch {
+	case errors.Is(err, survey.ErrNotFound):
+		return nil, true, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("read summary %s: %w", id, err)
+	case head.Format != ledgerFormat:
+		return nil, false, nil
+	}
+	parts := make([]ledgerPart, head.Parts)
+	for i := range parts {
+		err := s.findByID(ctx, colLedgers, ledgerPartID(id, i), &parts[i])
+		switch {
+		case errors.Is(err, survey.ErrNotFound):
+			return nil, false, nil
+		case err != nil:
+			return nil, false, fmt.Errorf("read ledger %s: %w", id, err)
+		case parts[i].Version != head.Version:
+			return nil, false, nil
+		}
+	}
+	for i := range parts {
+		var err error
+		if parts[i].Issued, err = decompress(parts[i].Issued); err != nil {
+			return nil, false, fmt.Errorf("read ledger %s: %w", parts[i].ID, err)
+		}
+		if parts[i].Responses, err = decompress(parts[i].Responses); err != nil {
+			return nil, false, fmt.Errorf("read ledger %s: %w", parts[i].ID, err)
+		}
+	}
+	return parts, true, nil
+}
+
+// IndicatorSource reads what the indicators of structure sid need for the
+// surveys issued in r: from the ledgers on the embedded store, by index
+// from the orders and responses on MongoDB (store.IndexedIndicatorSource).
+func (s *Model) IndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error) {
+	if !s.embedded {
+		return s.store.IndexedIndicatorSource(ctx, sid, r)
+	}
+	return s.LedgerIndicatorSource(ctx, sid, r)
+}
+
+// LedgerIndicatorSource is IndicatorSource read from the ledgers of the
+// months r spans: a few lookups by _id per month. A month with a refresh
+// pending is refreshed first, so the result is exact.
+func (s *Model) LedgerIndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error) {
+	qs, err := s.store.ListQuestionnaires(ctx, sid)
+	if err != nil {
+		return nil, err
+	}
+	src := &survey.IndicatorSource{Questionnaires: qs}
+	// The next month is read while this one is decoded: the embedded
+	// store converts documents on one core, decoding takes the other.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type monthRead struct {
+		month string
+		parts []ledgerPart
+		err   error
+	}
+	reads := make(chan monthRead, 1)
+	go func() {
+		defer close(reads)
+		for _, month := range monthsOf(r) {
+			parts, err := s.readLedger(ctx, sid, month)
+			select {
+			case reads <- monthRead{month, parts, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	for mr := range reads {
+		if mr.err != nil {
+			return nil, fmt.Errorf("indicators of %s: %w", mr.month, mr.err)
+		}
+		for i := range mr.parts {
+			if err := addLedgerPart(src, &mr.parts[i], r); err != nil {
+				return nil, err
+			}
+		}
+	}
+	survey.SortFollowUps(src.FollowUps)
+	return src, nil
+}

@@ -1,0 +1,73 @@
+package readmodel
+
+import (
+	"hash/fnv"
+	"sync"
+	"sync/atomic"
+	"time"
+	_ "time/tzdata" // months are French months wherever capsat runs
+)
+
+// summaryState serialises summary writes inside the process and hands out
+// snapshot sequence numbers. Its zero value is ready to use.
+type summaryState struct {
+	locks   [64]sync.Mutex
+	lastSeq atomic.Int64
+}
+
+func (st *summaryState) lock(id string) func() {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(id))
+	m := &st.locks[h.Sum32()%uint32(len(st.locks))]
+	m.Lock()
+	return m.Unlock
+}
+
+// nextSeq returns a strictly increasing number tied to the wall clock (real
+// time, not the injected clock: it orders snapshots, it is not a date), so
+// that snapshots taken later, in this process or another, rank higher.
+func (st *summaryState) nextSeq() int64 {
+	for {
+		last := st.lastSeq.Load()
+		next := max(time.Now().UnixNano(), last+1)
+		if st.lastSeq.CompareAndSwap(last, next) {
+			return next
+		}
+	}
+}
+
+// summaryQueue defers summary refreshes to one background worker while
+// `serve` runs, so that a client's answer never waits for a recomputation
+// (on the embedded store a recomputation scans whole collections). Changes
+// to the same structure-month made while a refresh is pending coalesce,
+// and so do their markers: only the first change writes one, so that a
+// burst of answers costs each one write, its own.
+// With no worker running (tests, admin commands) refreshes stay synchronous.
+type summaryQueue struct {
+	mu      sync.Mutex
+	running bool
+	// pending maps the summary ids waiting for a refresh to the generation
+	// of their stored marker: the worker deletes the marker it saw, not one
+	// that a later change wrote while it was refreshing.
+	pending map[string]int64
+	wake    chan struct{}
+	idle    bool // the last drain ended with nothing pending
+	// lastChange is when a change was last queued (real time).
+	lastChange time.Time
+}
+
+// queueMarker is the stored form of a pending refresh.
+type queueMarker struct {
+	ID         string    `bson:"_id"`
+	Queued     time.Time `bson:"queued_at"`
+	Generation int64     `bson:"generation"`
+}
+
+// refreshState is whether a refresh of a summary is waiting: in this
+// process's worker, or (by its stored marker) in any process's.
+type refreshState struct {
+	inProcess bool
+	stored    *queueMarker
+}
+
+func (r refreshState) waiting() bool { return r.inProcess || r.stored != nil }

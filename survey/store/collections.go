@@ -1,0 +1,19 @@
+package store
+
+// The store's collections. The read model keeps its own (summaries,
+// ledgers, the refresh queue) and creates them itself.
+const (
+	colStructures     = "structures"
+	colQuestionnaires = "questionnaires"
+	colOrders         = "orders"
+	colLinks          = "survey_links"
+	colResponses      = "responses"
+	colAPIKeys        = "api_keys"
+	colUsers          = "users"
+	colSessions       = "sessions"
+	colLoginFailures  = "login_failures"
+	colAudit          = "audit_log"
+	// colUploads holds figures imported from self-hosted structures'
+	// workbooks, one document per structure × month.
+	colUploads = "federation_uploads"
+)

@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// EnsureIndexes creates the indexes the store relies on. It is idempotent.
+// Unique indexes carry domain rules (one reference per structure); the others
+// serve MongoDB, the embedded store ignoring them for filters.
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	specs := map[string][]mongo.IndexModel{
+		colOrders: {
+			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "reference", Value: 1}}, Options: options.Index().SetUnique(true).SetName("structure_reference")},
+			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("structure_created")},
+			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "survey.issued_at", Value: 1}}, Options: options.Index().SetName("structure_survey_issued")},
+		},
+		colQuestionnaires: {
+			{Keys: bson.D{{Key: "family_id", Value: 1}, {Key: "version", Value: 1}}, Options: options.Index().SetUnique(true).SetName("family_version")},
+			{Keys: bson.D{{Key: "structure_id", Value: 1}}, Options: options.Index().SetName("structure")},
+		},
+		colLinks: {
+			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "issued_at", Value: 1}}, Options: options.Index().SetName("structure_issued")},
+		},
+		colResponses: {
+			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "issued_at", Value: 1}}, Options: options.Index().SetName("structure_issued")},
+		},
+		colAPIKeys: {
+			{Keys: bson.D{{Key: "structure_id", Value: 1}}, Options: options.Index().SetName("structure")},
+		},
+	}
+	for _, name := range slices.Sorted(maps.Keys(specs)) {
+		if err := s.createIndexes(ctx, name, specs[name]...); err != nil {
+			return err
+		}
+	}
+	if err := s.ensureAccountIndexes(ctx); err != nil {
+		return err
+	}
+	return EnsureCollections(ctx, s.db, collections...)
+}
+
+// collections lists every collection of the store.
+var collections = []string{
+	colStructures, colQuestionnaires, colOrders, colLinks, colResponses, colAPIKeys,
+	colUsers, colSessions, colLoginFailures, colAudit, colUploads,
+}
+
+// EnsureCollections creates those of the named collections of db that do
+// not exist yet, so that everything capsat will use is there from the
+// start (the embedded store's _id lookup index is added to existing tables
+// only).
+func EnsureCollections(ctx context.Context, db *mongo.Database, names ...string) error {
+	existing, err := db.ListCollectionNames(ctx, bson.M{})
+	if err != nil {
+		return fmt.Errorf("list collections: %w", err)
+	}
+	have := map[string]bool{}
+	for _, n := range existing {
+		have[n] = true
+	}
+	for _, c := range names {
+		if have[c] {
+			continue
+		}
+		if err := db.CreateCollection(ctx, c); err != nil {
+			var cmdErr mongo.CommandError
+			if errors.As(err, &cmdErr) && cmdErr.Name == "NamespaceExists" {
+				continue // created meanwhile by another instance
+			}
+			return fmt.Errorf("create collection %s: %w", c, err)
+		}
+	}
+	return nil
+}
