@@ -45,7 +45,7 @@ func TestDemoPlanIsDeterministicValidAndPlausible(t *testing.T) {
 				orders++
 				services[o.Input.ServiceType]++
 				in := o.Input
-				if err := in.Validate(); err != nil {
+				if err := survey.NewValidator().Order(&in); err != nil {
 					t.Errorf("%s: invalid order: %v", o.Input.Reference, err)
 				}
 				if refs[in.Reference] {
