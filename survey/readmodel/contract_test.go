@@ -1,0 +1,156 @@
+package readmodel_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"capsat/survey"
+	"capsat/survey/store"
+	"capsat/survey/surveytest"
+)
+
+// TestLedgerAndIndexedReadersAgree is the contract of the two indicator
+// source readers: the ledgers the embedded store reads by _id and the
+// indexed finds MongoDB answers (store.IndexedIndicatorSource) give the
+// same source for any history and any range. Each run plays a random
+// history (issue, answer, cancel, reissue, edit, follow up, delete) over
+// several structures; CAPSAT_CONTRACT_SEED replays one.
+func TestLedgerAndIndexedReadersAgree(t *testing.T) {
+	t.Parallel()
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("CAPSAT_CONTRACT_SEED"); v != "" {
+		var err error
+		if seed, err = strconv.ParseUint(v, 10, 64); err != nil {
+			t.Fatalf("CAPSAT_CONTRACT_SEED: %v", err)
+		}
+	}
+	t.Logf("seed %d (CAPSAT_CONTRACT_SEED=%d replays it)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	ctx := context.Background()
+	start := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+	clock := &surveytest.Clock{T: start}
+	s := surveytest.Store(t, clock.Now)
+	rm := surveytest.LedgerModel(t, s)
+	structures := []*survey.Structure{
+		surveytest.Structure(t, s, "AI du Bocage", "Normandie"),
+		surveytest.Structure(t, s, "AI des Causses", "Occitanie"),
+	}
+	h := &history{t: t, ctx: ctx, rng: rng, s: s, clock: clock}
+	for step := range 160 {
+		h.step(structures[rng.IntN(len(structures))].ID, step)
+	}
+	t.Logf("history: %d orders, %d answers, %d cancellations, %d deletions", len(h.orders), h.answered, h.cancelled, h.deleted)
+	for _, st := range structures {
+		for i := range 6 {
+			from := start.AddDate(0, 0, rng.IntN(120)-10)
+			to := from.AddDate(0, 0, rng.IntN(100))
+			r := dateRange(t, from.Format(time.DateOnly), to.Format(time.DateOnly))
+			t.Run(fmt.Sprintf("%s/%d %s", st.Name, i, r), func(t *testing.T) {
+				ledger, err := rm.LedgerIndicatorSource(ctx, st.ID, r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				indexed, err := s.IndexedIndicatorSource(ctx, st.ID, r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				assertSameSource(t, ledger, indexed)
+				assertSameFigures(t, ledger, indexed, r, clock.Now())
+			})
+		}
+	}
+	if h.answered == 0 || h.cancelled == 0 || h.deleted == 0 {
+		t.Fatalf("the history lacks a kind of event: %d answered, %d cancelled, %d deleted", h.answered, h.cancelled, h.deleted)
+	}
+}
+
+// history plays random events on a store, the clock moving forward.
+type history struct {
+	t                            *testing.T
+	ctx                          context.Context
+	rng                          *rand.Rand
+	s                            *store.Store
+	clock                        *surveytest.Clock
+	orders                       []*survey.Order
+	answered, cancelled, deleted int
+}
+
+func (h *history) step(sid string, n int) {
+	h.clock.Advance(time.Duration(h.rng.IntN(20)) * time.Hour)
+	if len(h.orders) < 3 || h.rng.IntN(4) == 0 {
+		h.create(sid, n)
+		return
+	}
+	o := h.orders[h.rng.IntN(len(h.orders))]
+	var err error
+	switch h.rng.IntN(6) {
+	case 0, 1:
+		err = h.answer(o)
+	case 2:
+		if err = h.s.CancelSurvey(h.ctx, o.StructureID, o.ID); err == nil {
+			h.cancelled++
+		}
+	case 3:
+		_, err = h.s.IssueSurvey(h.ctx, o.StructureID, o.ID)
+	case 4:
+		_, err = h.s.RecordFollowUp(h.ctx, o.StructureID, o.ID, "Appel du client", h.rng.IntN(2) == 0, "test")
+	case 5:
+		if err = h.s.DeleteOrder(h.ctx, o.StructureID, o.ID); err == nil {
+			h.deleted++
+		}
+	}
+	// Refusals are part of the game (an answered order cannot be deleted,
+	// a follow-up needs a dissatisfied answer...); failures are not.
+	var verr *survey.ValidationError
+	refused := errors.Is(err, survey.ErrConflict) || errors.Is(err, survey.ErrNotFound) || errors.Is(err, survey.ErrAlreadyAnswered) ||
+		errors.Is(err, survey.ErrCancelled) || errors.Is(err, survey.ErrExpired) || errors.As(err, &verr)
+	if err != nil && !refused {
+		h.t.Fatalf("step %d: %v", n, err)
+	}
+}
+
+func (h *history) create(sid string, n int) {
+	services := survey.ServiceTypes
+	o, err := h.s.CreateOrder(h.ctx, sid, survey.OrderInput{
+		Reference: fmt.Sprintf("BC-%03d", n), ServiceType: services[h.rng.IntN(len(services))],
+		Client: survey.Client{Company: "Client " + strconv.Itoa(n)}, StartDate: h.clock.Now().Format(time.DateOnly),
+	})
+	if err != nil {
+		h.t.Fatalf("create order: %v", err)
+	}
+	if h.rng.IntN(5) > 0 {
+		if _, err := h.s.IssueSurvey(h.ctx, sid, o.ID); err != nil {
+			h.t.Fatalf("issue: %v", err)
+		}
+	}
+	h.orders = append(h.orders, o)
+}
+
+// answer answers the order's live link, if it has one, at random.
+func (h *history) answer(o *survey.Order) error {
+	current, err := h.s.Order(h.ctx, o.StructureID, o.ID)
+	if err != nil || current.Survey == nil {
+		return err
+	}
+	sc, err := h.s.ResolveToken(h.ctx, current.Survey.Token)
+	if err != nil {
+		return err
+	}
+	level := survey.ScaleLevels[h.rng.IntN(len(survey.ScaleLevels))]
+	comment := ""
+	if h.rng.IntN(3) == 0 {
+		comment = "Commentaire " + strconv.Itoa(h.rng.IntN(1000))
+	}
+	answers := surveytest.AnswersLike(&sc.Questionnaire, level.Value, strconv.Itoa(h.rng.IntN(11)), comment)
+	if _, err := h.s.SubmitResponse(h.ctx, current.Survey.Token, answers); err != nil {
+		return err
+	}
+	h.answered++
+	return nil
+}
