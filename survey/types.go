@@ -9,7 +9,7 @@ import "time"
 // ServiceType is the kind of service a purchase order is for.
 type ServiceType string
 
-// The two service types of DOMAIN.md.
+// The two service types (README, "Domain and indicator definitions").
 const (
 	ServiceMAD ServiceType = "mise_a_disposition" // staff provision
 	ServiceMAC ServiceType = "mise_a_contrat"     // hiring

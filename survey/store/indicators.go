@@ -92,8 +92,8 @@ func (s *Store) EachResponse(ctx context.Context, sid string, r survey.DateRange
 
 // streamFind runs one find and decodes its documents one at a time.
 //
-// Why one cursor and not batches ranged on _id (STYLE.md lesson 9): the
-// embedded FerretDB evaluates every filter but {_id: v} by scanning the whole
+// Why one cursor and not batches ranged on _id (keyset pagination): a
+// FerretDB server evaluates every filter but {_id: v} by scanning the whole
 // collection in Go, so each _id-ranged batch would rescan it; measured in
 // BENCHMARKS.md. One cursor with a batch size streams the same way (getMore
 // round trips of indicatorBatch documents) on MongoDB and FerretDB alike.
