@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -111,7 +112,9 @@ func (s *Model) writeLedgerParts(ctx context.Context, parts []ledgerPart, summar
 // parts that no summary counts, which readers never reach.
 func (s *Model) dropLedgerParts(ctx context.Context, summaryID string, from, to int) {
 	for i := from; i < to; i++ {
-		_, _ = s.db.Collection(colLedgers).DeleteOne(ctx, bson.M{"_id": ledgerPartID(summaryID, i)})
+		if _, err := s.db.Collection(colLedgers).DeleteOne(ctx, bson.M{"_id": ledgerPartID(summaryID, i)}); err != nil {
+			s.log.Warn("stale ledger part left (readers never reach it)", slog.String("part", ledgerPartID(summaryID, i)), slog.String("error", err.Error()))
+		}
 	}
 }
 

@@ -36,8 +36,11 @@ func (s *Model) enqueueSummary(ctx context.Context, id string) bool {
 		// Written after the change it stands for, and before the worker can
 		// drop it (the worker deletes only this generation's marker). If it
 		// fails, the refresh still runs; only a crash before it would be lost.
-		_, _ = s.db.Collection(colSummaryQueue).UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": id},
+		_, err := s.db.Collection(colSummaryQueue).UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": id},
 			bson.M{"$set": bson.M{"queued_at": s.store.Now(), "generation": gen}}, options.UpdateOne().SetUpsert(true))
+		if err != nil {
+			s.log.Warn("refresh marker not stored: a crash before the refresh would lose it", slog.String("summary", id), slog.String("error", err.Error()))
+		}
 	}
 	select {
 	case q.wake <- struct{}{}:
@@ -229,5 +232,7 @@ func (s *Model) dropMarker(ctx context.Context, id string, gen int64) {
 	if gen != 0 {
 		filter["generation"] = gen
 	}
-	_, _ = s.db.Collection(colSummaryQueue).DeleteOne(ctx, filter)
+	if _, err := s.db.Collection(colSummaryQueue).DeleteOne(ctx, filter); err != nil {
+		s.log.Warn("refresh marker not dropped: the month is refreshed again at the next start", slog.String("summary", id), slog.String("error", err.Error()))
+	}
 }

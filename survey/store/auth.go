@@ -5,6 +5,7 @@ import (
 	"capsat/survey/accounts"
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -77,5 +78,7 @@ func (s *Store) touchAPIKey(ctx context.Context, k *accounts.APIKey) {
 	if k.LastUsedAt != nil && now.Sub(*k.LastUsedAt) < time.Minute {
 		return
 	}
-	_, _ = s.db.Collection(colAPIKeys).UpdateOne(ctx, bson.M{"_id": k.Hash}, bson.M{"$set": bson.M{"last_used_at": now}})
+	if _, err := s.db.Collection(colAPIKeys).UpdateOne(ctx, bson.M{"_id": k.Hash}, bson.M{"$set": bson.M{"last_used_at": now}}); err != nil {
+		s.log.Warn("API key use not recorded", slog.String("key", k.Prefix), slog.String("error", err.Error()))
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"capsat/survey"
 	"context"
 	"fmt"
+	"log/slog"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -51,7 +52,9 @@ func (s *Store) CreateStructure(ctx context.Context, in survey.StructureInput) (
 // uses its index for exact _id filters); used to undo a partial write.
 func (s *Store) deleteIDs(ctx context.Context, collection string, ids []any) {
 	for _, id := range ids {
-		_, _ = s.db.Collection(collection).DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": id})
+		if _, err := s.db.Collection(collection).DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": id}); err != nil {
+			s.log.Warn("undo of a partial write failed", slog.String("collection", collection), slog.Any("id", id), slog.String("error", err.Error()))
+		}
 	}
 }
 
