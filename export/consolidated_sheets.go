@@ -106,7 +106,7 @@ func (b *book) trendCharts(sheet, scope string, chartCol, months int) error {
 	return b.f.AddChart(sheet, anchor(20), nps)
 }
 
-// methodText is the Méthode sheet's definitions (DOMAIN.md).
+// methodText is the Méthode sheet's definitions (README, "Domain and indicator definitions").
 var methodText = []string{
 	"Questionnaires envoyés : bons de commande dont le lien d'enquête a été émis dans la période (un lien annulé n'est pas compté).",
 	"Réponses : ceux de ces questionnaires qui ont reçu une réponse. Taux de réponse = réponses / questionnaires envoyés.",

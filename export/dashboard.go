@@ -1,7 +1,6 @@
 package export
 
 import (
-	"archive/zip"
 	"fmt"
 	"io"
 	"regexp"
@@ -15,17 +14,6 @@ import (
 
 // DashboardSheet is the sheet added to (or replaced in) a CAP dashboard.
 const DashboardSheet = "Satisfaction clients"
-
-// UploadLimits bound what an uploaded workbook may unpack to, checked on
-// the zip directory before anything is decompressed.
-type UploadLimits struct {
-	MaxUncompressed int64 // total declared size of the entries
-	MaxRatio        int64 // total declared size / size of the file
-}
-
-// DefaultUploadLimits fit real dashboards (a few MB unpacked, ratios
-// around 10) with a wide margin while refusing zip bombs.
-var DefaultUploadLimits = UploadLimits{MaxUncompressed: 200 << 20, MaxRatio: 200}
 
 // Dashboard is what fills a dashboard: the figures of one range cut by
 // month, by quarter and by year (each with its Total period).
@@ -72,32 +60,6 @@ func FillDashboard(r io.ReaderAt, size int64, d Dashboard, limits UploadLimits, 
 		return nil, fmt.Errorf("write dashboard: %w", err)
 	}
 	return report, nil
-}
-
-// checkZip refuses, from the zip directory alone, a file that is not a zip
-// with the parts of a workbook, or whose entries declare too much data.
-// Go's zip reader then enforces the declared sizes while decompressing.
-func checkZip(r io.ReaderAt, size int64, limits UploadLimits) error {
-	zr, err := zip.NewReader(r, size)
-	if err != nil {
-		return survey.Invalid("file", "not_xlsx", "Ce fichier n'est pas un classeur Excel (.xlsx) : il n'est pas au format attendu (un classeur protégé par mot de passe n'est pas accepté).")
-	}
-	var total uint64
-	parts := map[string]bool{}
-	for _, zf := range zr.File {
-		total += zf.UncompressedSize64
-		parts[zf.Name] = true
-		if total > uint64(limits.MaxUncompressed) {
-			return survey.Invalid("file", "too_large_unpacked", fmt.Sprintf("Ce classeur décompressé dépasserait %d Mo : il est refusé.", limits.MaxUncompressed>>20))
-		}
-	}
-	if size > 0 && total/uint64(size) > uint64(limits.MaxRatio) {
-		return survey.Invalid("file", "zip_bomb", fmt.Sprintf("Ce fichier se décompresse en %d fois sa taille : il est refusé (archive piégée ?).", total/uint64(size)))
-	}
-	if !parts["[Content_Types].xml"] || !parts["xl/workbook.xml"] {
-		return survey.Invalid("file", "not_xlsx", "Ce fichier n'est pas un classeur Excel (.xlsx).")
-	}
-	return nil
 }
 
 // fillNames writes the figure of every defined name that designates one.

@@ -192,19 +192,3 @@ func abs(n int) int {
 	}
 	return n
 }
-
-// openUpload opens an uploaded workbook of size bytes, once checkZip has
-// refused a file that unpacks to too much; a file that is not an xlsx is a
-// validation error on field "file".
-func openUpload(r io.ReaderAt, size int64, limits UploadLimits) (*excelize.File, error) {
-	if err := checkZip(r, size, limits); err != nil {
-		return nil, err
-	}
-	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
-		UnzipSizeLimit: limits.MaxUncompressed, UnzipXMLSizeLimit: limits.MaxUncompressed,
-	})
-	if err != nil {
-		return nil, survey.Invalid("file", "not_xlsx", "Ce fichier n'est pas un classeur Excel (.xlsx) lisible.")
-	}
-	return f, nil
-}

@@ -29,14 +29,6 @@ type dashboardPage struct {
 	now   func() time.Time
 }
 
-// headlineView is one headline figure as the dashboard shows it.
-type headlineView struct {
-	Label string
-	Value string // formatted, "—" without data
-	N     int
-	Unit  string // what N counts
-}
-
 // barView is one horizontal bar of the per-question chart.
 type barView struct {
 	Label   string
@@ -152,16 +144,6 @@ func (h *dashboardPage) show(c *gin.Context) {
 	}
 	page.Region, page.Benchmark = bench.Region, benchmarkRows(bench)
 	h.views.render(c, status, "dashboard", page)
-}
-
-// addFormError adds one field message to fe (created when nil).
-func addFormError(fe *formErrors, key, message string) *formErrors {
-	if fe == nil {
-		fe = &formErrors{Message: "Le formulaire contient des erreurs.", Fields: map[string]string{}}
-	}
-	fe.Fields[key] = message
-	fe.Links = append(fe.Links, errorLink{Href: "#" + fieldID(key), Message: message})
-	return fe
 }
 
 // headlines are the four figures at the top of the dashboard.

@@ -30,6 +30,9 @@ type problem struct {
 // titleImpossible is the refusal page title of conflicts.
 const titleImpossible = "Action impossible"
 
+// codeTooLarge is the field code of an upload over the size limit.
+const codeTooLarge = "too_large"
+
 // problemOf maps domain errors to HTTP: the one table of the API and the
 // back-office pages. Unknown errors are 500s whose detail goes to the log
 // only (see respondError and refusePage).

@@ -8,10 +8,8 @@ import (
 	"capsat/survey/accounts"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -58,14 +56,6 @@ func networkNav(c *gin.Context, active string) pageBase {
 	return b
 }
 
-// netFigureView is one network figure as shown: withheld under the
-// small-numbers threshold.
-type netFigureView struct {
-	Value    string
-	N        int
-	Withheld bool
-}
-
 // netRow is one line of a network table (a region, a type, a structure).
 type netRow struct {
 	Label, Region, Type string
@@ -86,15 +76,6 @@ type networkView struct {
 	Structures   []netRow
 	DownloadURL  string
 	MinResponses int
-}
-
-// networkCodes are the figures of the network tables, in column order.
-var networkCodes = []struct{ code, label string }{
-	{survey.FigureResponses, "Réponses"},
-	{survey.FigureResponseRate, "Taux de réponse"},
-	{survey.FigureOverall, "Satisfaction globale"},
-	{survey.FigureNPS, "NPS"},
-	{survey.FigureReuse, "Feraient de nouveau appel"},
 }
 
 // network shows the whole network's figures (federation).
@@ -159,29 +140,6 @@ func netFigures(fs survey.NetFigures) []netFigureView {
 		out = append(out, netFigure(fs[col.code]))
 	}
 	return out
-}
-
-// netFigure formats a network figure, withheld when it rests on too few responses.
-func netFigure(f survey.NetFigure) netFigureView { return formatNetFigure(f, true) }
-
-// formatNetFigure formats a figure; withhold applies the small-numbers rule
-// (a structure's own figures are never withheld from itself).
-func formatNetFigure(f survey.NetFigure, withhold bool) netFigureView {
-	if withhold && f.Kind != survey.NetCount && f.Withheld() {
-		return netFigureView{Value: "—", N: f.Base, Withheld: true}
-	}
-	v, ok := f.Value()
-	switch {
-	case !ok:
-		return netFigureView{Value: "—", N: f.Base}
-	case f.Kind == survey.NetRate:
-		return netFigureView{Value: strconv.Itoa(int(math.Round(v*100))) + " %", N: f.Base}
-	case f.Kind == survey.NetNPS:
-		return netFigureView{Value: fmt.Sprintf("%+d", int(math.Round(v))), N: f.Base}
-	case f.Kind == survey.NetScore:
-		return netFigureView{Value: strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1), N: f.Base}
-	}
-	return netFigureView{Value: strconv.Itoa(int(v)), N: f.Base}
 }
 
 // structureForm is the typed content of the structure creation form.
@@ -262,22 +220,6 @@ func (h *federationPages) createStructure(c *gin.Context) {
 	h.audit.record(c, accounts.AuditUserCreate, st.ID, email)
 	// The password is shown once, on this answer: no redirect, no-store.
 	h.renderStructures(c, http.StatusCreated, structuresView{Created: st, AdminEmail: email, Password: password})
-}
-
-// toNetworkHome sends network users to their figures.
-func toNetworkHome(c *gin.Context) bool {
-	who := principal(c)
-	switch {
-	case who == nil:
-		return false
-	case who.Role == accounts.RoleFederation:
-		c.Redirect(http.StatusSeeOther, "/app/reseau")
-		return true
-	case who.Role == accounts.RoleRegionViewer && who.Region != "":
-		c.Redirect(http.StatusSeeOther, "/app/regions/"+url.PathEscape(who.Region))
-		return true
-	}
-	return false
 }
 
 // uploadWorkbook imports the satisfaction workbook of a self-hosted

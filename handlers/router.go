@@ -282,3 +282,6 @@ func staticFiles() gin.HandlerFunc {
 		fileServer.ServeHTTP(c.Writer, c.Request)
 	}
 }
+
+// The store and its read model are what the indicators and the workbooks read.
+var _ export.Source = storeWithFigures{}

@@ -323,12 +323,6 @@ type optionView struct {
 	Checked bool
 }
 
-// errorLink is one line of the error summary.
-type errorLink struct {
-	Href    string
-	Message string
-}
-
 // renderForm draws the questionnaire with the given answers and errors.
 func (h *surveyPage) renderForm(c *gin.Context, status int, sc *survey.SurveyContext, values map[string]string, verr *survey.ValidationError, message string) {
 	p := surveyFormPage{

@@ -13,6 +13,9 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
+// uploadEnvelopeBytes is what a multipart request may carry beyond its file.
+const uploadEnvelopeBytes = 64 << 10
+
 // uploadedWorkbook returns the Excel workbook posted in the form field
 // "file", or a validation error on that field: "too_large" past max bytes
 // (a 413, see problemOf), "required" with the message missing, "not_xlsx"
@@ -33,6 +36,3 @@ func uploadedWorkbook(c *gin.Context, max int64, missing, notXLSX string) (*mult
 	}
 	return fh, nil
 }
-
-// codeTooLarge is the field code of an upload over the size limit.
-const codeTooLarge = "too_large"

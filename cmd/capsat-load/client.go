@@ -120,13 +120,6 @@ func runIndexed(n, conc int, f func(i int)) {
 
 var formTokenRE = regexp.MustCompile(`name="_form" value="([^"]+)"`)
 
-// submission is the outcome of answering one link.
-type submission struct {
-	get, post time.Duration
-	status    int // status of the post; 0 when it failed before
-	err       error
-}
-
 // submit opens the form (for its cookie and form token) and posts answers.
 func (c *client) submit(ctx context.Context, token string, rng *rand.Rand) submission {
 	var s submission

@@ -24,13 +24,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
-// loadDatabase is the database of the in-process run; rawCollection holds
-// the documents of the raw insert measurement.
-const (
-	loadDatabase  = "capsat_load"
-	rawCollection = "load_raw_responses"
-	rawRounds     = 3
-)
+// loadDatabase is the database of the in-process run.
+const loadDatabase = "capsat_load"
 
 // loadSIRET is a SIRET with a valid key for the load structure.
 const loadSIRET = "73282932000074"

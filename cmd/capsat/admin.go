@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -60,12 +59,6 @@ func withStore(ctx context.Context, e env, f func(*openedStore) error) error {
 	}
 	defer st.close()
 	return f(st)
-}
-
-func printJSON(e env, v any) error {
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 // cmdFlags returns the flag set of an admin command; define adds its flags.

@@ -14,13 +14,6 @@ import (
 	"capsat/survey/store"
 )
 
-// newLogger returns the JSON logger at the configured level.
-func newLogger(cfg config.Config, e env) *slog.Logger {
-	var level slog.Level
-	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	return slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-}
-
 // serve runs the HTTP service until ctx is cancelled, then lets in-flight
 // requests finish within the shutdown timeout.
 func serve(ctx context.Context, args []string, e env) error {
