@@ -147,6 +147,9 @@ func (agg *Aggregate) Sum(months []MonthFigures, byID map[string]*Structure, p M
 	regions, types, perStructure := map[string]NetFigures{}, map[string]NetFigures{}, map[string]NetFigures{}
 	scopeTrend, networkTrend := map[string]NetFigures{}, map[string]NetFigures{}
 	uploaded := map[string]bool{}
+	if agg.Network == nil {
+		agg.Network = NetFigures{}
+	}
 	for _, mf := range months {
 		st := byID[mf.StructureID]
 		if st == nil {

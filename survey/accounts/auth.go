@@ -30,7 +30,7 @@ type Principal struct {
 
 // InStructure reports whether p acts inside structure sid.
 func (p *Principal) InStructure(sid string) bool {
-	return p != nil && (p.Role == RoleStructureAdmin || p.Role == RoleStructureMember) && p.StructureID == sid
+	return p != nil && sid != "" && (p.Role == RoleStructureAdmin || p.Role == RoleStructureMember) && p.StructureID == sid
 }
 
 // APIKey is a stored API key. Its _id is the SHA-256 of the key, so that
