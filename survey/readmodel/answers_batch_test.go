@@ -30,7 +30,7 @@ func TestConcurrentAnswersAreCommittedOncePerLink(t *testing.T) {
 			ctx := context.Background()
 			clock := surveytest.NewLockedClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
 			s := surveytest.Store(t, clock.Now)
-			rm := surveytest.ReadModel(t, s)
+			rm := surveytest.EmbeddedModel(t, s)
 			st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
 			const links, perLink = 30, 3
 			type link struct {
@@ -128,7 +128,7 @@ func TestAnswerCountsBeforeItsOrderCopyIsWritten(t *testing.T) {
 	ctx := context.Background()
 	clock := surveytest.NewLockedClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
 	s := surveytest.Store(t, clock.Now)
-	rm := surveytest.ReadModel(t, s)
+	rm := surveytest.EmbeddedModel(t, s)
 	st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
 	o, tok := surveytest.IssuedOrder(t, s, st.ID, "BC-1", survey.ServiceMAD)
 	_, other := surveytest.IssuedOrder(t, s, st.ID, "BC-2", survey.ServiceMAC)
@@ -198,7 +198,7 @@ func TestRefusedSecondAnswerKeepsTheAnswerDate(t *testing.T) {
 			ctx := context.Background()
 			clock := surveytest.NewLockedClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
 			s := surveytest.Store(t, clock.Now)
-			rm := surveytest.ReadModel(t, s)
+			rm := surveytest.EmbeddedModel(t, s)
 			st := surveytest.Structure(t, s, "AI", "Bretagne")
 			o, tok := surveytest.IssuedOrder(t, s, st.ID, "BC-1", survey.ServiceMAD)
 			stop := func() {}

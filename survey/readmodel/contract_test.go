@@ -36,7 +36,7 @@ func TestLedgerAndIndexedReadersAgree(t *testing.T) {
 	start := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
 	clock := &surveytest.Clock{T: start}
 	s := surveytest.Store(t, clock.Now)
-	rm := surveytest.LedgerModel(t, s)
+	rm := surveytest.EmbeddedModel(t, s)
 	structures := []*survey.Structure{
 		surveytest.Structure(t, s, "AI du Bocage", "Normandie"),
 		surveytest.Structure(t, s, "AI des Causses", "Occitanie"),

@@ -195,7 +195,7 @@ func newLedgerFixture(t *testing.T) *ledgerFixture {
 	base := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 	clock := &surveytest.Clock{T: base}
 	s := surveytest.Store(t, clock.Now)
-	rm := surveytest.LedgerModel(t, s)
+	rm := surveytest.EmbeddedModel(t, s)
 	st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
 	// An unrelated structure whose surveys must never show.
 	other := surveytest.Structure(t, s, "Autre AI", "Normandie")
@@ -380,7 +380,7 @@ func TestIndicatorSourceReadsItsWritesWhileTheWorkerWaits(t *testing.T) {
 	ctx := context.Background()
 	clock := surveytest.NewLockedClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
 	s := surveytest.Store(t, clock.Now)
-	rm := surveytest.LedgerModel(t, s)
+	rm := surveytest.EmbeddedModel(t, s)
 	st := surveytest.Structure(t, s, "AI", "Bretagne")
 	_, tok1 := surveytest.IssuedOrder(t, s, st.ID, "BC-1", survey.ServiceMAD)
 	surveytest.IssuedOrder(t, s, st.ID, "BC-2", survey.ServiceMAC)
@@ -541,7 +541,7 @@ func TestDamagedLedgersAreRepairedWhenRead(t *testing.T) {
 			ctx := context.Background()
 			clock := &surveytest.Clock{T: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 			s := surveytest.Store(t, clock.Now)
-			rm := surveytest.LedgerModel(t, s)
+			rm := surveytest.EmbeddedModel(t, s)
 			st := surveytest.Structure(t, s, "AI", "Bretagne")
 			for i := range 6 {
 				if i == 3 {
@@ -593,7 +593,7 @@ func TestDamagedLedgersAreRepairedWhenRead(t *testing.T) {
 func TestIndicatorSourceOfAStructureWithoutSurveys(t *testing.T) {
 	t.Parallel()
 	s := surveytest.Store(t, nil)
-	rm := surveytest.LedgerModel(t, s)
+	rm := surveytest.EmbeddedModel(t, s)
 	st := surveytest.Structure(t, s, "AI", "Bretagne")
 	got, want := bothSources(t, s, rm, st.ID, dateRange(t, "2026-01-01", "2026-12-31"))
 	if len(got.Surveys)+len(got.Responses)+len(got.FollowUps) != 0 {

@@ -77,7 +77,7 @@ func TestQueuedAnswersWriteOneMarkerPerStructureMonth(t *testing.T) {
 	ctx := context.Background()
 	clock := surveytest.NewLockedClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
 	s := surveytest.Store(t, clock.Now)
-	rm := surveytest.ReadModel(t, s)
+	rm := surveytest.EmbeddedModel(t, s)
 	st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
 	var tokens []string
 	for i := range 5 {
@@ -138,7 +138,7 @@ func TestQueuedChangesWriteOneMarkerPerMonth(t *testing.T) {
 	t.Parallel()
 	clock := surveytest.NewLockedClock(time.Date(2026, 3, 31, 21, 30, 0, 0, time.UTC)) // 23:30 in Paris: March
 	s := surveytest.Store(t, clock.Now)
-	rm := surveytest.ReadModel(t, s)
+	rm := surveytest.EmbeddedModel(t, s)
 	st := surveytest.Structure(t, s, "AI", "Bretagne")
 	startIdleWorker(t, rm)
 	surveytest.IssuedOrder(t, s, st.ID, "BC-1", survey.ServiceMAD)

@@ -32,7 +32,7 @@ func TestSummaryWorkerCatchesUpWithAnswers(t *testing.T) {
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	s := surveytest.Store(t, clock.Now)
-	rm := surveytest.ReadModel(t, s)
+	rm := surveytest.EmbeddedModel(t, s)
 	st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
 	stop := startWorker(rm)
 	time.Sleep(50 * time.Millisecond) // let the worker take its place
@@ -66,7 +66,7 @@ func TestSummaryWorkerTakesUpMarkersLeftByACrash(t *testing.T) {
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	s := surveytest.Store(t, clock.Now)
-	rm := surveytest.ReadModel(t, s)
+	rm := surveytest.EmbeddedModel(t, s)
 	st := surveytest.Structure(t, s, "AI", "Bretagne")
 	surveytest.IssuedOrder(t, s, st.ID, "BC-1", survey.ServiceMAD) // no worker: refreshed at once
 	// A change whose refresh never ran: the summary is missing, a marker stays.

@@ -201,10 +201,10 @@ func QuestionnaireInput() survey.QuestionnaireInput {
 	}
 }
 
-// LedgerModel is ReadModel with the embedded store's design (ledgers and
+// EmbeddedModel is ReadModel with the embedded store's design (ledgers and
 // the refresh queue) whatever the store: that design runs on any
 // MongoDB-compatible store, and its tests run it on both.
-func LedgerModel(t testing.TB, s *store.Store) *readmodel.Model {
+func EmbeddedModel(t testing.TB, s *store.Store) *readmodel.Model {
 	t.Helper()
 	return readModel(t, s, true)
 }
