@@ -3,20 +3,9 @@ package export
 import (
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/xuri/excelize/v2"
 )
-
-// WriteSatisfaction builds the satisfaction workbook and writes it to w.
-func WriteSatisfaction(w io.Writer, in Satisfaction) error {
-	data, err := SatisfactionWorkbook(in)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(data)
-	return err
-}
 
 // SatisfactionWorkbook builds the satisfaction workbook in memory, whole,
 // so that a caller answering HTTP can still send an error instead. The
