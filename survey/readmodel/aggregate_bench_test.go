@@ -31,7 +31,7 @@ func benchScale() int {
 // full scan of the responses as the baseline, then the national
 // consolidated workbook over the 24 months (aggregate + xlsx).
 //
-//	go test ./survey -run '^$' -bench NationalWorkbook -benchtime 5x -timeout 30m
+//	go test ./survey/readmodel -run '^$' -bench NationalWorkbook -benchtime 5x -timeout 30m
 func BenchmarkNationalWorkbook(b *testing.B) {
 	ctx := context.Background()
 	s := surveytest.Store(b, time.Now)

@@ -54,7 +54,7 @@ func timed(b *testing.B, f func() error) time.Duration {
 // of the same file (10,000 unchanged) and the baseline: InsertMany of the
 // same 10,000 orders straight into an empty collection. Parsing counts in
 // the import times. Setup (databases, structures) is outside all timings.
-// Run: go test ./survey -run '^$' -bench Import10k -benchtime 3x
+// Run: go test ./survey/store -run '^$' -bench Import10k -benchtime 3x
 func BenchmarkImport10k(b *testing.B) {
 	data := importCSV(benchRows, "5")
 	var baseline, first, again time.Duration
