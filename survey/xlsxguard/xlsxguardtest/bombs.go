@@ -36,15 +36,15 @@ func RowBomb(t testing.TB, sheet string, header []string, rows int) []byte {
 	return withPart(t, Book{Sheets: []Sheet{{Name: sheet}}}, "xl/worksheets/sheet1.xml", data, crc, size)
 }
 
-// ZipBomb is a workbook whose sheet part inflates to size bytes of zeros
-// and declares declared bytes in the zip directory: the same as size for
-// an honest bomb, less for one that lies about its size. 1 GB deflates to
-// about 1 MB, made by repeating one compressed block.
-func ZipBomb(t testing.TB, size, declared int64) []byte {
+// ZipBomb is a workbook whose one sheet, named sheet, inflates to size
+// bytes of zeros and declares declared bytes in the zip directory: the
+// same as size for an honest bomb, less for one that lies about its size.
+// 1 GB deflates to about 1 MB, made by repeating one compressed block.
+func ZipBomb(t testing.TB, sheet string, size, declared int64) []byte {
 	t.Helper()
 	const chunkSize = 1 << 20
 	data, crc, _ := deflatedRepeat(t, nil, make([]byte, chunkSize), int(size/chunkSize), make([]byte, size%chunkSize))
-	return withPart(t, Book{Sheets: []Sheet{{Name: "Feuil1"}}}, "xl/worksheets/sheet1.xml", data, crc, declared)
+	return withPart(t, Book{Sheets: []Sheet{{Name: sheet}}}, "xl/worksheets/sheet1.xml", data, crc, declared)
 }
 
 // deflatedRepeat is the deflate stream of head, then chunk n times, then

@@ -60,7 +60,7 @@ func TestZipBombInflatesToZeros(t *testing.T) {
 	t.Parallel()
 	const size = 48<<20 + 123
 	start := time.Now()
-	bomb := ZipBomb(t, size, size)
+	bomb := ZipBomb(t, "Feuil1", size, size)
 	t.Logf("%d MB of zeros in %d KB, built in %v", size>>20, len(bomb)>>10, time.Since(start))
 	declared, rc := part(t, bomb, "xl/worksheets/sheet1.xml")
 	defer rc.Close()
@@ -86,7 +86,7 @@ func TestZipBombInflatesToZeros(t *testing.T) {
 
 func TestALyingZipBombIsStoppedAtItsDeclaredSize(t *testing.T) {
 	t.Parallel()
-	bomb := ZipBomb(t, 16<<20, 1<<10)
+	bomb := ZipBomb(t, "Feuil1", 16<<20, 1<<10)
 	_, rc := part(t, bomb, "xl/worksheets/sheet1.xml")
 	defer rc.Close()
 	n, err := io.Copy(io.Discard, rc)
