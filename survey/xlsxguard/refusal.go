@@ -6,7 +6,10 @@
 // standard library, so that every package reading uploads shares it.
 package xlsxguard
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Refusal is why a workbook is refused: a code and a French message, for
 // the form field "file".
@@ -24,4 +27,18 @@ func thousands(n int) string {
 		s = s[:i] + "\u00a0" + s[i:]
 	}
 	return s
+}
+
+// shortName keeps a part name short and printable in a message.
+func shortName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	if len([]rune(name)) > 60 {
+		return string([]rune(name)[:60]) + "…"
+	}
+	return name
 }

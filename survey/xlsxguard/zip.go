@@ -142,17 +142,3 @@ func Check(r io.ReaderAt, size int64, l Limits) (*Workbook, error) {
 func tooManyEntries(l Limits) error {
 	return &Refusal{Code: "too_many_entries", Message: fmt.Sprintf("Fichier refusé : l'archive compte plus de %s parties.", thousands(l.MaxEntries))}
 }
-
-// shortName keeps a part name short and printable in a message.
-func shortName(name string) string {
-	name = strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
-			return -1
-		}
-		return r
-	}, name)
-	if len([]rune(name)) > 60 {
-		return string([]rune(name)[:60]) + "…"
-	}
-	return name
-}
