@@ -175,6 +175,12 @@ func detectSeparator(text string) rune {
 // order has a dozen columns.
 var importSheetLimits = xlsxguard.SheetLimits{MaxRows: 2 * (survey.MaxImportRows + 1), MaxCells: 20 * (survey.MaxImportRows + 1)}
 
+// importLimits bound the zip of an order workbook: those of
+// xlsxguard.Default, but a sheet of at most 64 MB, since the import keeps
+// every value of its sheet (one of survey.MaxImportRows orders takes about
+// 36 MB).
+var importLimits = xlsxguard.Limits{MaxSheetSize: 64 << 20}
+
 // xlsxXMLInMemory is the largest sheet excelize keeps in memory; a larger
 // one is unpacked to a temporary file and streamed from it.
 const xlsxXMLInMemory = 16 << 20
@@ -186,7 +192,7 @@ const xlsxXMLInMemory = 16 << 20
 // survey.MaxImportRows orders (readRecords). A hostile file thus costs
 // time and memory bounded by the limits, not by its size.
 func parseXLSX(data []byte) (f *survey.ImportFile, err error) {
-	book, err := xlsxguard.Check(bytes.NewReader(data), int64(len(data)), xlsxguard.Default)
+	book, err := xlsxguard.Check(bytes.NewReader(data), int64(len(data)), importLimits)
 	if err != nil {
 		return nil, refused(err)
 	}

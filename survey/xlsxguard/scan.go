@@ -7,9 +7,23 @@ import (
 	"io"
 )
 
-// errNotUTF8 refuses XML in UTF-16 or UTF-32, whose markup scanElements
-// would not see; excelize would decode it.
-var errNotUTF8 = errors.New("xlsxguard: XML part not in UTF-8")
+// MaxTextBytes bounds a text, a comment, or the attributes of a tag in the
+// XML of a sheet or of the shared strings: an XML parser builds each whole.
+// A cell holds at most 32 767 characters in Excel, under 200 KB written
+// in XML.
+const MaxTextBytes = 1 << 20
+
+// scanBuffer is the buffer of scanElements: the offsets it gives are
+// within this many bytes.
+const scanBuffer = 64 << 10
+
+var (
+	// errNotUTF8 refuses XML in UTF-16 or UTF-32, whose markup
+	// scanElements would not see; excelize would decode it.
+	errNotUTF8 = errors.New("xlsxguard: XML part not in UTF-8")
+	// errTooLong refuses a text longer than MaxTextBytes.
+	errTooLong = errors.New("xlsxguard: text too long")
+)
 
 // noNUL fails a read that returns a NUL byte: none occurs in XML written
 // in UTF-8 or another encoding that keeps ASCII as is.
@@ -23,52 +37,78 @@ func (n noNUL) Read(p []byte) (int, error) {
 	return k, err
 }
 
+// counting counts the bytes read through it.
+type counting struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counting) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n += int64(k)
+	return k, err
+}
+
 // scanElements calls visit with the local name (without prefix) of every
-// start tag of the XML read from r, in order, without building anything,
-// and stops at the first error visit returns. Comments, CDATA sections,
-// processing instructions and declarations are skipped. In well-formed XML
-// a '<' outside them always starts markup (text and attribute values
-// cannot hold one), so the elements seen are those an XML parser sees.
-func scanElements(r io.Reader, visit func(local []byte) error) error {
-	br := bufio.NewReaderSize(noNUL{r}, 64<<10)
+// start tag of the XML read from r, and with nil for every end tag, in
+// order, with the number of bytes read so far (to within scanBuffer); it
+// builds nothing, and stops at the first error visit returns, or at a
+// text, a comment or a tag longer than MaxTextBytes (errTooLong).
+// Comments, CDATA sections, processing instructions and declarations are
+// skipped. In well-formed XML a '<' outside them always starts markup
+// (text and attribute values cannot hold one), so the elements seen are
+// those an XML parser sees.
+func scanElements(r io.Reader, visit func(local []byte, offset int64) error) error {
+	src := &counting{r: noNUL{r}}
+	br := bufio.NewReaderSize(src, scanBuffer)
 	name := make([]byte, 0, 64)
 	for {
-		if _, err := br.ReadSlice('<'); err != nil {
-			if errors.Is(err, bufio.ErrBufferFull) {
-				continue
-			}
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			return err
+		if err := skipTo(br, '<'); err != nil {
+			return eof(err)
 		}
 		b, err := br.ReadByte()
 		if err != nil {
 			return eof(err)
 		}
 		switch b {
-		case '/': // an end tag: the next '<' follows it
-			continue
+		case '/':
+			err = visit(nil, src.n)
 		case '?':
 			err = skipPast(br, "?>")
 		case '!':
 			err = skipDeclaration(br)
 		default:
 			name = name[:0]
-			for b != ' ' && b != '\t' && b != '\r' && b != '\n' && b != '/' && b != '>' {
-				if b == ':' {
+			for n := 0; b != ' ' && b != '\t' && b != '\r' && b != '\n' && b != '/' && b != '>'; n++ {
+				switch {
+				case n > MaxTextBytes:
+					return errTooLong
+				case b == ':':
 					name = name[:0]
-				} else if len(name) < cap(name) {
+				case len(name) < cap(name):
 					name = append(name, b)
 				}
 				if b, err = br.ReadByte(); err != nil {
 					return eof(err)
 				}
 			}
-			err = visit(name)
+			err = visit(name, src.n)
 		}
 		if err != nil {
 			return eof(err)
+		}
+	}
+}
+
+// skipTo reads up to and including the byte c, at most MaxTextBytes.
+func skipTo(br *bufio.Reader, c byte) error {
+	for run := 0; ; {
+		chunk, err := br.ReadSlice(c)
+		if run += len(chunk); run > MaxTextBytes {
+			return errTooLong
+		}
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return err
 		}
 	}
 }
@@ -85,12 +125,15 @@ func skipDeclaration(br *bufio.Reader) error {
 	return skipPast(br, ">")
 }
 
-// skipPast reads up to and including end.
+// skipPast reads up to and including end, at most MaxTextBytes.
 func skipPast(br *bufio.Reader, end string) error {
 	last := end[len(end)-1]
 	var tail []byte
-	for {
+	for run := 0; ; {
 		chunk, err := br.ReadSlice(last)
+		if run += len(chunk); run > MaxTextBytes {
+			return errTooLong
+		}
 		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
 			return err
 		}

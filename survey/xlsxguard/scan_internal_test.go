@@ -14,13 +14,18 @@ func TestScanElementsSeesTheElementsAnXMLParserSees(t *testing.T) {
 		`<!-- <row><c> in a comment --><![CDATA[ <row><c> in CDATA ]]><?pi <row>?>` +
 		"<row\n r=\"2\"><col/><cell/><c\tr=\"A2\"><v>1</v></c></row><row/></sheetData></worksheet>"
 	var got []string
-	err := scanElements(strings.NewReader(doc), func(local []byte) error {
-		got = append(got, string(local))
+	ends := 0
+	err := scanElements(strings.NewReader(doc), func(local []byte, _ int64) error {
+		if local == nil {
+			ends++
+		} else {
+			got = append(got, string(local))
+		}
 		return nil
 	})
 	want := "worksheet sheetData row c is t c c row col cell c v row"
-	if err != nil || strings.Join(got, " ") != want {
-		t.Fatalf("%v %q, want %q", err, strings.Join(got, " "), want)
+	if err != nil || strings.Join(got, " ") != want || ends != 9 {
+		t.Fatalf("%v %q and %d end tags, want %q and 9", err, strings.Join(got, " "), ends, want)
 	}
 }
 
@@ -50,7 +55,7 @@ func TestScanElementsStopsAtTheFirstRefusal(t *testing.T) {
 	src := &rowsReader{n: 10_000_000} // 260 MB of rows
 	stop := errors.New("stop")
 	rows := 0
-	err := scanElements(src, func(local []byte) error {
+	err := scanElements(src, func(local []byte, _ int64) error {
 		if string(local) == "row" {
 			if rows++; rows > 1000 {
 				return stop
@@ -67,8 +72,28 @@ func TestScanElementsStopsAtTheFirstRefusal(t *testing.T) {
 func TestScanElementsRefusesUTF16(t *testing.T) {
 	t.Parallel()
 	utf16 := "<\x00r\x00o\x00w\x00>\x00"
-	if err := scanElements(strings.NewReader(utf16), func([]byte) error { return nil }); !errors.Is(err, errNotUTF8) {
+	if err := scanElements(strings.NewReader(utf16), func([]byte, int64) error { return nil }); !errors.Is(err, errNotUTF8) {
 		t.Fatalf("%v", err)
+	}
+}
+
+func TestScanElementsRefusesTextsAnXMLParserWouldBuildWhole(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", MaxTextBytes+1)
+	for name, doc := range map[string]string{
+		"text":      "<c><v>" + long + "</v></c>",
+		"attribute": `<c r="` + long + `"/>`,
+		"comment":   "<!--" + long + "-->",
+		"CDATA":     "<![CDATA[" + long + "]]>",
+		"name":      "<c" + long + "/>",
+	} {
+		if err := scanElements(strings.NewReader(doc), func([]byte, int64) error { return nil }); !errors.Is(err, errTooLong) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	ok := "<c><v>" + strings.Repeat("a", MaxTextBytes-100) + "</v></c>"
+	if err := scanElements(strings.NewReader(ok), func([]byte, int64) error { return nil }); err != nil {
+		t.Errorf("a text under the limit: %v", err)
 	}
 }
 

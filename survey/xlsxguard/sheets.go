@@ -202,39 +202,52 @@ func (w *Workbook) Named(name string) []Sheet {
 // Has tells whether the workbook has the part name.
 func (w *Workbook) Has(name string) bool { return w.parts[name] != nil }
 
+// MaxRowBytes bounds the XML of one row: excelize builds a row whole.
+const MaxRowBytes = 8 << 20
+
 // CheckSheets streams the XML of sheets, then of the shared strings, and
 // refuses the workbook at the first limit passed: more than l.MaxRows rows
-// or l.MaxCells cells in all, a row of more than MaxRowCells cells, more
-// shared strings than l.MaxCells. Reading stops there: the work is bounded
-// by the limits, whatever the size of the sheets.
+// or l.MaxCells cells in all, a row of more than MaxRowCells cells or
+// MaxRowBytes bytes, a text of more than MaxTextBytes, more shared
+// strings than l.MaxCells. Reading stops there: the work is bounded by the
+// limits, whatever the size of the sheets.
 func (w *Workbook) CheckSheets(sheets []Sheet, l SheetLimits) error {
 	rows, cells := 0, 0
 	for _, s := range sheets {
-		rowCells := 0
-		err := w.scan(s.Part, func(local []byte) error {
+		refuse := func(code, format string, args ...any) error {
+			return &Refusal{Code: code, Message: "Fichier refusé : " + fmt.Sprintf(format, append([]any{shortName(s.Name)}, args...)...)}
+		}
+		rowCells, rowStart := 0, int64(-1)
+		err := w.scan(s.Part, func(local []byte, offset int64) error {
+			if rowStart >= 0 && offset-rowStart > MaxRowBytes+scanBuffer {
+				return refuse("too_large_row", "une ligne de la feuille « %s » occupe plus de %d Mo.", MaxRowBytes>>20)
+			}
 			switch string(local) {
 			case "row":
-				rowCells = 0
+				rowCells, rowStart = 0, offset
 				if rows++; rows > l.MaxRows {
-					return &Refusal{Code: "too_many_rows", Message: fmt.Sprintf("Fichier refusé : la feuille « %s » compte plus de %s lignes.", shortName(s.Name), thousands(l.MaxRows))}
+					return refuse("too_many_rows", "la feuille « %s » compte plus de %s lignes.", thousands(l.MaxRows))
 				}
 			case "c":
 				rowCells++
 				if cells++; cells > l.MaxCells {
-					return &Refusal{Code: "too_many_cells", Message: fmt.Sprintf("Fichier refusé : la feuille « %s » compte plus de %s cellules.", shortName(s.Name), thousands(l.MaxCells))}
+					return refuse("too_many_cells", "la feuille « %s » compte plus de %s cellules.", thousands(l.MaxCells))
 				}
 				if rowCells > MaxRowCells {
-					return &Refusal{Code: "too_many_cells", Message: fmt.Sprintf("Fichier refusé : une ligne de la feuille « %s » compte plus de %s cellules, le maximum d'Excel.", shortName(s.Name), thousands(MaxRowCells))}
+					return refuse("too_many_cells", "une ligne de la feuille « %s » compte plus de %s cellules, le maximum d'Excel.", thousands(MaxRowCells))
 				}
 			}
 			return nil
 		})
+		if errors.Is(err, errTooLong) {
+			return refuse("too_long_text", "la feuille « %s » contient un texte de plus de %d Mo.", MaxTextBytes>>20)
+		}
 		if err != nil {
 			return err
 		}
 	}
 	texts := 0
-	return w.scan(sharedStrings, func(local []byte) error {
+	err := w.scan(sharedStrings, func(local []byte, _ int64) error {
 		if string(local) == "si" {
 			if texts++; texts > l.MaxCells {
 				return &Refusal{Code: "too_many_cells", Message: fmt.Sprintf("Fichier refusé : il compte plus de %s textes.", thousands(l.MaxCells))}
@@ -242,11 +255,15 @@ func (w *Workbook) CheckSheets(sheets []Sheet, l SheetLimits) error {
 		}
 		return nil
 	})
+	if errors.Is(err, errTooLong) {
+		return &Refusal{Code: "too_long_text", Message: fmt.Sprintf("Fichier refusé : il contient un texte de plus de %d Mo.", MaxTextBytes>>20)}
+	}
+	return err
 }
 
 // scan streams the elements of a part (none when it does not exist) to
 // visit.
-func (w *Workbook) scan(name string, visit func(local []byte) error) error {
+func (w *Workbook) scan(name string, visit func(local []byte, offset int64) error) error {
 	f := w.parts[name]
 	if f == nil {
 		return nil
@@ -259,7 +276,7 @@ func (w *Workbook) scan(name string, visit func(local []byte) error) error {
 	err = scanElements(rc, visit)
 	var refusal *Refusal
 	switch {
-	case err == nil, errors.As(err, &refusal):
+	case err == nil, errors.As(err, &refusal), errors.Is(err, errTooLong):
 		return err
 	case errors.Is(err, errNotUTF8):
 		return &Refusal{Code: "not_xlsx", Message: "Ce classeur n'est pas enregistré en UTF-8 : ouvrez-le et enregistrez-le de nouveau dans Excel."}

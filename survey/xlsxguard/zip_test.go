@@ -82,7 +82,9 @@ func TestCheckRefusesBombsFromTheDirectoryAlone(t *testing.T) {
 		limits     xlsxguard.Limits
 	}{
 		{"1 GB of zeros", "too_large_unpacked", xlsxguardtest.ZipBomb(t, "Feuil1", 1<<30, 1<<30), xlsxguard.Default},
-		{"200 MB of tiny rows", "too_large_unpacked", xlsxguardtest.RowBomb(t, "Feuil1", []string{"Référence"}, 8_000_000), xlsxguard.Default},
+		{"200 MB of tiny rows", "zip_bomb", xlsxguardtest.RowBomb(t, "Feuil1", []string{"Référence"}, 8_000_000), xlsxguard.Default},
+		{"a sheet of 200 MB", "too_large_unpacked", xlsxguardtest.RowBomb(t, "Feuil1", []string{"Référence"}, 8_000_000), xlsxguard.Limits{MaxSheetSize: 64 << 20}},
+		{"a part of 2 MB", "too_large_unpacked", rezip(t, book(t), map[string][]byte{"xl/media/image1.png": make([]byte, 2<<20)}), xlsxguard.Limits{MaxEntrySize: 1 << 20, MaxRatio: 1 << 30}},
 		{"60 MB of tiny rows", "zip_bomb", xlsxguardtest.RowBomb(t, "Feuil1", []string{"Référence"}, 2_300_000), xlsxguard.Default},
 		{"200 MB in all", "too_large_unpacked", xlsxguardtest.ZipBomb(t, "Feuil1", 40<<20, 40<<20), xlsxguard.Limits{MaxUncompressed: 32 << 20, MaxRatio: 1 << 30}},
 		{"styles of 9 MB", "too_large_unpacked", rezip(t, book(t), map[string][]byte{"xl/styles.xml": make([]byte, 9<<20)}), xlsxguard.Limits{MaxRatio: 1 << 30}},
