@@ -202,11 +202,13 @@ func TestCheckSheetsStopsAtTheFirstLimit(t *testing.T) {
 		{"a row too many", "too_many_rows", rows(1001, `<row/>`), l},
 		{"a cell too many", "too_many_cells", rows(1, `<row>`+strings.Repeat(`<c/>`, 5001)+`</row>`), l},
 		{"a row wider than Excel", "too_many_cells", rows(1, `<row>`+strings.Repeat(`<x:c/>`, xlsxguard.MaxRowCells+1)+`</row>`), wide},
+		{"a row of 9 MB", "too_large_row", rows(1, `<row>`+strings.Repeat(`<c t="inlineStr"><is><t>`+strings.Repeat("é", 500_000)+`</t></is></c>`, 9)+`</row>`), l},
+		{"a text of 2 MB", "too_long_text", rows(1, `<row><c t="inlineStr"><is><t>`+strings.Repeat("é", 1<<20)+`</t></is></c></row>`), l},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			wb, err := check(book(t, xlsxguardtest.Sheet{Name: "Feuil1", Data: c.data}), xlsxguard.Default)
+			wb, err := check(book(t, xlsxguardtest.Sheet{Name: "Feuil1", Data: c.data}), xlsxguard.Limits{MaxRatio: 1 << 30}) // repetitive, not a bomb
 			if err != nil {
 				t.Fatal(err)
 			}
