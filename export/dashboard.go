@@ -32,8 +32,8 @@ type FillReport struct {
 // XML before excelize reads them (it decodes whole the sheets it writes
 // into): a CAP dashboard has a few thousand cells, its "Satisfaction
 // clients" sheet at most some 60 000 rows of 6 cells (see
-// indicatorSheetLimits).
-var dashboardSheetLimits = xlsxguard.SheetLimits{MaxRows: 200_000, MaxCells: 2_000_000}
+// indicatorSheetLimits), and a few thousand different texts.
+var dashboardSheetLimits = xlsxguard.SheetLimits{MaxRows: 200_000, MaxCells: 2_000_000, MaxStrings: 200_000}
 
 // FillDashboard reads the workbook in r (size bytes), writes every figure
 // whose code matches a defined name into the named cell, adds or replaces

@@ -30,8 +30,10 @@ var indicatorCodeShape = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
 
 // indicatorSheetLimits bound the "Indicateurs" sheet of an upload,
 // counted on its XML before excelize reads it: five years of months, for
-// some 300 codes and 3 services, is about 60 000 rows of 6 cells.
-var indicatorSheetLimits = xlsxguard.SheetLimits{MaxRows: 100_000, MaxCells: 1_000_000}
+// some 300 codes and 3 services, is about 60 000 rows of 6 cells. The
+// shared strings serve every sheet: a workbook of 100 000 responses saved
+// again by Excel has a few hundred thousand.
+var indicatorSheetLimits = xlsxguard.SheetLimits{MaxRows: 100_000, MaxCells: 1_000_000, MaxStrings: 1_000_000}
 
 // ReadIndicatorRows reads the monthly rows of a structure workbook's
 // "Indicateurs" sheet. "Total" rows are skipped (they are sums of the

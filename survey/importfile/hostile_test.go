@@ -50,6 +50,7 @@ func TestHostileWorkbooks(t *testing.T) {
 		{"1 GB of zeros", xlsxguardtest.ZipBomb(t, "Commandes", 1<<30, 1<<30), "too_large_unpacked", 0},
 		{"1 GB of zeros declared as 1 KB", xlsxguardtest.ZipBomb(t, "Commandes", 1<<30, 1<<10), "format", 0},
 		{"a row of 20 000 cells", xlsxguardtest.Book{Sheets: []xlsxguardtest.Sheet{{Name: "Commandes", Rows: [][]string{strings.Split(strings.Repeat("x,", 20_000), ",")}}}}.XLSX(t), "too_many_cells", 0},
+		{"300 100 different texts", manyTexts(t, 300_100), "too_many_strings", 0},
 		{"without styles", xlsxguardtest.Book{NoStyles: true, Sheets: []xlsxguardtest.Sheet{{Name: "Commandes", Rows: orders(3)}}}.XLSX(t), "", 3},
 		{"without shared strings", xlsxguardtest.Book{Sheets: []xlsxguardtest.Sheet{{Name: "Commandes", Rows: orders(3)}}}.XLSX(t), "", 3},
 		{"with shared strings", xlsxguardtest.Book{SharedStrings: true, Sheets: []xlsxguardtest.Sheet{{Name: "Commandes", Rows: orders(3)}}}.XLSX(t), "", 3},
@@ -87,6 +88,21 @@ func TestHostileWorkbooks(t *testing.T) {
 	if n := fetched.Load(); n != 0 {
 		t.Errorf("the external link was fetched %d times", n)
 	}
+}
+
+// manyTexts is a workbook of n different texts in its shared strings,
+// ten a row under the header.
+func manyTexts(t *testing.T, n int) []byte {
+	t.Helper()
+	rows := [][]string{orderHeader}
+	for i := 0; i < n; i += 10 {
+		row := make([]string, 10)
+		for j := range row {
+			row[j] = fmt.Sprintf("t%d", i+j)
+		}
+		rows = append(rows, row)
+	}
+	return xlsxguardtest.Book{SharedStrings: true, Sheets: []xlsxguardtest.Sheet{{Name: "Commandes", Rows: rows}}}.XLSX(t)
 }
 
 // countingRows counts the rows excelize's iterator gives.

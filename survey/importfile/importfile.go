@@ -172,8 +172,14 @@ func detectSeparator(text string) rune {
 // importSheetLimits bound the first sheet of an order workbook, counted on
 // its XML before excelize reads it: the rows of survey.MaxImportRows
 // orders and as many again empty (formatted) ones, 20 cells a row where an
-// order has a dozen columns.
-var importSheetLimits = xlsxguard.SheetLimits{MaxRows: 2 * (survey.MaxImportRows + 1), MaxCells: 20 * (survey.MaxImportRows + 1)}
+// order has a dozen columns, 6 different texts an order (reference,
+// contact, email, phone, notes and one more; the services, clients and
+// jobs repeat).
+var importSheetLimits = xlsxguard.SheetLimits{
+	MaxRows:    2 * (survey.MaxImportRows + 1),
+	MaxCells:   20 * (survey.MaxImportRows + 1),
+	MaxStrings: 6 * (survey.MaxImportRows + 1),
+}
 
 // importLimits bound the zip of an order workbook: those of
 // xlsxguard.Default, but a sheet of at most 64 MB, since the import keeps

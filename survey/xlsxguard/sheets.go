@@ -43,8 +43,9 @@ type Workbook struct {
 
 // SheetLimits bound the sheets excelize will read, counted on their XML.
 type SheetLimits struct {
-	MaxRows  int // row elements, in all the sheets checked
-	MaxCells int // cell elements in all the sheets checked; strings in the shared strings
+	MaxRows    int // row elements, in all the sheets checked
+	MaxCells   int // cell elements, in all the sheets checked
+	MaxStrings int // strings in the shared strings, which excelize decodes whole (some 300 bytes each)
 }
 
 // unreadable refuses a workbook whose description cannot be read.
@@ -209,7 +210,7 @@ const MaxRowBytes = 8 << 20
 // refuses the workbook at the first limit passed: more than l.MaxRows rows
 // or l.MaxCells cells in all, a row of more than MaxRowCells cells or
 // MaxRowBytes bytes, a text of more than MaxTextBytes, more shared
-// strings than l.MaxCells. Reading stops there: the work is bounded by the
+// strings than l.MaxStrings. Reading stops there: the work is bounded by the
 // limits, whatever the size of the sheets.
 func (w *Workbook) CheckSheets(sheets []Sheet, l SheetLimits) error {
 	rows, cells := 0, 0
@@ -249,8 +250,8 @@ func (w *Workbook) CheckSheets(sheets []Sheet, l SheetLimits) error {
 	texts := 0
 	err := w.scan(sharedStrings, func(local []byte, _ int64) error {
 		if string(local) == "si" {
-			if texts++; texts > l.MaxCells {
-				return &Refusal{Code: "too_many_cells", Message: fmt.Sprintf("Fichier refusé : il compte plus de %s textes.", thousands(l.MaxCells))}
+			if texts++; texts > l.MaxStrings {
+				return &Refusal{Code: "too_many_strings", Message: fmt.Sprintf("Fichier refusé : il compte plus de %s textes différents.", thousands(l.MaxStrings))}
 			}
 		}
 		return nil
