@@ -29,11 +29,12 @@ type FillReport struct {
 }
 
 // dashboardSheetLimits bound the sheets of a dashboard, counted on their
-// XML before excelize reads them (it decodes whole the sheets it writes
-// into): a CAP dashboard has a few thousand cells, its "Satisfaction
-// clients" sheet at most some 60 000 rows of 6 cells (see
-// indicatorSheetLimits), and a few thousand different texts.
-var dashboardSheetLimits = xlsxguard.SheetLimits{MaxRows: 200_000, MaxCells: 2_000_000, MaxStrings: 200_000}
+// XML before excelize reads them. A CAP dashboard has a few thousand
+// cells; its "Satisfaction clients" sheet, filled for five years and 40
+// questions, some 60 000 rows of 6 cells. excelize decodes whole a sheet
+// it writes into, some 0.8 KB a cell: a dashboard at these limits costs
+// some 500 MB, as the largest fill does.
+var dashboardSheetLimits = xlsxguard.SheetLimits{MaxRows: 100_000, MaxCells: 600_000, MaxStrings: 50_000}
 
 // FillDashboard reads the workbook in r (size bytes), writes every figure
 // whose code matches a defined name into the named cell, adds or replaces
