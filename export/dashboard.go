@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"capsat/survey"
+	"capsat/survey/xlsxguard"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -27,14 +28,25 @@ type FillReport struct {
 	Unmatched []string // names that look like no indicator of the range
 }
 
+// dashboardSheetLimits bound the sheets of a dashboard, counted on their
+// XML before excelize reads them. A CAP dashboard has a few thousand
+// cells; its "Satisfaction clients" sheet, filled for five years and 40
+// questions, some 60 000 rows of 6 cells. excelize decodes whole a sheet
+// it writes into, some 0.8 KB a cell: a dashboard at these limits costs
+// some 500 MB, as the largest fill does.
+var dashboardSheetLimits = xlsxguard.SheetLimits{MaxRows: 100_000, MaxCells: 600_000, MaxStrings: 50_000}
+
 // FillDashboard reads the workbook in r (size bytes), writes every figure
 // whose code matches a defined name into the named cell, adds or replaces
 // the "Satisfaction clients" sheet with the Indicateurs table, and writes
 // the workbook to w. Everything else in the workbook is kept. A file that
-// is not an xlsx or unpacks to too much is a *survey.ValidationError on
-// field "file".
-func FillDashboard(r io.ReaderAt, size int64, d Dashboard, limits UploadLimits, w io.Writer) (*FillReport, error) {
-	f, err := openUpload(r, size, limits)
+// is not an xlsx, unpacks to too much or whose sheets have too many rows
+// or cells is a *survey.ValidationError on field "file", refused before it
+// is read; a workbook without styles gets default ones.
+func FillDashboard(r io.ReaderAt, size int64, d Dashboard, limits UploadLimits, w io.Writer) (_ *FillReport, err error) {
+	defer refuseOnPanic(&err)
+	all := func(b *xlsxguard.Workbook) []xlsxguard.Sheet { return b.Sheets }
+	f, err := openUpload(r, size, limits, all, dashboardSheetLimits)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"capsat/survey"
+	"capsat/survey/xlsxguard"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -27,13 +28,24 @@ const maxUploadErrors = 10
 
 var indicatorCodeShape = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
 
+// indicatorSheetLimits bound the "Indicateurs" sheet of an upload,
+// counted on its XML before excelize reads it: five years of months, for
+// some 300 codes and 3 services, is about 60 000 rows of 6 cells. The
+// shared strings serve every sheet: a workbook of 100 000 responses saved
+// again by Excel has a few hundred thousand.
+var indicatorSheetLimits = xlsxguard.SheetLimits{MaxRows: 100_000, MaxCells: 1_000_000, MaxStrings: 1_000_000}
+
 // ReadIndicatorRows reads the monthly rows of a structure workbook's
 // "Indicateurs" sheet. "Total" rows are skipped (they are sums of the
 // months). A malformed file is a *survey.ValidationError with French
 // messages, under "file" and "rows.N" (N = the sheet's row number). Like
-// FillDashboard, it refuses a zip that unpacks to too much before opening it.
-func ReadIndicatorRows(r io.ReaderAt, size int64, limits UploadLimits) ([]survey.UploadRow, error) {
-	f, err := openUpload(r, size, limits)
+// FillDashboard, it refuses a zip that unpacks to too much before opening
+// it, and a sheet of too many rows or cells before reading it; the rows
+// are then streamed.
+func ReadIndicatorRows(r io.ReaderAt, size int64, limits UploadLimits) (out []survey.UploadRow, err error) {
+	defer refuseOnPanic(&err)
+	indicators := func(b *xlsxguard.Workbook) []xlsxguard.Sheet { return b.Named(uploadSheet) }
+	f, err := openUpload(r, size, limits, indicators, indicatorSheetLimits)
 	if err != nil {
 		return nil, err
 	}
@@ -41,29 +53,62 @@ func ReadIndicatorRows(r io.ReaderAt, size int64, limits UploadLimits) ([]survey
 	if idx, err := f.GetSheetIndex(uploadSheet); err != nil || idx < 0 {
 		return nil, survey.Invalid("file", "no_sheet", "Le classeur ne contient pas de feuille « Indicateurs ».")
 	}
-	rows, err := f.GetRows(uploadSheet, excelize.Options{RawCellValue: true})
+	rows, err := f.Rows(uploadSheet)
 	if err != nil {
-		return nil, survey.Invalid("file", "unreadable", "La feuille « Indicateurs » est illisible.")
+		return nil, unreadableIndicators()
 	}
-	if len(rows) == 0 || !sameHeader(rows[0]) {
-		return nil, survey.Invalid("file", "header", "L'en-tête de la feuille « Indicateurs » doit être exactement : "+strings.Join(uploadHeader, ", ")+".")
-	}
+	defer rows.Close()
+	return readIndicatorRows(rows)
+}
+
+func unreadableIndicators() error {
+	return survey.Invalid("file", "unreadable", "La feuille « Indicateurs » est illisible.")
+}
+
+// sheetRows is what readIndicatorRows needs of excelize's row iterator.
+type sheetRows interface {
+	Next() bool
+	Columns(opts ...excelize.Options) ([]string, error)
+	Error() error
+}
+
+// readIndicatorRows streams the rows of the "Indicateurs" sheet: the
+// header first, then the figures.
+func readIndicatorRows(rows sheetRows) ([]survey.UploadRow, error) {
 	v := &survey.ValidationError{Message: "Le classeur contient des lignes invalides : rien n'a été importé."}
 	var out []survey.UploadRow
-	for i, cells := range rows[1:] {
+	row := 0
+	for rows.Next() {
+		row++
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, unreadableIndicators()
+		}
+		if row == 1 {
+			if !sameHeader(cells) {
+				return nil, survey.Invalid("file", "header", "L'en-tête de la feuille « Indicateurs » doit être exactement : "+strings.Join(uploadHeader, ", ")+".")
+			}
+			continue
+		}
 		if blank(cells) {
 			continue
 		}
-		row, skip, msg := parseIndicatorRow(cells)
+		parsed, skip, msg := parseIndicatorRow(cells)
 		if msg != "" {
 			if len(v.Fields) < maxUploadErrors {
-				v.Add(fmt.Sprintf("rows.%d", i+2), "invalid", fmt.Sprintf("Ligne %d : %s", i+2, msg))
+				v.Add(fmt.Sprintf("rows.%d", row), "invalid", fmt.Sprintf("Ligne %d : %s", row, msg))
 			}
 			continue
 		}
 		if !skip {
-			out = append(out, row)
+			out = append(out, parsed)
 		}
+	}
+	if rows.Error() != nil {
+		return nil, unreadableIndicators()
+	}
+	if row == 0 {
+		return nil, survey.Invalid("file", "header", "L'en-tête de la feuille « Indicateurs » doit être exactement : "+strings.Join(uploadHeader, ", ")+".")
 	}
 	if err := v.OrNil(); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package importfile
 import (
 	"bytes"
 	"capsat/survey"
+	"capsat/survey/xlsxguard"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -16,10 +17,6 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 )
-
-// xlsxUnzipLimit caps what an uploaded workbook may expand to, so that a
-// small zip cannot fill memory or disk.
-const xlsxUnzipLimit = 256 << 20
 
 // fileError is a whole-file problem: nothing of the file is imported.
 func fileError(code, message string) error {
@@ -172,32 +169,134 @@ func detectSeparator(text string) rune {
 	return best
 }
 
-func parseXLSX(data []byte) (*survey.ImportFile, error) {
-	wb, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: xlsxUnzipLimit, UnzipXMLSizeLimit: 16 << 20})
+// importSheetLimits bound the first sheet of an order workbook, counted on
+// its XML before excelize reads it: the rows of survey.MaxImportRows
+// orders and as many again empty (formatted) ones, 20 cells a row where an
+// order has a dozen columns, 6 different texts an order (reference,
+// contact, email, phone, notes and one more; the services, clients and
+// jobs repeat).
+var importSheetLimits = xlsxguard.SheetLimits{
+	MaxRows:    2 * (survey.MaxImportRows + 1),
+	MaxCells:   20 * (survey.MaxImportRows + 1),
+	MaxStrings: 6 * (survey.MaxImportRows + 1),
+}
+
+// importLimits bound the zip of an order workbook: those of
+// xlsxguard.Default, but a sheet of at most 64 MB, since the import keeps
+// every value of its sheet (one of survey.MaxImportRows orders takes about
+// 36 MB).
+var importLimits = xlsxguard.Limits{MaxSheetSize: 64 << 20}
+
+// xlsxXMLInMemory is the largest sheet excelize keeps in memory; a larger
+// one is unpacked to a temporary file and streamed from it.
+const xlsxXMLInMemory = 16 << 20
+
+// parseXLSX reads the first sheet of an order workbook. The zip is checked
+// before anything is unpacked, then the rows and cells of the sheet are
+// counted as its XML streams, stopping at the first limit passed
+// (xlsxguard); excelize then streams the rows and reading stops past
+// survey.MaxImportRows orders (readRecords). A hostile file thus costs
+// time and memory bounded by the limits, not by its size.
+func parseXLSX(data []byte) (f *survey.ImportFile, err error) {
+	book, err := xlsxguard.Check(bytes.NewReader(data), int64(len(data)), importLimits)
 	if err != nil {
-		return nil, fileError("format", "Ce fichier n'est ni un CSV ni un classeur XLSX lisible.")
+		return nil, refused(err)
+	}
+	if len(book.Sheets) == 0 {
+		return nil, notReadable()
+	}
+	if err := book.CheckSheets(book.Named(book.Sheets[0].Name), importSheetLimits); err != nil {
+		return nil, refused(err)
+	}
+	defer refuseOnPanic(&err)
+	wb, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: xlsxguard.Default.MaxUncompressed, UnzipXMLSizeLimit: xlsxXMLInMemory})
+	if err != nil {
+		return nil, notReadable()
 	}
 	defer wb.Close()
 	sheets := wb.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, fileError("format", "Ce fichier n'est ni un CSV ni un classeur XLSX lisible.")
+		return nil, notReadable()
 	}
-	rows, err := wb.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	rows, err := wb.Rows(sheets[0])
 	if err != nil {
-		return nil, fileError("format", "La première feuille du classeur est illisible.")
+		return nil, unreadableSheet()
 	}
-	if len(rows) > survey.MaxImportRows+1 {
-		return nil, tooManyRows()
+	defer rows.Close()
+	records, err := readRecords(rows)
+	if err != nil {
+		return nil, err
 	}
 	date1904 := false
 	if props, err := wb.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		date1904 = *props.Date1904
 	}
-	records := make([]record, len(rows))
-	for i, cells := range rows {
-		records[i] = record{row: i + 1, cells: cells}
-	}
 	return buildImport("xlsx", records, cellFormat{spreadsheet: true, date1904: date1904})
+}
+
+func notReadable() error {
+	return fileError("format", "Ce fichier n'est ni un CSV ni un classeur XLSX lisible.")
+}
+
+func unreadableSheet() error {
+	return fileError("format", "La première feuille du classeur est illisible.")
+}
+
+// refused turns a refusal of xlsxguard into a whole-file error.
+func refused(err error) error {
+	var r *xlsxguard.Refusal
+	switch {
+	case !errors.As(err, &r):
+		return err
+	case r.Code == "not_xlsx":
+		return notReadable()
+	}
+	v := &survey.ValidationError{Message: "Fichier d'import refusé : " + strings.TrimPrefix(r.Message, "Fichier refusé : ")}
+	v.Add("file", r.Code, r.Message)
+	return v
+}
+
+// refuseOnPanic turns a panic of excelize on a malformed workbook into the
+// refusal of the file: deferred around the reading of a workbook, as a
+// last resort behind the checks that avoid the panics known.
+func refuseOnPanic(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w (panic: %v)", fileError("format", "Ce classeur n'a pas pu être lu : il est peut-être endommagé. Enregistrez-le de nouveau dans Excel, ou en CSV, puis réessayez."), r)
+	}
+}
+
+// sheetRows is what readRecords needs of excelize's row iterator.
+type sheetRows interface {
+	Next() bool
+	Columns(opts ...excelize.Options) ([]string, error)
+	Error() error
+}
+
+// readRecords streams the rows of a sheet, keeping those with cells, and
+// stops at the first row past survey.MaxImportRows orders after the
+// header. xlsxguard has bounded the rows and cells of the sheet.
+func readRecords(rows sheetRows) ([]record, error) {
+	var records []record
+	row, filled := 0, 0
+	for rows.Next() {
+		row++
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, unreadableSheet()
+		}
+		if !blank(cells) {
+			if filled++; filled > survey.MaxImportRows+1 { // the header and the orders
+				return nil, tooManyRows()
+			}
+		}
+		if len(cells) > 0 {
+			records = append(records, record{row: row, cells: cells})
+		}
+	}
+	if rows.Error() != nil {
+		return nil, unreadableSheet()
+	}
+	return records, nil
 }
 
 // cellFormat says how cells were read: a workbook's cells come raw, dates
