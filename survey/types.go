@@ -128,7 +128,7 @@ func ScaleScore(v string) (int, bool) {
 type Question struct {
 	Code      string       `bson:"code" json:"code"`
 	Label     string       `bson:"label" json:"label"`
-	Help      string       `bson:"help,omitempty" json:"help,omitempty"`
+	Help      string       `bson:"help,omitempty" json:"help,omitempty" text:"multiline"`
 	Type      QuestionType `bson:"type" json:"type"`
 	Required  bool         `bson:"required" json:"required"`
 	Role      QuestionRole `bson:"role,omitempty" json:"role,omitempty"`

@@ -20,18 +20,6 @@ type Validator struct {
 	v *validator.Validate
 }
 
-// jsonFieldName makes validator paths use JSON names ("client.siret").
-func jsonFieldName(f reflect.StructField) string {
-	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-	if name == "-" {
-		return ""
-	}
-	if name == "" {
-		return f.Name
-	}
-	return name
-}
-
 func validDate(s string) bool {
 	_, err := time.Parse(time.DateOnly, s)
 	return err == nil
@@ -59,11 +47,15 @@ func validQuestionRole(r QuestionRole) bool {
 	return false
 }
 
-// check validates a struct and converts validator's errors into a
-// *ValidationError (nil when valid). messages gives field-specific wording;
-// it may return "" to fall back on the generic message of the tag.
+// check validates the struct s points to and converts validator's errors
+// into a *ValidationError (nil when valid). Every string goes through the
+// text rules first (cleanStrings: invisible characters stripped, control,
+// bidirectional and format characters refused). messages gives
+// field-specific wording; it may return "" to fall back on the generic
+// message of the tag.
 func (v *Validator) check(s any, messages func(field, tag string) string) *ValidationError {
 	out := &ValidationError{}
+	cleanStrings(s, out)
 	err := v.v.Struct(s)
 	if err == nil {
 		return out
