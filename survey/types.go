@@ -212,6 +212,10 @@ type Order struct {
 	LinkTokens  []string     `bson:"link_tokens,omitempty" json:"-"` // every link ever issued, so deleting the order reaches them by _id
 	CreatedAt   time.Time    `bson:"created_at" json:"created_at"`
 	UpdatedAt   time.Time    `bson:"updated_at" json:"updated_at"`
+	// ReferenceKey is ReferenceKey(Reference), set by whoever writes the
+	// order: the store's unique index on (structure_id, reference_key)
+	// refuses a near-duplicate reference.
+	ReferenceKey string `bson:"reference_key" json:"-"`
 }
 
 // SurveyStatusAt tells where the order's survey stands at time now.
