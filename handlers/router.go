@@ -90,7 +90,7 @@ func NewRouter(d Deps) (*Router, error) {
 	if err := e.SetTrustedProxies(d.Config.TrustedProxyList()); err != nil {
 		return nil, fmt.Errorf("trusted proxies (CAPSAT_TRUSTED_PROXIES): %w", err)
 	}
-	e.Use(requestID(d.Logger), accessLog(), recovery())
+	e.Use(requestID(d.Logger), accessLog(), pageSecurityHeaders(d.Config.HTTPS()), recovery())
 	e.NoRoute(func(c *gin.Context) { respondError(c, survey.ErrNotFound) })
 	e.NoMethod(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, apiError{Error: "Méthode non autorisée."})
@@ -180,11 +180,11 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(userPages, http.MethodGet, "/compte/mot-de-passe", sessions.passwordForm, policyUser)
 	r.route(userPages, http.MethodPost, "/compte/mot-de-passe", sessions.changePassword, policyUser)
 
-	// Public survey: anyone holding a link; strict page headers and a
-	// per-IP rate limit.
+	// Public survey: anyone holding a link; the strict page headers of
+	// every response and a per-IP rate limit.
 	surveyPages := &surveyPage{store: d.Store, views: pages, secureCookies: d.Config.CookiesSecure(), writes: make(chan struct{}, maxConcurrentSubmissions)}
 	publicLimit := newRateLimiter(d.Config.PublicRateLimit, time.Minute, d.Now)
-	public := e.Group("/s", pageSecurityHeaders(), limitPerIP(publicLimit, surveyPages.tooManyRequests))
+	public := e.Group("/s", limitPerIP(publicLimit, surveyPages.tooManyRequests))
 	r.route(public, http.MethodGet, "/:token", surveyPages.show, policyPublic)
 	r.route(public, http.MethodPost, "/:token", surveyPages.submit, policyPublic)
 	r.route(public, http.MethodGet, "/:token/merci", surveyPages.thanks, policyPublic)
