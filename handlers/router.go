@@ -168,7 +168,7 @@ func NewRouter(d Deps) (*Router, error) {
 
 	sessions := newSessionPages(d.Store, pages, audit, d.Config.CookiesSecure(),
 		accounts.SessionLimits{Idle: d.Config.SessionIdleTimeout, Absolute: d.Config.SessionMaxAge},
-		d.Config.LoginIPLimit, d.Config.LoginAccountLimit, d.Now)
+		d.Config.LoginIPLimit, d.Config.LoginAccountLimit, d.Now, d.Config.BaseURL)
 	// The login form is posted without a session, so without CSRF token.
 	loginPages := e.Group("/", markPages(pages), bodyLimit(d.Config.MaxBodyBytes))
 	r.route(loginPages, http.MethodGet, loginPath, sessions.loginForm, policyPublic)
