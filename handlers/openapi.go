@@ -175,6 +175,9 @@ func openAPIDocument(baseURL string) map[string]any {
 			paths[path] = item
 		}
 		item[strings.ToLower(op.Method)] = operationObject(op, params, &schemas, errRef)
+		if op.Method == http.MethodGet {
+			item["head"] = headOperation(op, params, &schemas, errRef)
+		}
 	}
 	return map[string]any{
 		"openapi": "3.0.3",
@@ -236,7 +239,7 @@ func operationObject(op apiOperation, params []string, schemas *schemaSet, errRe
 	if hasBody {
 		errorsOf = append(errorsOf, http.StatusRequestEntityTooLarge)
 	}
-	if op.Method != http.MethodGet {
+	if op.Method != http.MethodGet && op.Method != http.MethodHead {
 		errorsOf = append(errorsOf, http.StatusConflict)
 	}
 	for _, code := range errorsOf {
@@ -245,6 +248,18 @@ func operationObject(op apiOperation, params []string, schemas *schemaSet, errRe
 	o["responses"] = responses
 	if op.Public {
 		o["security"] = []any{}
+	}
+	return o
+}
+
+// headOperation documents the HEAD of a GET route: the same statuses and
+// headers, without a body.
+func headOperation(op apiOperation, params []string, schemas *schemaSet, errRef map[string]any) map[string]any {
+	op.Method, op.Reply, op.ReplyType = http.MethodHead, nil, ""
+	op.Summary += " (en-têtes seulement)"
+	o := operationObject(op, params, schemas, errRef)
+	for _, r := range o["responses"].(map[string]any) {
+		delete(r.(map[string]any), "content")
 	}
 	return o
 }

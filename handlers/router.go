@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"capsat/config"
@@ -56,7 +57,8 @@ func (r *Router) Policies() map[string][]string {
 	return out
 }
 
-// route registers a handler with the policies that may call it.
+// route registers a handler with the policies that may call it. A GET
+// route answers HEAD as well, with the same policies.
 func (r *Router) route(g *gin.RouterGroup, method, path string, h gin.HandlerFunc, policies ...policy) {
 	if len(policies) == 0 {
 		panic("route " + method + " " + path + " declares no policy")
@@ -65,8 +67,14 @@ func (r *Router) route(g *gin.RouterGroup, method, path string, h gin.HandlerFun
 	if g.BasePath() == "/" {
 		full = path
 	}
-	r.policies[method+" "+full] = policies
-	g.Handle(method, path, authorize(policies...), h)
+	methods := []string{method}
+	if method == http.MethodGet {
+		methods = append(methods, http.MethodHead)
+	}
+	for _, m := range methods {
+		r.policies[m+" "+full] = policies
+		g.Handle(m, path, authorize(policies...), h)
+	}
 }
 
 // NewRouter builds every route of capsat. Tests call it too, so that they
@@ -273,11 +281,17 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	r.route(networkUploads, http.MethodPost, "/classeurs", network.uploadWorkbook, policyFederation)
 }
 
-// staticFiles serves the embedded stylesheet and images, cacheable for a day.
+// staticFiles serves the embedded stylesheet and images, cacheable for a
+// day. Directories are not listed: /static/ itself is a 404.
 func staticFiles() gin.HandlerFunc {
 	sub, _ := fs.Sub(staticFS, "static")
 	fileServer := http.StripPrefix("/static", http.FileServer(http.FS(sub)))
 	return func(c *gin.Context) {
+		name := strings.TrimPrefix(c.Param("filepath"), "/")
+		if info, err := fs.Stat(sub, name); err != nil || info.IsDir() {
+			respondError(c, survey.ErrNotFound)
+			return
+		}
 		c.Header("Cache-Control", "public, max-age=86400")
 		fileServer.ServeHTTP(c.Writer, c.Request)
 	}
