@@ -44,6 +44,8 @@ func (d Deps) withFigures() storeWithFigures { return storeWithFigures{d.Store, 
 type Router struct {
 	*gin.Engine
 	policies map[string][]policy
+	// queries are the query parameters of each API route (apiQueryParameters).
+	queries map[string][]string
 }
 
 // Policies returns the declared policies by "METHOD /path".
@@ -57,8 +59,9 @@ func (r *Router) Policies() map[string][]string {
 	return out
 }
 
-// route registers a handler with the policies that may call it. A GET
-// route answers HEAD as well, with the same policies.
+// route registers a handler with the policies that may call it. An API
+// route refuses the query parameters its apiOperation does not list. A GET
+// route answers HEAD as well, with the same policies and parameters.
 func (r *Router) route(g *gin.RouterGroup, method, path string, h gin.HandlerFunc, policies ...policy) {
 	if len(policies) == 0 {
 		panic("route " + method + " " + path + " declares no policy")
@@ -72,8 +75,12 @@ func (r *Router) route(g *gin.RouterGroup, method, path string, h gin.HandlerFun
 		methods = append(methods, http.MethodHead)
 	}
 	for _, m := range methods {
+		chain := []gin.HandlerFunc{authorize(policies...)}
+		if strings.HasPrefix(full, "/api/") {
+			chain = append(chain, onlyQueryParameters(r.queries[m+" "+full]))
+		}
 		r.policies[m+" "+full] = policies
-		g.Handle(m, path, authorize(policies...), h)
+		g.Handle(m, path, append(chain, h)...)
 	}
 }
 
@@ -92,7 +99,7 @@ func NewRouter(d Deps) (*Router, error) {
 	e := gin.New()
 	e.ContextWithFallback = true
 	e.HandleMethodNotAllowed = true
-	r := &Router{Engine: e, policies: map[string][]policy{}}
+	r := &Router{Engine: e, policies: map[string][]policy{}, queries: apiQueryParameters()}
 	// Only configured load balancers may name the client's IP: rate limits
 	// and the audit log must not trust a forged X-Forwarded-For.
 	if err := e.SetTrustedProxies(d.Config.TrustedProxyList()); err != nil {
