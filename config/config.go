@@ -292,8 +292,12 @@ func (c Config) CookiesSecure() bool {
 	case "never":
 		return false
 	}
-	return strings.HasPrefix(c.BaseURL, "https://")
+	return c.HTTPS()
 }
+
+// HTTPS reports whether capsat is reached over https (its base URL says
+// so): responses then ask browsers to use https only (HSTS).
+func (c Config) HTTPS() bool { return strings.HasPrefix(c.BaseURL, "https://") }
 
 func maskIfSecret(env, v string) string {
 	if env == "MONGODB_URI" {

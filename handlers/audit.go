@@ -33,7 +33,9 @@ func (a auditor) record(c *gin.Context, action accounts.AuditAction, structureID
 // recordEntry appends e, filling the actor from the principal when e has
 // none (logins set it themselves) and the IP from the request.
 func (a auditor) recordEntry(c *gin.Context, e accounts.AuditEntry) {
-	if a.store == nil {
+	// A HEAD request runs its GET's handler but takes nothing away: no
+	// download to record.
+	if a.store == nil || c.Request.Method == http.MethodHead {
 		return
 	}
 	if p := principal(c); p != nil && e.Actor == "" {

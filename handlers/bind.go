@@ -6,15 +6,18 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 )
 
 // bindJSON decodes the JSON body into v. On failure it answers (400 for
-// malformed JSON or a wrong type, naming the field; 413 for an oversized
-// body) and returns false.
+// malformed JSON, a wrong type or a field v does not have, naming the
+// field; 413 for an oversized body) and returns false.
 func bindJSON(c *gin.Context, v any) bool {
 	dec := json.NewDecoder(c.Request.Body)
+	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	if err == nil && dec.More() {
 		err = errors.New("trailing data")
@@ -34,6 +37,8 @@ func bindJSON(c *gin.Context, v any) bool {
 			field = "body"
 		}
 		badRequest(c, "Type de valeur invalide.", map[string]string{field: fmt.Sprintf("Valeur de type %s attendue.", jsonTypeName(typeErr.Type.Kind().String()))})
+	case unknownField(err) != "":
+		badRequest(c, "Champ inconnu : "+unknownField(err)+".", map[string]string{unknownField(err): "Champ inconnu : vérifiez son nom ou retirez-le."})
 	case errors.As(err, &syntaxErr):
 		badRequest(c, "JSON mal formé.", map[string]string{"body": fmt.Sprintf("Erreur de syntaxe JSON près de l'octet %d.", syntaxErr.Offset)})
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -60,4 +65,18 @@ func jsonTypeName(kind string) string {
 		return "objet"
 	}
 	return kind
+}
+
+// unknownField is the name of the field encoding/json refused with
+// DisallowUnknownFields ("json: unknown field \"x\""), or "".
+func unknownField(err error) string {
+	rest, ok := strings.CutPrefix(err.Error(), "json: unknown field ")
+	if !ok {
+		return ""
+	}
+	name, uerr := strconv.Unquote(rest)
+	if uerr != nil {
+		return rest
+	}
+	return name
 }

@@ -29,7 +29,7 @@ type apiOperation struct {
 	Status    int      // success status
 	Reply     any      // JSON success body: a Go value, a list(...) wrapper, or nil for none
 	ReplyType string   // content type of a non-JSON success body ("image/png", "text/csv"...)
-	Query     []string // query parameters, described in queryParameters (add new ones there)
+	Query     []string // the query parameters the route accepts (any other is a 400), described in queryParameters (add new ones there)
 	Public    bool     // no API key needed
 }
 
@@ -81,7 +81,7 @@ func apiOperations() []apiOperation {
 		{Method: "POST", Path: "/api/v1/users", Tag: "accounts", Summary: "Créer un utilisateur régional ou fédéral (fédération)", Request: userBody{}, Status: 201, Reply: userCreated{}},
 
 		{Method: "GET", Path: sapi + "/indicators", Tag: "indicators", Summary: "Indicateurs de satisfaction de la structure (chaque valeur avec numérateur et dénominateur)", Query: []string{"from", "to", "service", "by"}, Status: 200, Reply: survey.Indicators{}},
-		{Method: "GET", Path: sapi + "/exports/satisfaction.xlsx", Tag: "indicators", Summary: "Classeur Excel de satisfaction (Synthèse, Indicateurs, Questions, Évolution, Verbatims, Réponses, Méthode)", Query: []string{"from", "to", "service"}, Status: 200, ReplyType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		{Method: "GET", Path: sapi + "/exports/satisfaction.xlsx", Tag: "indicators", Summary: "Classeur Excel de satisfaction (Synthèse, Indicateurs, Questions, Évolution, Verbatims, Réponses, Méthode)", Query: []string{"from", "to", "service", "by"}, Status: 200, ReplyType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 		{Method: "POST", Path: sapi + "/exports/dashboard", Tag: "indicators", Summary: "Remplir le tableau de bord CAP (xlsx, champ file ; champs from, to, service) : noms définis et feuille « Satisfaction clients »", Upload: "file", Status: 200, ReplyType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 
 		{Method: "GET", Path: sapi + "/benchmark", Tag: "federation", Summary: "Position de la structure face à sa région et au réseau (médiane, quartiles ; sans nommer les autres structures)", Query: []string{"from", "to", "service"}, Status: 200, Reply: benchmarkJSON{}},
@@ -117,7 +117,7 @@ func queryParameters() map[string]map[string]any {
 		"from":         str("Début de la période (incluse, AAAA-MM-JJ ; par défaut les 12 derniers mois complets)", "format", "date"),
 		"to":           str("Fin de la période (incluse, AAAA-MM-JJ)", "format", "date"),
 		"service":      str("Type de prestation (vide : toutes)", "enum", enumValues(reflect.TypeFor[survey.ServiceType]())),
-		"by":           str("Découpage", "enum", []string{"month", "quarter", "year"}),
+		"by":           str("Découpage des indicateurs (le classeur, lui, est toujours mois par mois)", "enum", []string{"month", "quarter", "year"}),
 		"dry_run":      {"description": "Vérifier sans rien écrire", "schema": map[string]any{"type": "boolean"}},
 	}
 }
@@ -175,6 +175,9 @@ func openAPIDocument(baseURL string) map[string]any {
 			paths[path] = item
 		}
 		item[strings.ToLower(op.Method)] = operationObject(op, params, &schemas, errRef)
+		if op.Method == http.MethodGet {
+			item["head"] = headOperation(op, params, &schemas, errRef)
+		}
 	}
 	return map[string]any{
 		"openapi": "3.0.3",
@@ -230,13 +233,15 @@ func operationObject(op apiOperation, params []string, schemas *schemaSet, errRe
 	if !op.Public {
 		errorsOf = append(errorsOf, http.StatusUnauthorized, http.StatusForbidden)
 	}
+	// Every route refuses query parameters it does not list.
+	errorsOf = append(errorsOf, http.StatusBadRequest)
 	if hasBody || op.Query != nil {
-		errorsOf = append(errorsOf, http.StatusBadRequest, http.StatusUnprocessableEntity)
+		errorsOf = append(errorsOf, http.StatusUnprocessableEntity)
 	}
 	if hasBody {
 		errorsOf = append(errorsOf, http.StatusRequestEntityTooLarge)
 	}
-	if op.Method != http.MethodGet {
+	if op.Method != http.MethodGet && op.Method != http.MethodHead {
 		errorsOf = append(errorsOf, http.StatusConflict)
 	}
 	for _, code := range errorsOf {
@@ -245,6 +250,18 @@ func operationObject(op apiOperation, params []string, schemas *schemaSet, errRe
 	o["responses"] = responses
 	if op.Public {
 		o["security"] = []any{}
+	}
+	return o
+}
+
+// headOperation documents the HEAD of a GET route: the same statuses and
+// headers, without a body.
+func headOperation(op apiOperation, params []string, schemas *schemaSet, errRef map[string]any) map[string]any {
+	op.Method, op.Reply, op.ReplyType = http.MethodHead, nil, ""
+	op.Summary += " (en-têtes seulement)"
+	o := operationObject(op, params, schemas, errRef)
+	for _, r := range o["responses"].(map[string]any) {
+		delete(r.(map[string]any), "content")
 	}
 	return o
 }

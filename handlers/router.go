@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"capsat/config"
@@ -43,6 +44,8 @@ func (d Deps) withFigures() storeWithFigures { return storeWithFigures{d.Store, 
 type Router struct {
 	*gin.Engine
 	policies map[string][]policy
+	// queries are the query parameters of each API route (apiQueryParameters).
+	queries map[string][]string
 }
 
 // Policies returns the declared policies by "METHOD /path".
@@ -56,7 +59,9 @@ func (r *Router) Policies() map[string][]string {
 	return out
 }
 
-// route registers a handler with the policies that may call it.
+// route registers a handler with the policies that may call it. An API
+// route refuses the query parameters its apiOperation does not list. A GET
+// route answers HEAD as well, with the same policies and parameters.
 func (r *Router) route(g *gin.RouterGroup, method, path string, h gin.HandlerFunc, policies ...policy) {
 	if len(policies) == 0 {
 		panic("route " + method + " " + path + " declares no policy")
@@ -65,8 +70,18 @@ func (r *Router) route(g *gin.RouterGroup, method, path string, h gin.HandlerFun
 	if g.BasePath() == "/" {
 		full = path
 	}
-	r.policies[method+" "+full] = policies
-	g.Handle(method, path, authorize(policies...), h)
+	methods := []string{method}
+	if method == http.MethodGet {
+		methods = append(methods, http.MethodHead)
+	}
+	for _, m := range methods {
+		chain := []gin.HandlerFunc{authorize(policies...)}
+		if strings.HasPrefix(full, "/api/") {
+			chain = append(chain, onlyQueryParameters(r.queries[m+" "+full]))
+		}
+		r.policies[m+" "+full] = policies
+		g.Handle(m, path, append(chain, h)...)
+	}
 }
 
 // NewRouter builds every route of capsat. Tests call it too, so that they
@@ -84,13 +99,13 @@ func NewRouter(d Deps) (*Router, error) {
 	e := gin.New()
 	e.ContextWithFallback = true
 	e.HandleMethodNotAllowed = true
-	r := &Router{Engine: e, policies: map[string][]policy{}}
+	r := &Router{Engine: e, policies: map[string][]policy{}, queries: apiQueryParameters()}
 	// Only configured load balancers may name the client's IP: rate limits
 	// and the audit log must not trust a forged X-Forwarded-For.
 	if err := e.SetTrustedProxies(d.Config.TrustedProxyList()); err != nil {
 		return nil, fmt.Errorf("trusted proxies (CAPSAT_TRUSTED_PROXIES): %w", err)
 	}
-	e.Use(requestID(d.Logger), accessLog(), recovery())
+	e.Use(requestID(d.Logger), accessLog(), pageSecurityHeaders(d.Config.HTTPS()), recovery())
 	e.NoRoute(func(c *gin.Context) { respondError(c, survey.ErrNotFound) })
 	e.NoMethod(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, apiError{Error: "Méthode non autorisée."})
@@ -168,7 +183,7 @@ func NewRouter(d Deps) (*Router, error) {
 
 	sessions := newSessionPages(d.Store, pages, audit, d.Config.CookiesSecure(),
 		accounts.SessionLimits{Idle: d.Config.SessionIdleTimeout, Absolute: d.Config.SessionMaxAge},
-		d.Config.LoginIPLimit, d.Config.LoginAccountLimit, d.Now)
+		d.Config.LoginIPLimit, d.Config.LoginAccountLimit, d.Now, d.Config.BaseURL)
 	// The login form is posted without a session, so without CSRF token.
 	loginPages := e.Group("/", markPages(pages), bodyLimit(d.Config.MaxBodyBytes))
 	r.route(loginPages, http.MethodGet, loginPath, sessions.loginForm, policyPublic)
@@ -180,11 +195,11 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(userPages, http.MethodGet, "/compte/mot-de-passe", sessions.passwordForm, policyUser)
 	r.route(userPages, http.MethodPost, "/compte/mot-de-passe", sessions.changePassword, policyUser)
 
-	// Public survey: anyone holding a link; strict page headers and a
-	// per-IP rate limit.
+	// Public survey: anyone holding a link; the strict page headers of
+	// every response and a per-IP rate limit.
 	surveyPages := &surveyPage{store: d.Store, views: pages, secureCookies: d.Config.CookiesSecure(), writes: make(chan struct{}, maxConcurrentSubmissions)}
 	publicLimit := newRateLimiter(d.Config.PublicRateLimit, time.Minute, d.Now)
-	public := e.Group("/s", pageSecurityHeaders(), limitPerIP(publicLimit, surveyPages.tooManyRequests))
+	public := e.Group("/s", limitPerIP(publicLimit, surveyPages.tooManyRequests))
 	r.route(public, http.MethodGet, "/:token", surveyPages.show, policyPublic)
 	r.route(public, http.MethodPost, "/:token", surveyPages.submit, policyPublic)
 	r.route(public, http.MethodGet, "/:token/merci", surveyPages.thanks, policyPublic)
@@ -273,11 +288,17 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	r.route(networkUploads, http.MethodPost, "/classeurs", network.uploadWorkbook, policyFederation)
 }
 
-// staticFiles serves the embedded stylesheet and images, cacheable for a day.
+// staticFiles serves the embedded stylesheet and images, cacheable for a
+// day. Directories are not listed: /static/ itself is a 404.
 func staticFiles() gin.HandlerFunc {
 	sub, _ := fs.Sub(staticFS, "static")
 	fileServer := http.StripPrefix("/static", http.FileServer(http.FS(sub)))
 	return func(c *gin.Context) {
+		name := strings.TrimPrefix(c.Param("filepath"), "/")
+		if info, err := fs.Stat(sub, name); err != nil || info.IsDir() {
+			respondError(c, survey.ErrNotFound)
+			return
+		}
 		c.Header("Cache-Control", "public, max-age=86400")
 		fileServer.ServeHTTP(c.Writer, c.Request)
 	}

@@ -7,8 +7,21 @@ import "github.com/gin-gonic/gin"
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// pageSecurityHeaders sets the headers of the public survey pages.
-func pageSecurityHeaders() gin.HandlerFunc { return securityHeaders(contentSecurityPolicy) }
+// pageSecurityHeaders sets the headers of every response, before anything
+// answers: every HTML page carries them (survey, sign-in and account pages,
+// refusal, error and 404 pages), with the strict content policy of the
+// survey pages; the back-office groups widen it to their own scripts
+// (backofficeHeaders). With an https base URL, browsers are also told to
+// use https only, subdomains included (HSTS, for a year).
+func pageSecurityHeaders(https bool) gin.HandlerFunc {
+	page := securityHeaders(contentSecurityPolicy)
+	return func(c *gin.Context) {
+		if https {
+			c.Header("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		page(c)
+	}
+}
 
 // securityHeaders sets the headers every HTML page carries, public survey
 // pages and back-office pages alike, with the page's content policy. Survey

@@ -50,11 +50,14 @@ type sessionPages struct {
 	accountLimit int          // failures per account, shared through the store
 	// hashSlots bounds concurrent password checks: each takes 64 MiB.
 	hashSlots chan struct{}
+	// baseOrigin is the configured base URL's origin, that login forms
+	// are posted from.
+	baseOrigin string
 }
 
-func newSessionPages(store sessionStore, v *views, a auditor, secure bool, lim accounts.SessionLimits, ipLimit, accountLimit int, now func() time.Time) *sessionPages {
+func newSessionPages(store sessionStore, v *views, a auditor, secure bool, lim accounts.SessionLimits, ipLimit, accountLimit int, now func() time.Time, baseURL string) *sessionPages {
 	return &sessionPages{
-		store: store, views: v, audit: a, secure: secure, limits: lim,
+		store: store, views: v, audit: a, secure: secure, limits: lim, baseOrigin: originOf(baseURL),
 		byIP:         newRateLimiter(ipLimit, loginWindow, now),
 		byAccount:    newRateLimiter(accountLimit, loginWindow, now),
 		accountLimit: accountLimit,
@@ -86,8 +89,9 @@ func (h *sessionPages) loginForm(c *gin.Context) {
 func (h *sessionPages) login(c *gin.Context) {
 	ctx := c.Request.Context()
 	// The login form has no session yet, hence no CSRF token: refuse what
-	// browsers mark as posted from another site (login CSRF).
-	if c.GetHeader("Sec-Fetch-Site") == "cross-site" {
+	// browsers mark as posted from another site (login CSRF), by its
+	// Sec-Fetch-Site or its Origin.
+	if foreignPost(c, h.baseOrigin) {
 		renderRefusal(c, http.StatusForbidden, "Formulaire refusé", "Ce formulaire de connexion ne vient pas de capsat. Ouvrez la page de connexion et recommencez.")
 		return
 	}

@@ -365,3 +365,37 @@ func TestForgedForwardedForDoesNotEscapeTheIPLimit(t *testing.T) {
 		t.Fatalf("behind a trusted proxy: %d", rec.Code)
 	}
 }
+
+// TestGuessablePasswordsAreRefused: the password page and the users API
+// refuse white space, a repeated character, a run of digits and a common
+// word followed by digits, with a French message beside the field.
+func TestGuessablePasswordsAreRefused(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	st, admin := e.structure("AI du Bocage", "Normandie")
+	u := e.user("claire@bocage.test", accounts.RoleStructureMember, st.ID, "")
+	token, csrf := e.session(u.ID)
+	cases := []struct{ password, code, message string }{
+		{"            ", "too_predictable", "trop prévisible"},
+		{"aaaaaaaaaaaa", "too_predictable", "trop prévisible"},
+		{"123456789012", "too_predictable", "trop prévisible"},
+		{"password1234", "too_common", "l&#39;un des plus courants"},
+		{"Soleil2024!!", "too_common", "l&#39;un des plus courants"},
+	}
+	for _, tc := range cases {
+		rec := postForm(e.router, "/compte/mot-de-passe", url.Values{csrfField: {csrf}, "current_password": {testPassword},
+			"new_password": {tc.password}, "confirm_password": {tc.password}}, token, "")
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `id="new_password-error">Ce mot de passe`) ||
+			!strings.Contains(rec.Body.String(), tc.message) {
+			t.Errorf("password page, %q: %d %s", tc.password, rec.Code, rec.Body)
+		}
+		body := `{"email":"nouveau@bocage.test","password":"` + tc.password + `"}`
+		rec = e.do(http.MethodPost, "/api/v1/structures/"+st.ID+"/users", body, admin)
+		if b := decode[apiError](t, rec); rec.Code != http.StatusUnprocessableEntity || b.Codes["password"] != tc.code {
+			t.Errorf("users API, %q: %d %v", tc.password, rec.Code, b)
+		}
+	}
+	if _, err := e.store.CheckPassword(context.Background(), "claire@bocage.test", testPassword); err != nil {
+		t.Errorf("the password changed: %v", err)
+	}
+}

@@ -14,6 +14,14 @@ func ValidateAnswers(q *Questionnaire, raw map[string]string) (map[string]string
 	out := make(map[string]string, len(q.Questions))
 	for _, qu := range q.Questions {
 		val := strings.TrimSpace(raw[qu.Code])
+		if qu.Type == QuestionText {
+			// Comments follow the text rules of every other field.
+			var msg string
+			if val, msg = CleanText(val, true); msg != "" {
+				v.Add(qu.Code, CodeInvalidChar, msg)
+				continue
+			}
+		}
 		if val == "" {
 			if qu.Required {
 				v.Add(qu.Code, "required", "Merci de répondre à cette question.")
@@ -57,9 +65,6 @@ func checkAnswer(qu Question, val string) string {
 		limit := qu.MaxLength
 		if limit <= 0 {
 			limit = DefaultTextMaxLen
-		}
-		if !utf8.ValidString(val) {
-			return "Le texte contient des caractères invalides."
 		}
 		if n := utf8.RuneCountInString(val); n > limit {
 			return fmt.Sprintf("Votre texte est trop long (%d caractères, %d au plus).", n, limit)

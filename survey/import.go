@@ -96,21 +96,34 @@ type PlannedUpdate struct {
 }
 
 // PlanImport validates every row and sorts it into insert, update,
-// unchanged or rejected. A reference repeated in the file is rejected from
-// its second occurrence on. Columns absent from the file leave the stored
-// values as they are. validate checks and normalises one input.
+// unchanged or rejected. existing holds the structure's orders by
+// reference. References are compared by ReferenceKey: a row updates the
+// order whose reference has the same key, which keeps its reference as
+// stored ("bc-1" in the file is the stored "BC-1"), and a reference
+// repeated in the file is rejected from its second occurrence on. Columns
+// absent from the file leave the stored values as they are. validate
+// checks and normalises one input.
 func PlanImport(sid string, f *ImportFile, existing map[string]*Order, now time.Time, validate func(*OrderInput) error) *ImportPlan {
 	plan := &ImportPlan{}
+	byKey := make(map[string]*Order, len(existing))
+	for _, o := range existing {
+		key := o.ReferenceKey // as stored: unique in the structure
+		if key == "" {
+			key = ReferenceKey(o.Reference)
+		}
+		byKey[key] = o
+	}
 	firstRow := map[string]int{}
 	for i := range f.Rows {
 		row := &f.Rows[i]
 		ref := strings.TrimSpace(row.Input.Reference)
-		if first, seen := firstRow[ref]; seen && ref != "" {
+		key := ReferenceKey(ref)
+		if first, seen := firstRow[key]; seen && key != "" {
 			plan.Reject(f, row.Row, "reference", fmt.Sprintf("Référence « %s » déjà présente ligne %d du fichier : ligne ignorée.", ref, first))
 			continue
 		}
-		firstRow[ref] = row.Row
-		stored := existing[ref]
+		firstRow[key] = row.Row
+		stored := byKey[key]
 		in := mergeImportRow(f, row.Input, stored)
 		if rejected := plan.validate(f, row, &in, validate); rejected {
 			continue
@@ -193,7 +206,7 @@ func mergeImportRow(f *ImportFile, row OrderInput, stored *Order) OrderInput {
 			*fl.dst = *fl.src
 		}
 	}
-	in.Reference = row.Reference
+	in.Reference = stored.Reference // the same reference by its key, kept as stored
 	if f.Has("service_type") {
 		in.ServiceType = row.ServiceType
 	}
@@ -214,7 +227,7 @@ func inputOf(o *Order) OrderInput {
 // newOrderFromInput builds a new order of structure sid from a validated input.
 func newOrderFromInput(sid string, in OrderInput, now time.Time) *Order {
 	return &Order{
-		ID: NewID(), StructureID: sid, Reference: in.Reference, ServiceType: in.ServiceType,
+		ID: NewID(), StructureID: sid, Reference: in.Reference, ReferenceKey: ReferenceKey(in.Reference), ServiceType: in.ServiceType,
 		Client: in.Client, JobTitle: in.JobTitle, StartDate: in.StartDate, EndDate: in.EndDate,
 		Hours: in.Hours, Notes: in.Notes, CreatedAt: now, UpdatedAt: now,
 	}

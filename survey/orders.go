@@ -17,11 +17,12 @@ type OrderInput struct {
 	StartDate   string      `json:"start_date" validate:"required,date"`
 	EndDate     string      `json:"end_date" validate:"omitempty,date"`
 	Hours       float64     `json:"hours" validate:"min=0,max=10000"`
-	Notes       string      `json:"notes" validate:"max=2000"`
+	Notes       string      `json:"notes" validate:"max=2000" text:"multiline"`
 }
 
 // Order normalises an order input (trimmed text, SIRET without spaces, phone
-// as "06 12 34 56 78") and checks it. Field keys are JSON paths such as
+// as "06 12 34 56 78", invisible characters stripped) and checks it, dates
+// within OrderDateRange included. Field keys are JSON paths such as
 // "client.siret" or "end_date".
 func (v *Validator) Order(in *OrderInput) error {
 	in.Reference = strings.TrimSpace(in.Reference)
@@ -38,7 +39,13 @@ func (v *Validator) Order(in *OrderInput) error {
 	if p, ok := NormalizeFrenchPhone(c.Phone); ok {
 		c.Phone = p
 	}
-	return v.check(in, orderMessage).OrNil()
+	errs := v.check(in, orderMessage)
+	now := v.now()
+	checkOrderDateRange(errs, "start_date", in.StartDate, now, "")
+	if in.EndDate != "" {
+		checkOrderDateRange(errs, "end_date", in.EndDate, now, " : laissez-la vide si la fin n'est pas connue")
+	}
+	return errs.OrNil()
 }
 
 // orderMessage words the errors of order fields whose generic message would

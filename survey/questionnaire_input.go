@@ -8,7 +8,7 @@ import (
 // QuestionnaireInput is a questionnaire draft as callers give it.
 type QuestionnaireInput struct {
 	Title        string        `json:"title" validate:"required,max=200"`
-	Intro        string        `json:"intro" validate:"max=1000"`
+	Intro        string        `json:"intro" validate:"max=1000" text:"multiline"`
 	ServiceTypes []ServiceType `json:"service_types" validate:"required,min=1,max=2,dive,service_type"`
 	Questions    []Question    `json:"questions" validate:"required,min=1,max=40,dive"`
 }

@@ -128,7 +128,7 @@ func ScaleScore(v string) (int, bool) {
 type Question struct {
 	Code      string       `bson:"code" json:"code"`
 	Label     string       `bson:"label" json:"label"`
-	Help      string       `bson:"help,omitempty" json:"help,omitempty"`
+	Help      string       `bson:"help,omitempty" json:"help,omitempty" text:"multiline"`
 	Type      QuestionType `bson:"type" json:"type"`
 	Required  bool         `bson:"required" json:"required"`
 	Role      QuestionRole `bson:"role,omitempty" json:"role,omitempty"`
@@ -212,6 +212,10 @@ type Order struct {
 	LinkTokens  []string     `bson:"link_tokens,omitempty" json:"-"` // every link ever issued, so deleting the order reaches them by _id
 	CreatedAt   time.Time    `bson:"created_at" json:"created_at"`
 	UpdatedAt   time.Time    `bson:"updated_at" json:"updated_at"`
+	// ReferenceKey is ReferenceKey(Reference), set by whoever writes the
+	// order: the store's unique index on (structure_id, reference_key)
+	// refuses a near-duplicate reference.
+	ReferenceKey string `bson:"reference_key" json:"-"`
 }
 
 // SurveyStatusAt tells where the order's survey stands at time now.

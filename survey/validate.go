@@ -17,24 +17,44 @@ import (
 // Build it once (NewStore does) and share it: it caches struct metadata and
 // is safe for concurrent use.
 type Validator struct {
-	v *validator.Validate
-}
-
-// jsonFieldName makes validator paths use JSON names ("client.siret").
-func jsonFieldName(f reflect.StructField) string {
-	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-	if name == "-" {
-		return ""
-	}
-	if name == "" {
-		return f.Name
-	}
-	return name
+	v   *validator.Validate
+	now func() time.Time // today, for the plausible range of order dates
 }
 
 func validDate(s string) bool {
 	_, err := time.Parse(time.DateOnly, s)
 	return err == nil
+}
+
+// Order dates must fall in a plausible range: from FirstOrderDate to
+// OrderDateYearsAhead years after today. A purchase order of the year 0001
+// or 9999 is a typing or export mistake (some software writes 31/12/9999
+// for "no end"), and would throw periods and indicators off.
+const (
+	FirstOrderDate      = "2000-01-01"
+	OrderDateYearsAhead = 10
+)
+
+// OrderDateRange returns the first and last order dates accepted on the
+// day of now.
+func OrderDateRange(now time.Time) (first, last time.Time) {
+	first, _ = time.Parse(time.DateOnly, FirstOrderDate)
+	y, m, d := now.Date()
+	return first, time.Date(y+OrderDateYearsAhead, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// checkOrderDateRange adds a "date_range" error on field when date, already
+// checked as "YYYY-MM-DD", falls outside OrderDateRange. hint ends the message.
+func checkOrderDateRange(errs *ValidationError, field, date string, now time.Time, hint string) {
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return
+	}
+	first, last := OrderDateRange(now)
+	if d.Before(first) || d.After(last) {
+		errs.Add(field, "date_range", fmt.Sprintf("Date hors de la plage admise (du %s au %s)%s.",
+			first.Format("02/01/2006"), last.Format("02/01/2006"), hint))
+	}
 }
 
 var codeSlug = regexp.MustCompile(`^[a-z0-9]+(?:[_-][a-z0-9]+)*$`)
@@ -59,11 +79,15 @@ func validQuestionRole(r QuestionRole) bool {
 	return false
 }
 
-// check validates a struct and converts validator's errors into a
-// *ValidationError (nil when valid). messages gives field-specific wording;
-// it may return "" to fall back on the generic message of the tag.
+// check validates the struct s points to and converts validator's errors
+// into a *ValidationError (nil when valid). Every string goes through the
+// text rules first (cleanStrings: invisible characters stripped, control,
+// bidirectional and format characters refused). messages gives
+// field-specific wording; it may return "" to fall back on the generic
+// message of the tag.
 func (v *Validator) check(s any, messages func(field, tag string) string) *ValidationError {
 	out := &ValidationError{}
+	cleanStrings(s, out)
 	err := v.v.Struct(s)
 	if err == nil {
 		return out

@@ -6,8 +6,13 @@ import (
 	"github.com/go-playground/validator/v10"
 )
 
-// NewValidator builds a validator with every capsat rule registered.
-func NewValidator() *Validator {
+// NewValidator builds a validator with every capsat rule registered, on
+// the system clock.
+func NewValidator() *Validator { return NewValidatorAt(time.Now) }
+
+// NewValidatorAt builds a validator whose "today" (for the range of order
+// dates) comes from now: the store passes its own clock.
+func NewValidatorAt(now func() time.Time) *Validator {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(jsonFieldName)
 	rules := map[string]func(string) bool{
@@ -47,7 +52,7 @@ func NewValidator() *Validator {
 		"SurveyExpiryDays": "min=1,max=365",
 	}, StructureSettings{})
 	v.RegisterStructValidation(orderDates, OrderInput{})
-	return &Validator{v: v}
+	return &Validator{v: v, now: now}
 }
 
 // orderDates is the cross-field rule of an order: the end is not before the start.

@@ -93,7 +93,10 @@ func VerifyPassword(password, encoded string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
-// ValidatePassword checks the length rules and returns a French field error.
+// ValidatePassword checks the length rules, then refuses the passwords
+// guessed first (see weakness: common passwords with or without digits
+// around them, repeated characters, runs, keyboard walks), and returns a
+// French field error.
 func ValidatePassword(field, password string) error {
 	n := len([]rune(password))
 	switch {
@@ -101,6 +104,9 @@ func ValidatePassword(field, password string) error {
 		return survey.Invalid(field, "too_short", fmt.Sprintf("Le mot de passe doit contenir au moins %d caractères.", MinPasswordLen))
 	case len(password) > MaxPasswordLen:
 		return survey.Invalid(field, "too_long", fmt.Sprintf("Le mot de passe ne doit pas dépasser %d octets.", MaxPasswordLen))
+	}
+	if code, msg := weakness(password); code != "" {
+		return survey.Invalid(field, code, msg)
 	}
 	return nil
 }

@@ -162,7 +162,8 @@ func seedNetwork(b *testing.B, s *store.Store, structures, months, responses int
 			service := survey.ServiceTypes[rng.IntN(4)/3] // three in four are staff provision
 			issued := start.AddDate(0, rng.IntN(months), rng.IntN(15)).Add(time.Duration(rng.IntN(36000)) * time.Second)
 			q := qs[sid][service]
-			o := survey.Order{ID: survey.NewID(), StructureID: sid, Reference: fmt.Sprintf("BC-%d-%d", i, k), ServiceType: service,
+			ref := fmt.Sprintf("BC-%d-%d", i, k)
+			o := survey.Order{ID: survey.NewID(), StructureID: sid, Reference: ref, ReferenceKey: survey.ReferenceKey(ref), ServiceType: service,
 				Client:   survey.Client{Company: "Client confidentiel", ContactName: "M. Dupont", Email: "dupont@client.fr", Phone: "0600000000"},
 				JobTitle: "Agent", StartDate: "2025-01-01", CreatedAt: issued, UpdatedAt: issued,
 				Survey: &survey.OrderSurvey{Token: survey.NewToken(), QuestionnaireID: q.ID, IssuedAt: issued, ExpiresAt: issued.AddDate(0, 0, 60)}}

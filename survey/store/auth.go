@@ -16,7 +16,11 @@ import (
 // is shown once and never stored.
 func (s *Store) CreateAPIKey(ctx context.Context, in accounts.APIKeyInput) (*accounts.APIKey, string, error) {
 	v := &survey.ValidationError{}
-	in.Name = strings.TrimSpace(in.Name)
+	name, msg := survey.CleanText(strings.TrimSpace(in.Name), false)
+	if msg != "" {
+		v.Add("name", survey.CodeInvalidChar, msg)
+	}
+	in.Name = name
 	if in.Name == "" || len(in.Name) > 100 {
 		v.Add("name", "required", "Le nom de la clé est obligatoire (100 caractères au plus).")
 	}

@@ -16,4 +16,7 @@ const (
 	// colUploads holds figures imported from self-hosted structures'
 	// workbooks, one document per structure × month.
 	colUploads = "federation_uploads"
+	// colMigrations records the one-off data migrations done on the
+	// store, one document per migration, read by _id at start.
+	colMigrations = "migrations"
 )

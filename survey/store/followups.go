@@ -44,8 +44,10 @@ func (s *Store) CountOpenFollowUps(ctx context.Context, sid string) (int, error)
 // the name of by. An unflagged response or another structure's is
 // ErrNotFound; an empty or too long action is a validation error.
 func (s *Store) RecordFollowUp(ctx context.Context, sid, oid, action string, close bool, by string) (*survey.Response, error) {
-	action = strings.TrimSpace(action)
+	action, msg := survey.CleanText(strings.TrimSpace(action), true)
 	switch {
+	case msg != "":
+		return nil, survey.Invalid("action", survey.CodeInvalidChar, msg)
 	case action == "":
 		return nil, survey.Invalid("action", "required", "Décrivez l'action menée auprès du client.")
 	case utf8.RuneCountInString(action) > survey.FollowUpActionMaxLen:

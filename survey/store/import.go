@@ -38,7 +38,7 @@ func (s *Store) ImportOrders(ctx context.Context, sid string, f *survey.ImportFi
 // importProjection is what comparing and updating orders needs: the
 // embedded store spends its time encoding documents, so send less.
 var importProjection = bson.M{
-	"reference": 1, "service_type": 1, "client": 1, "job_title": 1, "start_date": 1, "end_date": 1,
+	"reference": 1, "reference_key": 1, "service_type": 1, "client": 1, "job_title": 1, "start_date": 1, "end_date": 1,
 	"hours": 1, "notes": 1, "survey": 1,
 }
 

@@ -132,7 +132,7 @@ func ordersOf(b *testing.B, data []byte, sid string) []any {
 		if err := survey.NewValidator().Order(&in); err != nil {
 			b.Fatal(err)
 		}
-		docs[i] = survey.Order{ID: survey.NewID(), StructureID: sid, Reference: in.Reference, ServiceType: in.ServiceType,
+		docs[i] = survey.Order{ID: survey.NewID(), StructureID: sid, Reference: in.Reference, ReferenceKey: survey.ReferenceKey(in.Reference), ServiceType: in.ServiceType,
 			Client: in.Client, JobTitle: in.JobTitle, StartDate: in.StartDate, EndDate: in.EndDate, Hours: in.Hours,
 			Notes: in.Notes, CreatedAt: now, UpdatedAt: now}
 	}

@@ -13,12 +13,15 @@ import (
 )
 
 // EnsureIndexes creates the indexes the store relies on. It is idempotent.
-// Unique indexes carry domain rules (one reference per structure); the others
-// serve MongoDB, the embedded store ignoring them for filters.
+// Unique indexes carry domain rules (one reference per structure, by
+// reference key: see ensureReferenceIndex); the others serve MongoDB, the
+// embedded store ignoring them for filters.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
+	if err := s.ensureReferenceIndex(ctx); err != nil {
+		return err
+	}
 	specs := map[string][]mongo.IndexModel{
 		colOrders: {
-			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "reference", Value: 1}}, Options: options.Index().SetUnique(true).SetName("structure_reference")},
 			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("structure_created")},
 			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "survey.issued_at", Value: 1}}, Options: options.Index().SetName("structure_survey_issued")},
 		},
@@ -50,7 +53,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 // collections lists every collection of the store.
 var collections = []string{
 	colStructures, colQuestionnaires, colOrders, colLinks, colResponses, colAPIKeys,
-	colUsers, colSessions, colLoginFailures, colAudit, colUploads,
+	colUsers, colSessions, colLoginFailures, colAudit, colUploads, colMigrations,
 }
 
 // EnsureCollections creates those of the named collections of db that do

@@ -11,14 +11,15 @@ import (
 )
 
 // CreateOrder stores a new order. A duplicate reference within the
-// structure is ErrConflict (a unique index enforces it).
+// structure, compared by survey.ReferenceKey, is a conflict on "reference"
+// (the unique index on structure_id and reference_key enforces it).
 func (s *Store) CreateOrder(ctx context.Context, sid string, in survey.OrderInput) (*survey.Order, error) {
 	if err := s.validate.Order(&in); err != nil {
 		return nil, err
 	}
 	now := s.Now()
 	o := &survey.Order{
-		ID: survey.NewID(), StructureID: sid, Reference: in.Reference, ServiceType: in.ServiceType,
+		ID: survey.NewID(), StructureID: sid, Reference: in.Reference, ReferenceKey: survey.ReferenceKey(in.Reference), ServiceType: in.ServiceType,
 		Client: in.Client, JobTitle: in.JobTitle, StartDate: in.StartDate, EndDate: in.EndDate,
 		Hours: in.Hours, Notes: in.Notes, CreatedAt: now, UpdatedAt: now,
 	}
@@ -29,7 +30,7 @@ func (s *Store) CreateOrder(ctx context.Context, sid string, in survey.OrderInpu
 }
 
 // orderWriteError names the field of a duplicate key: the only unique index
-// on orders besides _id is (structure_id, reference).
+// on orders besides _id is (structure_id, reference_key).
 func orderWriteError(err error) error {
 	err = Translate(err)
 	if errors.Is(err, survey.ErrConflict) {
@@ -72,8 +73,9 @@ func (s *Store) UpdateOrder(ctx context.Context, sid, oid string, in survey.Orde
 // link's copy and the month's summary in step, and updates o. It reports
 // whether the order was still there. Edits and imports share it.
 func (s *Store) writeOrderEdit(ctx context.Context, o *survey.Order, in survey.OrderInput, now time.Time) (bool, error) {
+	key := survey.ReferenceKey(in.Reference)
 	set := bson.M{
-		"reference": in.Reference, "service_type": in.ServiceType, "client": in.Client,
+		"reference": in.Reference, "reference_key": key, "service_type": in.ServiceType, "client": in.Client,
 		"job_title": in.JobTitle, "start_date": in.StartDate, "end_date": in.EndDate,
 		"hours": in.Hours, "notes": in.Notes, "updated_at": now,
 	}
@@ -87,7 +89,7 @@ func (s *Store) writeOrderEdit(ctx context.Context, o *survey.Order, in survey.O
 	if o.Survey != nil && in.ServiceType != o.ServiceType {
 		s.changed(ctx, o.StructureID, o.Survey.IssuedAt) // its survey counts under the new type
 	}
-	o.Reference, o.ServiceType, o.Client, o.JobTitle = in.Reference, in.ServiceType, in.Client, in.JobTitle
+	o.Reference, o.ReferenceKey, o.ServiceType, o.Client, o.JobTitle = in.Reference, key, in.ServiceType, in.Client, in.JobTitle
 	o.StartDate, o.EndDate, o.Hours, o.Notes, o.UpdatedAt = in.StartDate, in.EndDate, in.Hours, in.Notes, now
 	return true, s.syncLinkOrder(ctx, o)
 }

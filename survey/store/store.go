@@ -57,7 +57,7 @@ func NewStore(db *mongo.Database, o Options) *Store {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{db: db, now: o.Now, embedded: o.Embedded, log: o.Logger, validate: survey.NewValidator(), frozen: &frozenCache{m: map[string]*survey.Questionnaire{}}}
+	s := &Store{db: db, now: o.Now, embedded: o.Embedded, log: o.Logger, validate: survey.NewValidatorAt(o.Now), frozen: &frozenCache{m: map[string]*survey.Questionnaire{}}}
 	s.writes.init(o.Embedded)
 	return s
 }

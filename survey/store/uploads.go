@@ -50,6 +50,11 @@ func (s *Store) ImportUpload(ctx context.Context, sid, fileName string, rows []s
 	if len(rows) == 0 {
 		return nil, survey.Invalid("file", "empty", "La feuille « Indicateurs » ne contient aucune ligne mensuelle à importer.")
 	}
+	// The file's name is shown in the consolidated workbook: text rules.
+	fileName, msg := survey.CleanText(fileName, false)
+	if msg != "" {
+		return nil, survey.Invalid("file", survey.CodeInvalidChar, "Le nom du fichier contient un caractère de contrôle ou invisible : renommez le fichier puis recommencez.")
+	}
 	months := survey.UploadedMonths(sid, fileName, s.Now(), rows)
 	res := &survey.UploadResult{StructureID: sid, Months: []string{}, Replaced: []string{}}
 	for _, m := range slices.Sorted(maps.Keys(months)) {

@@ -39,7 +39,11 @@ func (s *Store) validateScope(ctx context.Context, v *survey.ValidationError, ro
 // An e-mail already in use is a validation error on "email".
 func (s *Store) CreateUser(ctx context.Context, in accounts.UserInput) (*accounts.User, error) {
 	v := &survey.ValidationError{}
-	in.Email = accounts.NormalizeEmail(in.Email)
+	email, msg := survey.CleanText(in.Email, false)
+	if msg != "" {
+		v.Add("email", survey.CodeInvalidChar, msg)
+	}
+	in.Email = accounts.NormalizeEmail(email)
 	if !accounts.ValidEmail(in.Email) {
 		v.Add("email", "email", "Adresse e-mail invalide.")
 	}

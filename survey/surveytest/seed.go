@@ -64,7 +64,8 @@ func SeedYear(tb testing.TB, s *store.Store, sid string, n int, start time.Time)
 		if i%4 == 0 {
 			st, q = survey.ServiceMAC, mac
 		}
-		o := survey.Order{ID: id, StructureID: sid, Reference: "BC-" + strconv.Itoa(i), ServiceType: st,
+		ref := "BC-" + strconv.Itoa(i)
+		o := survey.Order{ID: id, StructureID: sid, Reference: ref, ReferenceKey: survey.ReferenceKey(ref), ServiceType: st,
 			Client: survey.Client{Company: "Client " + strconv.Itoa(i%500)}, JobTitle: "Agent d'entretien",
 			StartDate: issued.Format(time.DateOnly), EndDate: issued.AddDate(0, 0, 10).Format(time.DateOnly),
 			Survey: &survey.OrderSurvey{Token: "t" + id, QuestionnaireID: q.ID, IssuedAt: issued, ExpiresAt: issued.AddDate(0, 0, 60)}}
