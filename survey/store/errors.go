@@ -21,11 +21,13 @@ func Translate(err error) error {
 		return err
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return survey.ErrNotFound
-	case mongo.IsDuplicateKeyError(err), isEmbeddedUniqueViolation(err):
-		return fmt.Errorf("%w: %w", survey.ErrConflict, err)
 	}
+	// A fault first: a bulk write may fail on a full disk after a duplicate.
 	if cause := faultCause(err); cause != "" {
 		return &Fault{Cause: cause, Err: err}
+	}
+	if mongo.IsDuplicateKeyError(err) || isEmbeddedUniqueViolation(err) {
+		return fmt.Errorf("%w: %w", survey.ErrConflict, err)
 	}
 	return err
 }

@@ -60,7 +60,7 @@ var collections = []string{
 func EnsureCollections(ctx context.Context, db *mongo.Database, names ...string) error {
 	existing, err := db.ListCollectionNames(ctx, bson.M{})
 	if err != nil {
-		return fmt.Errorf("list collections: %w", err)
+		return fmt.Errorf("list collections: %w", Translate(err))
 	}
 	have := map[string]bool{}
 	for _, n := range existing {
@@ -75,7 +75,7 @@ func EnsureCollections(ctx context.Context, db *mongo.Database, names ...string)
 			if errors.As(err, &cmdErr) && cmdErr.Name == "NamespaceExists" {
 				continue // created meanwhile by another instance
 			}
-			return fmt.Errorf("create collection %s: %w", c, err)
+			return fmt.Errorf("create collection %s: %w", c, Translate(err))
 		}
 	}
 	return nil

@@ -113,7 +113,7 @@ func (s *Store) CancelSurvey(ctx context.Context, sid, oid string) error {
 	}
 	if answered, err := s.hasResponse(ctx, o.ID); err != nil || answered {
 		if err != nil {
-			return fmt.Errorf("cancel survey: %w", err)
+			return fmt.Errorf("cancel survey: %w", Translate(err))
 		}
 		return survey.ErrAlreadyAnswered // the order's copy has not caught up yet
 	}
@@ -243,7 +243,7 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 			s.changed(ctx, sc.Order.StructureID, sc.Link.IssuedAt)
 			return nil, survey.ErrAlreadyAnswered
 		}
-		return nil, fmt.Errorf("store response: %w", err)
+		return nil, fmt.Errorf("store response: %w", Translate(err))
 	}
 	// The response is the source of truth and the answer's only write. The
 	// order's answered_at copy, which serves lists and filters, is set by
