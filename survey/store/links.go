@@ -158,7 +158,18 @@ func (s *Store) ResolveToken(ctx context.Context, token string) (*survey.SurveyC
 			err = survey.ErrAlreadyAnswered
 		}
 	}
+	if err == nil {
+		s.recent.put(sc)
+	}
 	return sc, err
+}
+
+// RecentSurvey returns the open survey context of token as this process
+// last resolved it, if it did lately: what a page needs to draw the form
+// again while the store is unavailable (ErrUnavailable). Its state may be
+// out of date; it never decides anything.
+func (s *Store) RecentSurvey(token string) (*survey.SurveyContext, bool) {
+	return s.recent.get(token)
 }
 
 // resolveLink is ResolveToken without the structure and the response,
@@ -249,6 +260,7 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 	// order's answered_at copy, which serves lists and filters, is set by
 	// the refresh of the order's summary (queued while `serve` runs), so
 	// that a burst of answers does not also queue for order updates.
+	s.recent.forget(token)
 	s.changed(ctx, r.StructureID, r.IssuedAt)
 	return r, nil
 }

@@ -31,6 +31,7 @@ type Store struct {
 	structures     structureCache // structures as the public survey pages show them
 	writes         writeGate      // hot writes, one at a time on the embedded store
 	responseBatch  responseBatcher
+	recent         recentSurveys // forms drawn lately, to draw again while the store is unavailable
 }
 
 // Options configure a Store.
