@@ -16,4 +16,6 @@ const (
 	// colUploads holds figures imported from self-hosted structures'
 	// workbooks, one document per structure × month.
 	colUploads = "federation_uploads"
+	// colHealth holds the write probe's document (health.go).
+	colHealth = "health"
 )

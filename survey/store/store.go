@@ -32,6 +32,7 @@ type Store struct {
 	writes         writeGate      // hot writes, one at a time on the embedded store
 	responseBatch  responseBatcher
 	recent         recentSurveys // forms drawn lately, to draw again while the store is unavailable
+	probes         probeState    // the last write probe (health.go)
 }
 
 // Options configure a Store.
