@@ -184,13 +184,17 @@ func answers(rng *rand.Rand) url.Values {
 	return v
 }
 
-// submitAll answers every link once with conc clients.
-func (c *client) submitAll(ctx context.Context, tokens []string, conc int) *submitResult {
+// submitAll answers every link once with conc clients, and tells
+// acknowledged of each answer acknowledged (303) as soon as it is.
+func (c *client) submitAll(ctx context.Context, tokens []string, conc int, acknowledged func(token string)) *submitResult {
 	results := make([]submission, len(tokens))
 	start := time.Now()
 	runIndexed(len(tokens), conc, func(i int) {
 		rng := rand.New(rand.NewPCG(uint64(i), 7))
 		results[i] = c.submit(ctx, tokens[i], rng)
+		if results[i].err == nil && results[i].status == http.StatusSeeOther {
+			acknowledged(tokens[i])
+		}
 	})
 	return newSubmitResult(tokens, results, time.Since(start))
 }
