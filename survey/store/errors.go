@@ -45,6 +45,10 @@ const (
 	CauseDiskFull    = "disk full"
 	CauseNotWritable = "data folder not writable"
 	CauseDiskError   = "disk I/O error"
+	// CauseSlow is a store that took the request but did not answer in
+	// time (or, embedded, whose database stayed locked by other writers):
+	// busy or hung, it may answer the next request.
+	CauseSlow = "store too slow"
 )
 
 // Fault is a store that cannot serve: unreachable, or unable to write. It
@@ -83,6 +87,7 @@ var sqliteFaults = []struct{ text, cause string }{
 	{"unable to open database file", CauseNotWritable},
 	{"read-only file system", CauseNotWritable},
 	{"disk I/O error", CauseDiskError},
+	{"database is locked", CauseSlow},
 }
 
 // Server error codes of an unavailable MongoDB: unreachable hosts, a
@@ -128,9 +133,11 @@ func faultCause(err error) string {
 		}
 	}
 	switch {
-	case mongo.IsNetworkError(err), mongo.IsTimeout(err), errors.Is(err, mongo.ErrClientDisconnected):
-		return CauseUnreachable
-	case strings.Contains(msg, "server selection error"):
+	case strings.Contains(msg, "server selection error"), errors.Is(err, mongo.ErrClientDisconnected):
+		return CauseUnreachable // no server to send the request to
+	case mongo.IsTimeout(err):
+		return CauseSlow // sent, or waiting for a connection or the write gate
+	case mongo.IsNetworkError(err):
 		return CauseUnreachable
 	}
 	var le mongo.LabeledError

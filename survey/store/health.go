@@ -66,6 +66,8 @@ func (s *Store) RunProbes(ctx context.Context) {
 		switch {
 		case ctx.Err() != nil:
 			return
+		case err != nil && !failing && FaultCause(err) == CauseSlow:
+			s.log.Warn("store probe: the store is too slow to write", slog.String("error", err.Error()))
 		case err != nil && !failing:
 			s.log.Error("store probe: the store cannot write", slog.String("cause", FaultCause(err)), slog.String("error", err.Error()))
 		case err == nil && failing:

@@ -13,6 +13,23 @@ type Probe struct {
 	// Due is when the next probe's outcome is expected: past it, this one
 	// says nothing of the store any more (the prober is stuck or stopped).
 	Due time.Time
+	// LastOK is when a probe last succeeded (zero: never).
+	LastOK time.Time
+}
+
+// ProbeSlowGrace is how long a store too slow for the probe still counts
+// as ready: a busy embedded store (writers queued on SQLite's lock) is slow
+// without being down, and readiness must not take the only instance out of
+// service for a burst of answers.
+const ProbeSlowGrace = 10 * time.Second
+
+// Failing tells whether the probe says the store cannot serve: it failed,
+// and not by mere slowness within ProbeSlowGrace of the last success.
+func (p Probe) Failing(now time.Time) bool {
+	if p.Err == nil {
+		return false
+	}
+	return FaultCause(p.Err) != CauseSlow || now.Sub(p.LastOK) > ProbeSlowGrace
 }
 
 // probeState keeps the last probe for readers that must not wait for the
@@ -27,9 +44,14 @@ func (p *probeState) record(pr Probe) Probe {
 	defer p.mu.Unlock()
 	// Probes may overlap (a manual one beside the background one): the
 	// latest to end is the news.
+	lastOK := p.last.LastOK
+	if pr.Err == nil && pr.At.After(lastOK) {
+		lastOK = pr.At
+	}
 	if pr.At.After(p.last.At) {
 		p.last = pr
 	}
+	p.last.LastOK = lastOK
 	return p.last
 }
 
