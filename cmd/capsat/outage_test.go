@@ -30,14 +30,15 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// outage sizes: links answered, concurrent clients, answers acknowledged
-// before the store is stopped, refused posts seen before it is restarted.
+// outage sizes: links answered under load, concurrent clients, answers
+// acknowledged before the store is stopped, forms opened before the stop
+// and posted while it is down; the bound of the test once its store runs.
 const (
-	outageLinks        = 100
-	outageClients      = 8
-	outageAcksBefore   = 25
-	outageRefusedPosts = 4
-	outageDeadline     = 3 * time.Minute
+	outageLinks      = 100
+	outageClients    = 8
+	outageAcksBefore = 25
+	outageHeldForms  = 4
+	outageDeadline   = 4 * time.Minute
 )
 
 // The store stops under load and comes back: capsat, in MongoDB mode on a
@@ -57,9 +58,9 @@ func TestStoreOutageUnderLoad(t *testing.T) {
 	}
 	t.Parallel()
 	began := time.Now()
-	deadline := began.Add(outageDeadline)
 	ts := startTestStore(t)
 	storeReady := time.Now()
+	deadline := storeReady.Add(outageDeadline)
 
 	// Data, through the store as serve wires it.
 	dbName := "outage_" + randomHex(4)
@@ -76,7 +77,7 @@ func TestStoreOutageUnderLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens := make([]string, outageLinks)
+	tokens := make([]string, outageLinks+outageHeldForms) // the held forms' last
 	orderOf := map[string]string{}
 	for i := range tokens {
 		o, err := st.CreateOrder(ctx, structure.ID, survey.OrderInput{
@@ -107,7 +108,8 @@ func TestStoreOutageUnderLoad(t *testing.T) {
 	// The load: clients open the form and post it; a refused post (503) is
 	// sent again after a pause, with the same form, until it is accepted
 	// (303) or found already recorded (an earlier post reached the store
-	// but its answer was lost on the way).
+	// but its answer was lost on the way). A client that cannot open a
+	// form (503) tries again.
 	var phase atomic.Int32 // 0 before the stop, 1 until /readyz is 200 again, 2 after
 	var acked [3]atomic.Int64
 	var refusedPosts, alreadyRecorded atomic.Int64
@@ -148,10 +150,28 @@ func TestStoreOutageUnderLoad(t *testing.T) {
 	}
 	go func() {
 		defer close(work)
-		for i := range tokens {
+		for i := range outageLinks {
 			work <- i
 		}
 	}()
+
+	// Forms opened before the stop, posted while the store is down: the
+	// clients who had the page open when it stopped.
+	type heldForm struct {
+		i         int
+		cookie    *http.Cookie
+		formToken string
+	}
+	held := make([]heldForm, outageHeldForms)
+	holder := newSurveyClient(srv.url)
+	for k := range held {
+		i := outageLinks + k
+		cookie, formToken, err := holder.open(loadCtx, tokens[i])
+		if err != nil {
+			t.Fatalf("open form %d: %v", i, err)
+		}
+		held[k] = heldForm{i, cookie, formToken}
+	}
 
 	waitFor(t, deadline, "answers acknowledged before the stop", func() bool { return acked[0].Load() >= outageAcksBefore })
 	phase.Store(1)
@@ -162,22 +182,46 @@ func TestStoreOutageUnderLoad(t *testing.T) {
 	if _, body := readyz(srv.url); body["cause"] != store.CauseUnreachable {
 		t.Errorf("/readyz names no cause: %v", body)
 	}
-	waitFor(t, deadline, "refused posts", func() bool { return refusedPosts.Load() >= outageRefusedPosts })
-	firstRefusals := time.Since(stopped)
+	for _, h := range held {
+		status, page, err := holder.post(loadCtx, tokens[h.i], h.i, h.cookie, h.formToken)
+		if err != nil || status != http.StatusServiceUnavailable {
+			t.Fatalf("post of form %d while the store is down: %d %v", h.i, status, err)
+		}
+		refusedPosts.Add(1)
+		for _, want := range []string{
+			"Votre réponse n&#39;a pas été enregistrée. Le service est momentanément indisponible. Réessayez dans quelques minutes.",
+			`value="` + h.formToken + `"`, outageComment(h.i) + "</textarea>",
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("503 page of form %d lacks %q:\n%s", h.i, want, page)
+			}
+		}
+	}
+	refusedBy := time.Since(stopped)
 
 	ts.restart(t)
 	restarted := time.Now()
 	waitFor(t, deadline, "/readyz 200", func() bool { code, _ := readyz(srv.url); return code == http.StatusOK })
 	toReady := time.Since(restarted)
 	phase.Store(2)
+	for _, h := range held { // the same forms, sent again
+		status, _, err := holder.post(loadCtx, tokens[h.i], h.i, h.cookie, h.formToken)
+		if err != nil || status != http.StatusSeeOther {
+			t.Fatalf("post of form %d with the store back: %d %v", h.i, status, err)
+		}
+		mu.Lock()
+		outcome[tokens[h.i]] = "acked"
+		mu.Unlock()
+		acked[2].Add(1)
+	}
 	wg.Wait()
 	t.Logf("store built and started in %s, %d links issued in %s, answered in %s",
-		storeReady.Sub(began).Round(time.Millisecond), outageLinks, seeded.Sub(storeReady).Round(time.Millisecond), time.Since(seeded).Round(time.Millisecond))
+		storeReady.Sub(began).Round(time.Millisecond), len(tokens), seeded.Sub(storeReady).Round(time.Millisecond), time.Since(seeded).Round(time.Millisecond))
 	if e := loadErr.Load(); e != nil {
 		t.Fatal(e)
 	}
-	t.Logf("store stopped after %d answers; /readyz 503 after %s; %d refused posts (%d by %s); store back after %s, /readyz 200 %s later; acknowledged before/during/after: %d/%d/%d; found already recorded: %d",
-		outageAcksBefore, toUnready.Round(time.Millisecond), refusedPosts.Load(), outageRefusedPosts, firstRefusals.Round(time.Millisecond),
+	t.Logf("store stopped after %d answers; /readyz 503 after %s; %d refused posts (the %d held forms' by %s); store back after %s, /readyz 200 %s later; acknowledged before/during/after: %d/%d/%d; found already recorded: %d",
+		outageAcksBefore, toUnready.Round(time.Millisecond), refusedPosts.Load(), outageHeldForms, refusedBy.Round(time.Millisecond),
 		restarted.Sub(stopped).Round(time.Millisecond), toReady.Round(time.Millisecond), acked[0].Load(), acked[1].Load(), acked[2].Load(), alreadyRecorded.Load())
 	if limit := store.ProbeEvery + store.ProbeTimeout + 3*time.Second; toUnready > limit {
 		t.Errorf("/readyz turned 503 %s after the store stopped, want within %s", toUnready, limit)
@@ -322,13 +366,36 @@ func outageComment(i int) string { return fmt.Sprintf("Réponse numéro %d, tout
 // the post is accepted ("acked") or found recorded already ("already");
 // refused posts (503) are handed to refused and sent again after a pause.
 func (c *surveyClient) answer(ctx context.Context, token string, i int, refused func(page string)) (string, error) {
-	var cookie *http.Cookie
-	var formToken string
+	cookie, formToken, err := c.open(ctx, token)
+	if err != nil {
+		return "", err
+	}
+	for {
+		status, page, err := c.post(ctx, token, i, cookie, formToken)
+		switch {
+		case err != nil:
+			return "", err
+		case status == http.StatusSeeOther:
+			return "acked", nil
+		case status == http.StatusOK && strings.Contains(page, "votre réponse a déjà été enregistrée"):
+			return "already", nil
+		case status == http.StatusServiceUnavailable:
+			refused(page)
+			pause(ctx, 300*time.Millisecond)
+		default:
+			return "", fmt.Errorf("post: status %d", status)
+		}
+	}
+}
+
+// open gets the form of token, again while the service is unavailable,
+// and returns its cookie and form token.
+func (c *surveyClient) open(ctx context.Context, token string) (*http.Cookie, string, error) {
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/s/"+token, nil)
 		resp, err := c.http.Do(req)
 		if err != nil {
-			return "", err
+			return nil, "", err
 		}
 		page, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
@@ -337,17 +404,22 @@ func (c *surveyClient) answer(ctx context.Context, token string, i int, refused 
 			continue
 		}
 		m := outageFormTokenRE.FindSubmatch(page)
+		var cookie *http.Cookie
 		for _, ck := range resp.Cookies() {
 			if ck.Name == "capsat_form" {
 				cookie = ck
 			}
 		}
 		if resp.StatusCode != http.StatusOK || m == nil || cookie == nil {
-			return "", fmt.Errorf("form: status %d", resp.StatusCode)
+			return nil, "", fmt.Errorf("form: status %d", resp.StatusCode)
 		}
-		formToken = string(m[1])
-		break
+		return cookie, string(m[1]), nil
 	}
+}
+
+// post sends the answers of link i with the form's cookie and token; a
+// 303 counts only when it leads to the link's thank-you page.
+func (c *surveyClient) post(ctx context.Context, token string, i int, cookie *http.Cookie, formToken string) (int, string, error) {
 	form := url.Values{"_form": {formToken}}
 	for _, q := range survey.DefaultMADQuestions() {
 		switch q.Type {
@@ -361,28 +433,19 @@ func (c *surveyClient) answer(ctx context.Context, token string, i int, refused 
 			form.Set(q.Code, outageComment(i))
 		}
 	}
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/s/"+token, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.AddCookie(cookie)
-		resp, err := c.http.Do(req)
-		if err != nil {
-			return "", err
-		}
-		page, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		switch {
-		case resp.StatusCode == http.StatusSeeOther && resp.Header.Get("Location") == "/s/"+token+"/merci":
-			return "acked", nil
-		case resp.StatusCode == http.StatusOK && strings.Contains(string(page), "votre réponse a déjà été enregistrée"):
-			return "already", nil
-		case resp.StatusCode == http.StatusServiceUnavailable:
-			refused(string(page))
-			pause(ctx, 300*time.Millisecond)
-		default:
-			return "", fmt.Errorf("post: status %d", resp.StatusCode)
-		}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/s/"+token, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(cookie)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, "", err
 	}
+	page, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusSeeOther && resp.Header.Get("Location") != "/s/"+token+"/merci" {
+		return 0, "", fmt.Errorf("post: redirected to %q", resp.Header.Get("Location"))
+	}
+	return resp.StatusCode, string(page), err
 }
 
 // pause waits d, or less if ctx ends first.

@@ -30,7 +30,7 @@ func TestStoreFaultsAtStartNameTheCause(t *testing.T) {
 		{embeddedCfg, internal("database or disk is full (13)"), "prepare store: disk full: free some space on the disk of the data folder /srv/capsat (CAPSAT_DATA_DIR)"},
 		{embeddedCfg, internal("disk I/O error (4874)"), "prepare store: disk I/O error in the data folder /srv/capsat (CAPSAT_DATA_DIR): its disk is full or failing"},
 		{embeddedCfg, internal("attempt to write a readonly database (8)"), "prepare store: data folder not writable: let the user capsat runs as write in /srv/capsat"},
-		{mongoCfg, fmt.Errorf("store did not answer within 2s: %w", context.DeadlineExceeded), "prepare store: store unreachable at mongodb://capsat:xxxxx@db.example.org:27017/ (MONGODB_URI)"},
+		{mongoCfg, fmt.Errorf("store did not answer within 2s: server selection error: %w, current topology: { Type: Unknown }", context.DeadlineExceeded), "prepare store: store unreachable at mongodb://capsat:xxxxx@db.example.org:27017/ (MONGODB_URI)"},
 	}
 	for _, c := range cases {
 		got := storeFault("prepare store", c.cfg, c.err).Error()
