@@ -33,9 +33,12 @@ const titleImpossible = "Action impossible"
 // codeTooLarge is the field code of an upload over the size limit.
 const codeTooLarge = "too_large"
 
+// textUnavailable is what clients read when the store cannot serve.
+const textUnavailable = "Le service est momentanément indisponible. Réessayez dans quelques minutes."
+
 // problemOf maps domain errors to HTTP: the one table of the API and the
-// back-office pages. Unknown errors are 500s whose detail goes to the log
-// only (see respondError and refusePage).
+// back-office pages. A store that cannot serve is a 503. Unknown errors are
+// 500s whose detail goes to the log only (see respondError and refusePage).
 func problemOf(err error) problem {
 	var verr *survey.ValidationError
 	var cerr *survey.ConflictError
@@ -51,6 +54,9 @@ func problemOf(err error) problem {
 			}
 		}
 		return p
+	case errors.Is(err, survey.ErrUnavailable):
+		return problem{Status: http.StatusServiceUnavailable, API: apiError{Error: textUnavailable},
+			Title: "Service indisponible", Page: textUnavailable}
 	case errors.Is(err, survey.ErrNotFound):
 		return problem{Status: http.StatusNotFound, API: apiError{Error: "Ressource introuvable."},
 			Title: "Page introuvable", Page: "Cette page n'existe pas ou n'est pas accessible avec votre compte."}

@@ -22,6 +22,7 @@ import (
 type surveyPageStore interface {
 	ResolveToken(ctx context.Context, token string) (*survey.SurveyContext, error)
 	SubmitResponse(ctx context.Context, token string, raw map[string]string) (*survey.Response, error)
+	RecentSurvey(token string) (*survey.SurveyContext, bool)
 }
 
 // surveyPage serves the public survey a client opens from its purchase
@@ -103,9 +104,24 @@ func (h *surveyPage) submit(c *gin.Context) {
 		if ok {
 			h.renderForm(c, http.StatusUnprocessableEntity, sc, values, verr, "")
 		}
+	case errors.Is(err, survey.ErrUnavailable):
+		h.unavailable(c, token, values, err)
 	default:
 		h.renderState(c, nil, err)
 	}
+}
+
+// unavailable answers a post the store could not take: the same form with
+// the answers typed, when this process drew it lately (the store cannot be
+// asked for it), or else the page saying the service is unavailable.
+func (h *surveyPage) unavailable(c *gin.Context, token string, values map[string]string, err error) {
+	sc, ok := h.store.RecentSurvey(token)
+	if !ok {
+		h.renderState(c, nil, err)
+		return
+	}
+	logger(c).Warn("survey answer not stored: store unavailable", slog.String("error", err.Error()))
+	h.renderForm(c, http.StatusServiceUnavailable, sc, values, nil, "Votre réponse n'a pas été enregistrée. "+textUnavailable)
 }
 
 // thanks is where a successful post lands (post/redirect/get).
@@ -272,6 +288,13 @@ func (h *surveyPage) renderState(c *gin.Context, sc *survey.SurveyContext, err e
 		status = http.StatusBadRequest
 		p = statePage{Title: "Réponse illisible", Heading: "Votre réponse n'a pas pu être lue",
 			Lines: []string{"Revenez au questionnaire puis envoyez-le à nouveau."}}
+	case errors.Is(err, survey.ErrUnavailable):
+		logger(c).Warn("survey page: store unavailable", slog.String("error", err.Error()))
+		status = http.StatusServiceUnavailable
+		p = statePage{Title: "Service indisponible", Heading: "Service momentanément indisponible", Lines: []string{textUnavailable}}
+		if c.Request.Method == http.MethodPost {
+			p.Lines = []string{"Votre réponse n'a pas été enregistrée. " + textUnavailable}
+		}
 	default:
 		logger(c).Error("survey page failed", slog.String("error", err.Error()))
 		status = http.StatusInternalServerError

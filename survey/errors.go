@@ -23,6 +23,11 @@ var (
 	ErrForbidden = errors.New("forbidden")
 	// ErrUnauthenticated means no valid credentials were given.
 	ErrUnauthenticated = errors.New("unauthenticated")
+	// ErrUnavailable means the store could not serve the request: it is
+	// unreachable, or its disk is full or read-only. The request may be
+	// sent again later; a write refused with it was not confirmed (one whose
+	// answer was lost on the way may still have been made).
+	ErrUnavailable = errors.New("store unavailable")
 )
 
 // FieldError is one invalid field: a machine code and a French message.

@@ -66,9 +66,16 @@ func (c *client) api(ctx context.Context, method, path string, in, out any) erro
 	return json.Unmarshal(b, out)
 }
 
+// setupClients bounds the clients that issue the links through the API:
+// the setup is not measured, and on the embedded store more writers at
+// once only queue longer on SQLite's lock (at 50, some waited past its 10 s
+// busy timeout).
+const setupClients = 8
+
 // issueLinks creates n orders and issues their survey links through the API,
-// with conc clients; it returns the tokens.
+// with conc clients (setupClients at most); it returns the tokens.
 func (c *client) issueLinks(ctx context.Context, sid string, n, conc int) ([]string, time.Duration, error) {
+	conc = min(conc, setupClients)
 	start := time.Now()
 	tokens := make([]string, n)
 	errs := make([]error, n)
@@ -184,13 +191,17 @@ func answers(rng *rand.Rand) url.Values {
 	return v
 }
 
-// submitAll answers every link once with conc clients.
-func (c *client) submitAll(ctx context.Context, tokens []string, conc int) *submitResult {
+// submitAll answers every link once with conc clients, and tells
+// acknowledged of each answer acknowledged (303) as soon as it is.
+func (c *client) submitAll(ctx context.Context, tokens []string, conc int, acknowledged func(token string)) *submitResult {
 	results := make([]submission, len(tokens))
 	start := time.Now()
 	runIndexed(len(tokens), conc, func(i int) {
 		rng := rand.New(rand.NewPCG(uint64(i), 7))
 		results[i] = c.submit(ctx, tokens[i], rng)
+		if results[i].err == nil && results[i].status == http.StatusSeeOther {
+			acknowledged(tokens[i])
+		}
 	})
 	return newSubmitResult(tokens, results, time.Since(start))
 }

@@ -6,6 +6,9 @@
 //
 // By default it starts the embedded store and the real capsat server
 // in-process on a loopback port; -url and -key target a running server.
+// With -ledger it writes every acknowledged token to a file, which
+// -check-ledger later checks against the server (the kill -9 check of the
+// README).
 package main
 
 import (
@@ -37,6 +40,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.checkLedger != "" {
+		return checkLedger(ctx, newClient(o.url, o.key, o.concurrency), out, o.checkLedger, o.concurrency)
+	}
+	ledger, err := openLedger(o.ledger)
+	if err != nil {
+		return err
+	}
+	defer ledger.close(out)
 	target, err := openTarget(ctx, o)
 	if err != nil {
 		return err
@@ -55,7 +66,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	res := c.submitAll(ctx, tokens, o.concurrency)
+	res := c.submitAll(ctx, tokens, o.concurrency, ledger.acknowledged)
 	stopProfile()
 	res.print(out)
 

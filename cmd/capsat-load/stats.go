@@ -80,7 +80,7 @@ func percentiles(d []time.Duration) [3]float64 {
 // failureKind shortens an error to its kind, without the token.
 func failureKind(err error) string {
 	msg := err.Error()
-	for _, kind := range []string{"Client.Timeout", "connection reset", "EOF", "get form: status"} {
+	for _, kind := range []string{"Client.Timeout", "connection reset", "connection refused", "EOF", "get form: status"} {
 		if strings.Contains(msg, kind) {
 			return kind
 		}

@@ -28,6 +28,16 @@ func serve(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.close()
+	// Readiness reports the store's last write probe: the first one now,
+	// so that the service is ready as soon as it listens, then every few
+	// seconds in the background.
+	if err := st.store.ProbeWrite(ctx); err != nil {
+		return storeFault("store cannot write at start", cfg, err)
+	}
+	probesDone := make(chan struct{})
+	probeCtx, stopProbes := context.WithCancel(ctx)
+	go func() { defer close(probesDone); st.store.RunProbes(probeCtx) }()
+	defer func() { stopProbes(); <-probesDone }()
 
 	router, err := handlers.NewRouter(handlers.Deps{Store: st.store, ReadModel: st.figures, Config: cfg, Logger: log, Now: time.Now})
 	if err != nil {

@@ -210,6 +210,9 @@ func waitUntilListenerCloses(t *testing.T, url string) {
 	t.Fatal("the listener still accepts connections after the shutdown began")
 }
 
+// Readiness reports the store's last write probe at once: 200 while the
+// store writes, 503 within a few seconds of the store stopping, with its
+// cause; liveness stays 200.
 func TestReadyzTurns503WhenTheStoreStopsAnswering(t *testing.T) {
 	t.Parallel()
 	srv, err := embedded.Start(t.TempDir(), nil)
@@ -222,31 +225,51 @@ func TestReadyzTurns503WhenTheStoreStopsAnswering(t *testing.T) {
 			srv.Stop()
 		}
 	}()
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	client, err := store.Connect(ctx, store.ConnectOptions{URI: srv.URI(), Timeout: 10 * time.Second, Embedded: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer client.Disconnect(ctx)
-	router, err := handlers.NewRouter(handlers.Deps{
-		Store: store.NewStore(client.Database("capsat"), store.Options{Embedded: true}), Config: config.Default(),
-		Logger: slog.New(slog.DiscardHandler),
-	})
+	defer client.Disconnect(context.Background())
+	st := store.NewStore(client.Database("capsat"), store.Options{Embedded: true})
+	router, err := handlers.NewRouter(handlers.Deps{Store: st, Config: config.Default(), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ready := func() int {
+	ready := func() (int, map[string]any) {
 		rec := httptest.NewRecorder()
 		router.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
-		return rec.Code
+		var body map[string]any
+		_ = json.Unmarshal(rec.Body.Bytes(), &body)
+		return rec.Code, body
 	}
-	if code := ready(); code != http.StatusOK {
-		t.Fatalf("/readyz with the store up: %d", code)
+	if code, _ := ready(); code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz before any probe: %d, want 503", code)
+	}
+	if err := st.ProbeWrite(ctx); err != nil {
+		t.Fatal(err)
+	}
+	go st.RunProbes(ctx)
+	if code, body := ready(); code != http.StatusOK || body["probe"] == nil {
+		t.Fatalf("/readyz with the store up: %d %v", code, body)
 	}
 	srv.Stop()
 	stopped = true
-	if code := ready(); code != http.StatusServiceUnavailable {
-		t.Errorf("/readyz with the store stopped: %d, want 503", code)
+	stoppedAt := time.Now()
+	for {
+		code, body := ready()
+		if code == http.StatusServiceUnavailable {
+			if body["cause"] != store.CauseUnreachable {
+				t.Errorf("/readyz names no cause: %v", body)
+			}
+			t.Logf("/readyz: 503 %s after the store stopped", time.Since(stoppedAt).Round(time.Millisecond))
+			break
+		}
+		if time.Since(stoppedAt) > 3*store.ProbeEvery+store.ProbeTimeout {
+			t.Fatalf("/readyz still %d %v after %s", code, body, time.Since(stoppedAt))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	rec := httptest.NewRecorder()
 	router.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -46,8 +47,12 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*opene
 	if cfg.Embedded() {
 		var err error
 		srv, err = embedded.Start(cfg.DataDir, ferretLogger(log))
-		if err != nil {
-			return nil, err
+		switch {
+		case err == nil:
+		case errors.Is(err, embedded.ErrDiskFull), errors.Is(err, embedded.ErrNotWritable), store.FaultCause(err) == "":
+			return nil, fmt.Errorf("%w (CAPSAT_DATA_DIR=%s)", err, cfg.DataDir)
+		default: // SQLite refused to open its files
+			return nil, storeFault("start the embedded store", cfg, err)
 		}
 		uri = srv.URI()
 		log.Info("store: embedded FerretDB (SQLite)", slog.String("data_dir", cfg.DataDir))
@@ -59,7 +64,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*opene
 		if srv != nil {
 			srv.Stop()
 		}
-		return nil, err
+		return nil, storeFault("connect to the store", cfg, err)
 	}
 	closeAll := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -73,11 +78,11 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*opene
 	st, figures := storeOn(db, cfg.Embedded(), time.Now, log)
 	if err := st.EnsureIndexes(ctx); err != nil {
 		closeAll()
-		return nil, fmt.Errorf("prepare store: %w", err)
+		return nil, storeFault("prepare store", cfg, err)
 	}
 	if err := figures.Prepare(ctx); err != nil {
 		closeAll()
-		return nil, fmt.Errorf("prepare read model: %w", err)
+		return nil, storeFault("prepare read model", cfg, err)
 	}
 	if srv != nil {
 		// Without this, every lookup by _id scans its whole table (see
@@ -89,6 +94,36 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*opene
 		}
 	}
 	return &openedStore{store: st, figures: figures, embedded: cfg.Embedded(), db: db, log: log, close: closeAll}, nil
+}
+
+// storeFault words a store error of the start: the cause in plain words
+// (disk full, data folder not writable, store unreachable) and what to
+// check, then the store's own message.
+func storeFault(step string, cfg config.Config, err error) error {
+	cause := store.FaultCause(err)
+	if cfg.Embedded() {
+		switch cause {
+		case store.CauseDiskFull:
+			return fmt.Errorf("%s: disk full: free some space on the disk of the data folder %s (CAPSAT_DATA_DIR): %w", step, cfg.DataDir, err)
+		case store.CauseNotWritable:
+			return fmt.Errorf("%s: data folder not writable: let the user capsat runs as write in %s (CAPSAT_DATA_DIR): %w", step, cfg.DataDir, err)
+		case store.CauseDiskError:
+			return fmt.Errorf("%s: disk I/O error in the data folder %s (CAPSAT_DATA_DIR): its disk is full or failing: %w", step, cfg.DataDir, err)
+		case store.CauseUnreachable:
+			return fmt.Errorf("%s: store unreachable: the embedded store does not answer: %w", step, err)
+		}
+		return fmt.Errorf("%s: %w", step, err)
+	}
+	uri := cfg.LogValues()["MONGODB_URI"]
+	switch cause {
+	case store.CauseDiskFull:
+		return fmt.Errorf("%s: disk full on the MongoDB server at %s: %w", step, uri, err)
+	case store.CauseUnreachable:
+		return fmt.Errorf("%s: store unreachable at %s (MONGODB_URI): check that the server runs and answers: %w", step, uri, err)
+	case "":
+		return fmt.Errorf("%s: %w", step, err)
+	}
+	return fmt.Errorf("%s: %s at %s: %w", step, cause, uri, err)
 }
 
 // ferretLogger keeps FerretDB's own chatter to errors (it warns about every command it lacks, such as endSessions).

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -38,8 +37,8 @@ func StartAt(dir, addr string, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded store: data folder %q: %w", dir, err)
 	}
-	if err := os.MkdirAll(abs, 0o750); err != nil {
-		return nil, fmt.Errorf("embedded store: create data folder %q: %w", abs, err)
+	if err := checkDataDir(abs); err != nil {
+		return nil, fmt.Errorf("embedded store: %w", err)
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)

@@ -2,6 +2,7 @@ package readmodel
 
 import (
 	"capsat/survey"
+	"capsat/survey/store"
 	"context"
 	"fmt"
 
@@ -51,7 +52,7 @@ func (s *Model) summaryFiguresIn(ctx context.Context, q survey.AggregateQuery, u
 	filter := bson.M{"month": bson.M{"$gte": q.Period.From, "$lte": q.Period.To}}
 	cur, err := s.db.Collection(colSummaries).Find(ctx, filter, options.Find().SetBatchSize(1000))
 	if err != nil {
-		return nil, 0, fmt.Errorf("read summaries: %w", err)
+		return nil, 0, fmt.Errorf("read summaries: %w", store.Translate(err))
 	}
 	defer cur.Close(ctx)
 	var out []survey.MonthFigures
@@ -59,7 +60,7 @@ func (s *Model) summaryFiguresIn(ctx context.Context, q survey.AggregateQuery, u
 	for cur.Next(ctx) {
 		var rec summaryRecord
 		if err := cur.Decode(&rec); err != nil {
-			return nil, 0, fmt.Errorf("read summaries: %w", err)
+			return nil, 0, fmt.Errorf("read summaries: %w", store.Translate(err))
 		}
 		sum, err := rec.summary()
 		if err != nil {
@@ -78,7 +79,7 @@ func (s *Model) summaryFiguresIn(ctx context.Context, q survey.AggregateQuery, u
 		out = append(out, survey.MonthFigures{StructureID: sum.StructureID, Month: sum.Month, Figures: f})
 	}
 	if err := cur.Err(); err != nil {
-		return nil, 0, fmt.Errorf("read summaries: %w", err)
+		return nil, 0, fmt.Errorf("read summaries: %w", store.Translate(err))
 	}
 	return out, count, nil
 }

@@ -2,6 +2,7 @@ package readmodel
 
 import (
 	"capsat/survey"
+	"capsat/survey/store"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -101,7 +102,7 @@ func (s *Model) writeLedgerParts(ctx context.Context, parts []ledgerPart, summar
 	col := s.db.Collection(colLedgers)
 	for i := range parts {
 		if _, err := col.ReplaceOne(ctx, bson.M{"_id": parts[i].ID}, &parts[i], options.Replace().SetUpsert(true)); err != nil {
-			return fmt.Errorf("write ledger part %s: %w", parts[i].ID, err)
+			return fmt.Errorf("write ledger part %s: %w", parts[i].ID, store.Translate(err))
 		}
 	}
 	s.dropLedgerParts(ctx, summaryID, len(parts), oldParts)
@@ -150,13 +151,13 @@ func addLedgerPart(src *survey.IndicatorSource, p *ledgerPart, r survey.DateRang
 		}
 	})
 	if err != nil {
-		return fmt.Errorf("ledger part %s: issued: %w", p.ID, err)
+		return fmt.Errorf("ledger part %s: issued: %w", p.ID, store.Translate(err))
 	}
 	err = eachDocument(p.Responses, func(doc []byte) error {
 		return addLedgerResponse(src, doc, r)
 	})
 	if err != nil {
-		return fmt.Errorf("ledger part %s: responses: %w", p.ID, err)
+		return fmt.Errorf("ledger part %s: responses: %w", p.ID, store.Translate(err))
 	}
 	return nil
 }

@@ -54,7 +54,7 @@ func (s *Model) readLedgerParts(ctx context.Context, id string) ([]ledgerPart, b
 	case errors.Is(err, survey.ErrNotFound):
 		return nil, true, nil
 	case err != nil:
-		return nil, false, fmt.Errorf("read summary %s: %w", id, err)
+		return nil, false, fmt.Errorf("read summary %s: %w", id, store.Translate(err))
 	case head.Format != ledgerFormat:
 		return nil, false, nil
 	}
@@ -65,7 +65,7 @@ func (s *Model) readLedgerParts(ctx context.Context, id string) ([]ledgerPart, b
 		case errors.Is(err, survey.ErrNotFound):
 			return nil, false, nil
 		case err != nil:
-			return nil, false, fmt.Errorf("read ledger %s: %w", id, err)
+			return nil, false, fmt.Errorf("read ledger %s: %w", id, store.Translate(err))
 		case parts[i].Version != head.Version:
 			return nil, false, nil
 		}
@@ -73,10 +73,10 @@ func (s *Model) readLedgerParts(ctx context.Context, id string) ([]ledgerPart, b
 	for i := range parts {
 		var err error
 		if parts[i].Issued, err = decompress(parts[i].Issued); err != nil {
-			return nil, false, fmt.Errorf("read ledger %s: %w", parts[i].ID, err)
+			return nil, false, fmt.Errorf("read ledger %s: %w", parts[i].ID, store.Translate(err))
 		}
 		if parts[i].Responses, err = decompress(parts[i].Responses); err != nil {
-			return nil, false, fmt.Errorf("read ledger %s: %w", parts[i].ID, err)
+			return nil, false, fmt.Errorf("read ledger %s: %w", parts[i].ID, store.Translate(err))
 		}
 	}
 	return parts, true, nil

@@ -11,10 +11,8 @@ package readmodel
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 
-	"capsat/survey"
 	"capsat/survey/store"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -83,9 +81,5 @@ func (m *Model) Prepare(ctx context.Context) error {
 
 // findByID decodes the document with that _id of one of the read model's collections.
 func (m *Model) findByID(ctx context.Context, collection, id string, out any) error {
-	err := m.db.Collection(collection).FindOne(ctx, bson.M{"_id": id}).Decode(out)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return survey.ErrNotFound
-	}
-	return err
+	return store.Translate(m.db.Collection(collection).FindOne(ctx, bson.M{"_id": id}).Decode(out))
 }

@@ -2,6 +2,7 @@ package readmodel
 
 import (
 	"capsat/survey"
+	"capsat/survey/store"
 	"context"
 	"errors"
 	"fmt"
@@ -60,7 +61,7 @@ func (s *Model) pendingRefresh(ctx context.Context, id string) (refreshState, er
 	case errors.Is(err, survey.ErrNotFound):
 		return refreshState{inProcess: inProcess}, nil
 	case err != nil:
-		return refreshState{}, fmt.Errorf("read summary queue: %w", err)
+		return refreshState{}, fmt.Errorf("read summary queue: %w", store.Translate(err))
 	}
 	return refreshState{inProcess: inProcess, stored: &m}, nil
 }

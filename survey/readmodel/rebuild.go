@@ -75,7 +75,7 @@ func (s *Model) rebuildSummaries(ctx context.Context, groupSize int) (*RebuildRe
 		sid, month, _ := strings.Cut(id, ":")
 		ok, err := s.putSummary(ctx, emptySummary(sid, month, seq), nil)
 		if err != nil {
-			return nil, fmt.Errorf("rebuild summary %s: %w", id, err)
+			return nil, fmt.Errorf("rebuild summary %s: %w", id, store.Translate(err))
 		}
 		rep.count(ok)
 		rep.Summaries++
@@ -95,7 +95,7 @@ func (s *Model) rebuildGroups(ctx context.Context, size int) ([][]string, error)
 	}
 	structures, err := s.store.ListStructures(ctx, survey.StructureFilter{})
 	if err != nil {
-		return nil, fmt.Errorf("rebuild summaries: %w", err)
+		return nil, fmt.Errorf("rebuild summaries: %w", store.Translate(err))
 	}
 	var groups [][]string
 	for i := 0; i < len(structures); i += size {
@@ -114,7 +114,7 @@ func (s *Model) rebuildGroup(ctx context.Context, sids []string, questionnaires 
 	b := newSummaryBuilder(s)
 	b.questionnaires = questionnaires // read once for every group
 	if err := b.readSources(ctx, store.SourceQuery{Structures: sids}); err != nil {
-		return fmt.Errorf("rebuild summaries: %w", err)
+		return fmt.Errorf("rebuild summaries: %w", store.Translate(err))
 	}
 	var fresh []builtSummary
 	for _, id := range slices.Sorted(maps.Keys(b.cohorts)) {
@@ -136,7 +136,7 @@ func (s *Model) rebuildGroup(ctx context.Context, sids []string, questionnaires 
 		}
 		ok, err := s.putSummary(ctx, sum, parts)
 		if err != nil {
-			return fmt.Errorf("rebuild summary %s: %w", id, err)
+			return fmt.Errorf("rebuild summary %s: %w", id, store.Translate(err))
 		}
 		rep.count(ok)
 	}
@@ -144,7 +144,7 @@ func (s *Model) rebuildGroup(ctx context.Context, sids []string, questionnaires 
 		return err
 	}
 	if err := s.writeAnsweredCopies(ctx, b.answeredCopies, nil); err != nil {
-		return fmt.Errorf("rebuild summaries: %w", err)
+		return fmt.Errorf("rebuild summaries: %w", store.Translate(err))
 	}
 	return nil
 }
@@ -189,12 +189,12 @@ func (s *Model) insertFreshSummaries(ctx context.Context, fresh []builtSummary, 
 			continue
 		}
 		if !mongo.IsDuplicateKeyError(err) {
-			return fmt.Errorf("rebuild summaries: %w", err)
+			return fmt.Errorf("rebuild summaries: %w", store.Translate(err))
 		}
 		for _, f := range group { // a few were written meanwhile: settle each one
 			ok, err := s.putSummary(ctx, f.sum, f.parts)
 			if err != nil {
-				return fmt.Errorf("rebuild summary %s: %w", f.sum.ID, err)
+				return fmt.Errorf("rebuild summary %s: %w", f.sum.ID, store.Translate(err))
 			}
 			rep.count(ok)
 		}
@@ -214,14 +214,14 @@ func insertMany(ctx context.Context, col *mongo.Collection, docs []any) error {
 func (s *Model) summaryVersions(ctx context.Context) (map[string]int64, error) {
 	cur, err := s.db.Collection(colSummaries).Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "version": 1}))
 	if err != nil {
-		return nil, fmt.Errorf("read summaries: %w", err)
+		return nil, fmt.Errorf("read summaries: %w", store.Translate(err))
 	}
 	var rows []struct {
 		ID      string `bson:"_id"`
 		Version int64  `bson:"version"`
 	}
 	if err := cur.All(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("read summaries: %w", err)
+		return nil, fmt.Errorf("read summaries: %w", store.Translate(err))
 	}
 	out := make(map[string]int64, len(rows))
 	for _, r := range rows {

@@ -38,7 +38,7 @@ func (s *Model) RefreshSummary(ctx context.Context, sid, month string) error {
 func (s *Model) refreshSummary(ctx context.Context, sid, month string, pace func(took time.Duration)) error {
 	b, err := s.readMonth(ctx, sid, month)
 	if err != nil {
-		return fmt.Errorf("refresh summary %s: %w", survey.SummaryID(sid, month), err)
+		return fmt.Errorf("refresh summary %s: %w", survey.SummaryID(sid, month), store.Translate(err))
 	}
 	sum := b.summary(sid, month, b.seq)
 	parts, err := b.ledgerParts(sum.ID)
@@ -52,7 +52,7 @@ func (s *Model) refreshSummary(ctx context.Context, sid, month string, pace func
 	_, err = s.putSummary(ctx, sum, parts)
 	release()
 	if err != nil {
-		return fmt.Errorf("refresh summary %s: %w", sum.ID, err)
+		return fmt.Errorf("refresh summary %s: %w", sum.ID, store.Translate(err))
 	}
 	return s.writeAnsweredCopies(ctx, b.answeredCopies, pace)
 }
@@ -76,7 +76,7 @@ func (s *Model) writeAnsweredCopies(ctx context.Context, copies []answeredCopy, 
 		err = s.store.MarkAnswered(ctx, c.orderID, c.at)
 		release()
 		if err != nil {
-			return fmt.Errorf("copy answer date to order %s: %w", c.orderID, err)
+			return fmt.Errorf("copy answer date to order %s: %w", c.orderID, store.Translate(err))
 		}
 		if pace != nil {
 			pace(time.Since(began))
@@ -145,7 +145,7 @@ func (s *Model) putSummary(ctx context.Context, sum *survey.Summary, parts []led
 				return true, nil
 			}
 			if !mongo.IsDuplicateKeyError(err) {
-				return false, err
+				return false, store.Translate(err)
 			}
 			continue // another process inserted it meanwhile: compare again
 		case err != nil:
@@ -164,7 +164,7 @@ func (s *Model) putSummary(ctx context.Context, sum *survey.Summary, parts []led
 		}
 		res, err := col.ReplaceOne(ctx, filter, rec)
 		if err != nil {
-			return false, err
+			return false, store.Translate(err)
 		}
 		if res.MatchedCount == 1 {
 			return true, nil
@@ -300,7 +300,7 @@ func (b *summaryBuilder) questionnaire(ctx context.Context, id string) (*survey.
 	}
 	q, err := b.s.store.FrozenQuestionnaire(ctx, id) // answered versions never change
 	if err != nil {
-		return nil, fmt.Errorf("questionnaire %s of a response: %w", id, err)
+		return nil, fmt.Errorf("questionnaire %s of a response: %w", id, store.Translate(err))
 	}
 	b.questionnaires[id] = q
 	return q, nil
@@ -360,7 +360,7 @@ func (b *summaryBuilder) readSources(ctx context.Context, q store.SourceQuery) e
 	return b.s.store.EachSource(ctx, q, b.addOrder, func(raw bson.Raw) error {
 		var r summaryResponse
 		if err := bson.Unmarshal(raw, &r); err != nil {
-			return fmt.Errorf("read responses: %w", err)
+			return fmt.Errorf("read responses: %w", store.Translate(err))
 		}
 		return b.addResponse(ctx, r, raw)
 	})

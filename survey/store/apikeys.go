@@ -16,11 +16,11 @@ func (s *Store) ListAPIKeys(ctx context.Context, sid string) ([]accounts.APIKey,
 	cur, err := s.db.Collection(colAPIKeys).Find(ctx, bson.M{"structure_id": sid},
 		options.Find().SetSort(bson.D{{Key: "name", Value: 1}, {Key: "created_at", Value: 1}}))
 	if err != nil {
-		return nil, fmt.Errorf("list api keys: %w", err)
+		return nil, fmt.Errorf("list api keys: %w", Translate(err))
 	}
 	out := []accounts.APIKey{}
 	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("list api keys: %w", err)
+		return nil, fmt.Errorf("list api keys: %w", Translate(err))
 	}
 	return out, nil
 }
@@ -43,7 +43,7 @@ func (s *Store) RevokeAPIKey(ctx context.Context, sid, keyID string) (*accounts.
 	now := s.Now()
 	k.RevokedAt = &now
 	if _, err := s.db.Collection(colAPIKeys).UpdateOne(ctx, bson.M{"_id": k.Hash}, bson.M{"$set": bson.M{"revoked_at": now}}); err != nil {
-		return nil, fmt.Errorf("revoke api key: %w", err)
+		return nil, fmt.Errorf("revoke api key: %w", Translate(err))
 	}
 	return &k, nil
 }

@@ -17,7 +17,7 @@ func (s *Store) RecordAudit(ctx context.Context, e accounts.AuditEntry) error {
 		e.Actor = e.Actor[:254]
 	}
 	if _, err := s.db.Collection(colAudit).InsertOne(ctx, e); err != nil {
-		return fmt.Errorf("record audit entry: %w", err)
+		return fmt.Errorf("record audit entry: %w", Translate(err))
 	}
 	return nil
 }
@@ -30,11 +30,11 @@ func (s *Store) AuditLog(ctx context.Context, sid string, limit int) ([]accounts
 	cur, err := s.db.Collection(colAudit).Find(ctx, bson.M{"structure_id": sid},
 		options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
 	if err != nil {
-		return nil, fmt.Errorf("audit log: %w", err)
+		return nil, fmt.Errorf("audit log: %w", Translate(err))
 	}
 	out := []accounts.AuditEntry{}
 	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("audit log: %w", err)
+		return nil, fmt.Errorf("audit log: %w", Translate(err))
 	}
 	return out, nil
 }

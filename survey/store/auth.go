@@ -66,7 +66,7 @@ func (s *Store) AuthenticateAPIKey(ctx context.Context, key string) (*accounts.P
 		if err == survey.ErrNotFound {
 			return nil, survey.ErrUnauthenticated
 		}
-		return nil, fmt.Errorf("authenticate api key: %w", err)
+		return nil, fmt.Errorf("authenticate api key: %w", Translate(err))
 	}
 	if k.RevokedAt != nil {
 		return nil, survey.ErrUnauthenticated

@@ -19,4 +19,6 @@ const (
 	// colMigrations records the one-off data migrations done on the
 	// store, one document per migration, read by _id at start.
 	colMigrations = "migrations"
+	// colHealth holds the write probe's document (health.go).
+	colHealth = "health"
 )

@@ -21,7 +21,7 @@ func (s *Store) ListFollowUps(ctx context.Context, sid string) ([]survey.Respons
 	}
 	out := []survey.Response{}
 	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("list follow-ups: %w", err)
+		return nil, fmt.Errorf("list follow-ups: %w", Translate(err))
 	}
 	return out, nil
 }

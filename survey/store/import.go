@@ -46,11 +46,11 @@ var importProjection = bson.M{
 func (s *Store) ordersByReference(ctx context.Context, sid string) (map[string]*survey.Order, error) {
 	cur, err := s.db.Collection(colOrders).Find(ctx, bson.M{"structure_id": sid}, options.Find().SetProjection(importProjection))
 	if err != nil {
-		return nil, fmt.Errorf("load orders for import: %w", err)
+		return nil, fmt.Errorf("load orders for import: %w", Translate(err))
 	}
 	var orders []*survey.Order
 	if err := cur.All(ctx, &orders); err != nil {
-		return nil, fmt.Errorf("load orders for import: %w", err)
+		return nil, fmt.Errorf("load orders for import: %w", Translate(err))
 	}
 	byRef := make(map[string]*survey.Order, len(orders))
 	for _, o := range orders {
@@ -68,7 +68,7 @@ func (s *Store) refuseAnsweredUpdates(ctx context.Context, f *survey.ImportFile,
 		if u.Order.Survey != nil {
 			answered, err := s.hasResponse(ctx, u.Order.ID)
 			if err != nil {
-				return fmt.Errorf("import: %w", err)
+				return fmt.Errorf("import: %w", Translate(err))
 			}
 			if answered {
 				plan.Reject(f, u.Row, "reference", survey.AnsweredMessage(u.Order.Reference))
@@ -92,7 +92,7 @@ func (s *Store) applyImport(ctx context.Context, f *survey.ImportFile, plan *sur
 	for _, u := range plan.Updates {
 		found, err := s.writeOrderEdit(ctx, u.Order, u.Input, now)
 		if err != nil {
-			return fmt.Errorf("import: update order %s: %w", u.Order.ID, err)
+			return fmt.Errorf("import: update order %s: %w", u.Order.ID, Translate(err))
 		}
 		if !found {
 			plan.Reject(f, u.Row, "reference", "La commande a été supprimée pendant l'import : ligne ignorée.")
@@ -118,11 +118,11 @@ func (s *Store) insertImported(ctx context.Context, f *survey.ImportFile, plan *
 	}
 	var bulk mongo.BulkWriteException
 	if !errors.As(err, &bulk) || bulk.WriteConcernError != nil {
-		return fmt.Errorf("import: insert orders: %w", err)
+		return fmt.Errorf("import: insert orders: %w", Translate(err))
 	}
 	for _, we := range bulk.WriteErrors {
 		if !mongo.IsDuplicateKeyError(we) || we.Index < 0 || we.Index >= len(plan.Inserts) {
-			return fmt.Errorf("import: insert orders: %w", err)
+			return fmt.Errorf("import: insert orders: %w", Translate(err))
 		}
 		ins := plan.Inserts[we.Index]
 		plan.Reject(f, ins.Row, "reference", fmt.Sprintf("Une commande « %s » a été enregistrée pendant l'import : ligne ignorée, réimportez le fichier.", ins.Order.Reference))

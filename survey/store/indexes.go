@@ -53,7 +53,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 // collections lists every collection of the store.
 var collections = []string{
 	colStructures, colQuestionnaires, colOrders, colLinks, colResponses, colAPIKeys,
-	colUsers, colSessions, colLoginFailures, colAudit, colUploads, colMigrations,
+	colUsers, colSessions, colLoginFailures, colAudit, colUploads, colMigrations, colHealth,
 }
 
 // EnsureCollections creates those of the named collections of db that do
@@ -63,7 +63,7 @@ var collections = []string{
 func EnsureCollections(ctx context.Context, db *mongo.Database, names ...string) error {
 	existing, err := db.ListCollectionNames(ctx, bson.M{})
 	if err != nil {
-		return fmt.Errorf("list collections: %w", err)
+		return fmt.Errorf("list collections: %w", Translate(err))
 	}
 	have := map[string]bool{}
 	for _, n := range existing {
@@ -78,7 +78,7 @@ func EnsureCollections(ctx context.Context, db *mongo.Database, names ...string)
 			if errors.As(err, &cmdErr) && cmdErr.Name == "NamespaceExists" {
 				continue // created meanwhile by another instance
 			}
-			return fmt.Errorf("create collection %s: %w", c, err)
+			return fmt.Errorf("create collection %s: %w", c, Translate(err))
 		}
 	}
 	return nil

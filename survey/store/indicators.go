@@ -73,7 +73,7 @@ func (s *Store) readIssuedSurveys(ctx context.Context, sid string, r survey.Date
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("read issued surveys: %w", err)
+		return fmt.Errorf("read issued surveys: %w", Translate(err))
 	}
 	src.Surveys = surveys
 	return nil
@@ -85,7 +85,7 @@ func (s *Store) EachResponse(ctx context.Context, sid string, r survey.DateRange
 	filter := bson.M{"structure_id": sid, "issued_at": bson.M{"$gte": r.From.UTC(), "$lt": r.End().UTC()}}
 	var proj bson.M
 	if err := streamFind(ctx, s, colResponses, filter, proj, fn); err != nil {
-		return fmt.Errorf("read responses: %w", err)
+		return fmt.Errorf("read responses: %w", Translate(err))
 	}
 	return nil
 }
@@ -107,7 +107,7 @@ func streamFind[T any](ctx context.Context, s *Store, collection string, filter,
 	for cur.Next(ctx) {
 		var v T
 		if err := cur.Decode(&v); err != nil {
-			return fmt.Errorf("decode %s: %w", collection, err)
+			return fmt.Errorf("decode %s: %w", collection, Translate(err))
 		}
 		if err := fn(&v); err != nil {
 			return err

@@ -113,7 +113,7 @@ func (s *Store) CancelSurvey(ctx context.Context, sid, oid string) error {
 	}
 	if answered, err := s.hasResponse(ctx, o.ID); err != nil || answered {
 		if err != nil {
-			return fmt.Errorf("cancel survey: %w", err)
+			return fmt.Errorf("cancel survey: %w", Translate(err))
 		}
 		return survey.ErrAlreadyAnswered // the order's copy has not caught up yet
 	}
@@ -158,7 +158,18 @@ func (s *Store) ResolveToken(ctx context.Context, token string) (*survey.SurveyC
 			err = survey.ErrAlreadyAnswered
 		}
 	}
+	if err == nil {
+		s.recent.put(sc)
+	}
 	return sc, err
+}
+
+// RecentSurvey returns the open survey context of token as this process
+// last resolved it, if it did lately: what a page needs to draw the form
+// again while the store is unavailable (ErrUnavailable). Its state may be
+// out of date; it never decides anything.
+func (s *Store) RecentSurvey(token string) (*survey.SurveyContext, bool) {
+	return s.recent.get(token)
 }
 
 // resolveLink is ResolveToken without the structure and the response,
@@ -243,12 +254,13 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 			s.changed(ctx, sc.Order.StructureID, sc.Link.IssuedAt)
 			return nil, survey.ErrAlreadyAnswered
 		}
-		return nil, fmt.Errorf("store response: %w", err)
+		return nil, fmt.Errorf("store response: %w", Translate(err))
 	}
 	// The response is the source of truth and the answer's only write. The
 	// order's answered_at copy, which serves lists and filters, is set by
 	// the refresh of the order's summary (queued while `serve` runs), so
 	// that a burst of answers does not also queue for order updates.
+	s.recent.forget(token)
 	s.changed(ctx, r.StructureID, r.IssuedAt)
 	return r, nil
 }

@@ -43,7 +43,7 @@ func (s *Store) IssueSurveys(ctx context.Context, sid string, f survey.OrderFilt
 		l, isNew, err := s.issueOne(ctx, o, st, questionnaireFor)
 		if err != nil {
 			if !errors.Is(err, survey.ErrAlreadyAnswered) && !errors.Is(err, survey.ErrConflict) {
-				return res, fmt.Errorf("batch issue at order %s: %w", o.ID, err)
+				return res, fmt.Errorf("batch issue at order %s: %w", o.ID, Translate(err))
 			}
 			res.Failures = append(res.Failures, survey.BatchIssueFailure{OrderID: o.ID, Reference: o.Reference, Message: batchFailureMessage(err)})
 			continue

@@ -34,7 +34,7 @@ func (s *Store) loginFailures(ctx context.Context, email string, window time.Dur
 		return &loginFailures{ID: loginFailuresID(email), WindowStart: s.Now()}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("login failures: %w", err)
+		return nil, fmt.Errorf("login failures: %w", Translate(err))
 	}
 	return &f, nil
 }
@@ -61,7 +61,7 @@ func (s *Store) RecordLoginFailure(ctx context.Context, email string, window tim
 	f.Count++
 	_, err = s.db.Collection(colLoginFailures).ReplaceOne(ctx, bson.M{"_id": f.ID}, f, options.Replace().SetUpsert(true))
 	if err != nil {
-		return fmt.Errorf("record login failure: %w", err)
+		return fmt.Errorf("record login failure: %w", Translate(err))
 	}
 	return nil
 }
@@ -69,7 +69,7 @@ func (s *Store) RecordLoginFailure(ctx context.Context, email string, window tim
 // ClearLoginFailures forgets an account's failures after a successful login.
 func (s *Store) ClearLoginFailures(ctx context.Context, email string) error {
 	if _, err := s.db.Collection(colLoginFailures).DeleteOne(ctx, bson.M{"_id": loginFailuresID(email)}); err != nil {
-		return fmt.Errorf("clear login failures: %w", err)
+		return fmt.Errorf("clear login failures: %w", Translate(err))
 	}
 	return nil
 }

@@ -61,7 +61,7 @@ func (s *Store) UpdateOrder(ctx context.Context, sid, oid string, in survey.Orde
 	found, err := s.writeOrderEdit(ctx, o, in, now)
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("update order: %w", err)
+		return nil, fmt.Errorf("update order: %w", Translate(err))
 	case !found:
 		return nil, survey.ErrNotFound
 	}
@@ -120,10 +120,10 @@ func (s *Store) DeleteOrder(ctx context.Context, sid, oid string) error {
 	// transactions, put the order back rather than orphan the answer.
 	if answered, err := s.hasResponse(ctx, o.ID); err != nil || answered {
 		if _, rerr := s.db.Collection(colOrders).InsertOne(context.WithoutCancel(ctx), o); rerr != nil {
-			return fmt.Errorf("restore order answered during delete: %w", rerr)
+			return fmt.Errorf("restore order answered during delete: %w", Translate(rerr))
 		}
 		if err != nil {
-			return fmt.Errorf("delete order: %w", err)
+			return fmt.Errorf("delete order: %w", Translate(err))
 		}
 		return survey.ErrOrderAnswered("supprimé")
 	}
@@ -160,7 +160,7 @@ func (s *Store) refuseIfAnswered(ctx context.Context, o *survey.Order, verb stri
 	}
 	answered, err := s.hasResponse(ctx, o.ID)
 	if err != nil {
-		return fmt.Errorf("check response: %w", err)
+		return fmt.Errorf("check response: %w", Translate(err))
 	}
 	if answered {
 		return survey.ErrOrderAnswered(verb)

@@ -38,16 +38,16 @@ func (s *Store) ListOrders(ctx context.Context, sid string, f survey.OrderFilter
 	filter := orderFilter(f, sid, s.Now())
 	total, err := s.db.Collection(colOrders).CountDocuments(ctx, filter)
 	if err != nil {
-		return nil, fmt.Errorf("count orders: %w", err)
+		return nil, fmt.Errorf("count orders: %w", Translate(err))
 	}
 	page.Total = int(total)
 	opts := options.Find().SetSort(ordersSort).SetSkip(int64(skip)).SetLimit(int64(f.PerPage))
 	cur, err := s.db.Collection(colOrders).Find(ctx, filter, opts)
 	if err != nil {
-		return nil, fmt.Errorf("list orders: %w", err)
+		return nil, fmt.Errorf("list orders: %w", Translate(err))
 	}
 	if err := cur.All(ctx, &page.Orders); err != nil {
-		return nil, fmt.Errorf("list orders: %w", err)
+		return nil, fmt.Errorf("list orders: %w", Translate(err))
 	}
 	return page, nil
 }
@@ -57,11 +57,11 @@ func (s *Store) ListOrders(ctx context.Context, sid string, f survey.OrderFilter
 func (s *Store) matchingOrders(ctx context.Context, sid string, f survey.OrderFilter) ([]survey.Order, error) {
 	cur, err := s.db.Collection(colOrders).Find(ctx, orderFilter(f, sid, s.Now()), options.Find().SetSort(ordersSort))
 	if err != nil {
-		return nil, fmt.Errorf("list orders: %w", err)
+		return nil, fmt.Errorf("list orders: %w", Translate(err))
 	}
 	all := []survey.Order{}
 	if err := cur.All(ctx, &all); err != nil {
-		return nil, fmt.Errorf("list orders: %w", err)
+		return nil, fmt.Errorf("list orders: %w", Translate(err))
 	}
 	if f.Q == "" {
 		return all, nil

@@ -45,7 +45,7 @@ func (s *Store) UpdateQuestionnaire(ctx context.Context, sid, id string, in surv
 	q.UpdatedAt = s.Now()
 	set := bson.M{"title": q.Title, "intro": q.Intro, "service_types": q.ServiceTypes, "questions": q.Questions, "updated_at": q.UpdatedAt}
 	if err := s.setDraft(ctx, q, set); err != nil {
-		return nil, fmt.Errorf("update questionnaire: %w", err)
+		return nil, fmt.Errorf("update questionnaire: %w", Translate(err))
 	}
 	return q, nil
 }
@@ -71,7 +71,7 @@ func (s *Store) PublishQuestionnaire(ctx context.Context, sid, id string) (*surv
 	}
 	now := s.Now()
 	if err := s.setDraft(ctx, q, bson.M{"status": survey.StatusPublished, "published_at": now, "updated_at": now}); err != nil {
-		return nil, fmt.Errorf("publish questionnaire: %w", err)
+		return nil, fmt.Errorf("publish questionnaire: %w", Translate(err))
 	}
 	q.Status, q.PublishedAt, q.UpdatedAt = survey.StatusPublished, &now, now
 	return q, nil
@@ -96,7 +96,7 @@ func (s *Store) ArchiveQuestionnaire(ctx context.Context, sid, id string) (*surv
 	now := s.Now()
 	q.Status, q.ArchivedAt, q.UpdatedAt = survey.StatusArchived, &now, now
 	if err := s.setQuestionnaire(ctx, q.ID, bson.M{"status": q.Status, "archived_at": now, "updated_at": now}); err != nil {
-		return nil, fmt.Errorf("archive questionnaire: %w", err)
+		return nil, fmt.Errorf("archive questionnaire: %w", Translate(err))
 	}
 	return q, nil
 }

@@ -28,11 +28,11 @@ func (s *Store) Questionnaire(ctx context.Context, sid, id string) (*survey.Ques
 func (s *Store) ListQuestionnaires(ctx context.Context, sid string) ([]survey.Questionnaire, error) {
 	cur, err := s.db.Collection(colQuestionnaires).Find(ctx, bson.M{"structure_id": sid})
 	if err != nil {
-		return nil, fmt.Errorf("list questionnaires: %w", err)
+		return nil, fmt.Errorf("list questionnaires: %w", Translate(err))
 	}
 	out := []survey.Questionnaire{}
 	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("list questionnaires: %w", err)
+		return nil, fmt.Errorf("list questionnaires: %w", Translate(err))
 	}
 	sortQuestionnaires(out)
 	return out, nil

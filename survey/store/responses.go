@@ -69,7 +69,7 @@ func (s *Store) insertBatch(ctx context.Context, batch []*queuedResponse) []erro
 	}
 	var bulk mongo.BulkWriteException
 	if !errors.As(err, &bulk) || bulk.WriteConcernError != nil || len(bulk.WriteErrors) == 0 {
-		return fill(errs, fmt.Errorf("insert %d responses: %w", len(batch), err))
+		return fill(errs, fmt.Errorf("insert %d responses: %w", len(batch), Translate(err)))
 	}
 	for _, we := range bulk.WriteErrors {
 		if we.Index >= 0 && we.Index < len(errs) {

@@ -46,7 +46,7 @@ func (s *Store) Session(ctx context.Context, token string) (*accounts.Session, *
 		if errors.Is(err, survey.ErrNotFound) {
 			return nil, nil, survey.ErrUnauthenticated
 		}
-		return nil, nil, fmt.Errorf("find session: %w", err)
+		return nil, nil, fmt.Errorf("find session: %w", Translate(err))
 	}
 	now := s.Now()
 	if !now.Before(sess.ExpiresAt) || !now.Before(sess.IdleExpiresAt) {
@@ -59,7 +59,7 @@ func (s *Store) Session(ctx context.Context, token string) (*accounts.Session, *
 		return nil, nil, survey.ErrUnauthenticated
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("session user: %w", err)
+		return nil, nil, fmt.Errorf("session user: %w", Translate(err))
 	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
 		sess.LastSeenAt = now
@@ -77,7 +77,7 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 		return nil
 	}
 	if _, err := s.db.Collection(colSessions).DeleteOne(ctx, bson.M{"_id": accounts.HashAPIKey(token)}); err != nil {
-		return fmt.Errorf("delete session: %w", err)
+		return fmt.Errorf("delete session: %w", Translate(err))
 	}
 	return nil
 }
@@ -95,7 +95,7 @@ func (s *Store) PurgeExpiredSessions(ctx context.Context) (int64, error) {
 		bson.M{"idle_expires_at": bson.M{"$lte": now}},
 	}})
 	if err != nil {
-		return 0, fmt.Errorf("purge sessions: %w", err)
+		return 0, fmt.Errorf("purge sessions: %w", Translate(err))
 	}
 	return res.DeletedCount, nil
 }

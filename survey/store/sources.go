@@ -68,22 +68,22 @@ func (s *Store) EachSource(ctx context.Context, q SourceQuery, onOrder func(*Sou
 	orderFilter, responseFilter := q.filters()
 	cur, err := s.db.Collection(colOrders).Find(ctx, orderFilter, options.Find().SetProjection(sourceOrderFields))
 	if err != nil {
-		return fmt.Errorf("read orders: %w", err)
+		return fmt.Errorf("read orders: %w", Translate(err))
 	}
 	for cur.Next(ctx) {
 		var o SourceOrder
 		if err := cur.Decode(&o); err != nil {
 			_ = cur.Close(ctx)
-			return fmt.Errorf("read orders: %w", err)
+			return fmt.Errorf("read orders: %w", Translate(err))
 		}
 		onOrder(&o)
 	}
 	if err := closeCursor(ctx, cur); err != nil {
-		return fmt.Errorf("read orders: %w", err)
+		return fmt.Errorf("read orders: %w", Translate(err))
 	}
 	cur, err = s.db.Collection(colResponses).Find(ctx, responseFilter)
 	if err != nil {
-		return fmt.Errorf("read responses: %w", err)
+		return fmt.Errorf("read responses: %w", Translate(err))
 	}
 	for cur.Next(ctx) {
 		if err := onResponse(slices.Clone(cur.Current)); err != nil {
@@ -92,7 +92,7 @@ func (s *Store) EachSource(ctx context.Context, q SourceQuery, onOrder func(*Sou
 		}
 	}
 	if err := closeCursor(ctx, cur); err != nil {
-		return fmt.Errorf("read responses: %w", err)
+		return fmt.Errorf("read responses: %w", Translate(err))
 	}
 	return nil
 }
@@ -111,11 +111,11 @@ func closeCursor(ctx context.Context, cur *mongo.Cursor) error {
 func (s *Store) AllQuestionnaires(ctx context.Context) (map[string]*survey.Questionnaire, error) {
 	cur, err := s.db.Collection(colQuestionnaires).Find(ctx, bson.M{})
 	if err != nil {
-		return nil, fmt.Errorf("read questionnaires: %w", err)
+		return nil, fmt.Errorf("read questionnaires: %w", Translate(err))
 	}
 	var qs []survey.Questionnaire
 	if err := cur.All(ctx, &qs); err != nil {
-		return nil, fmt.Errorf("read questionnaires: %w", err)
+		return nil, fmt.Errorf("read questionnaires: %w", Translate(err))
 	}
 	out := make(map[string]*survey.Questionnaire, len(qs))
 	for i := range qs {
@@ -128,11 +128,11 @@ func (s *Store) AllQuestionnaires(ctx context.Context) (map[string]*survey.Quest
 func (s *Store) UploadsIn(ctx context.Context, p survey.MonthSpan) ([]survey.UploadedMonth, error) {
 	cur, err := s.db.Collection(colUploads).Find(ctx, bson.M{"month": bson.M{"$gte": p.From, "$lte": p.To}})
 	if err != nil {
-		return nil, fmt.Errorf("read uploads: %w", err)
+		return nil, fmt.Errorf("read uploads: %w", Translate(err))
 	}
 	out := []survey.UploadedMonth{}
 	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("read uploads: %w", err)
+		return nil, fmt.Errorf("read uploads: %w", Translate(err))
 	}
 	return out, nil
 }

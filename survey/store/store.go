@@ -31,6 +31,8 @@ type Store struct {
 	structures     structureCache // structures as the public survey pages show them
 	writes         writeGate      // hot writes, one at a time on the embedded store
 	responseBatch  responseBatcher
+	recent         recentSurveys // forms drawn lately, to draw again while the store is unavailable
+	probes         probeState    // the last write probe (health.go)
 }
 
 // Options configure a Store.
@@ -123,7 +125,7 @@ func (s *Store) createIndexes(ctx context.Context, collection string, models ...
 		return nil
 	}
 	if _, err := s.db.Collection(collection).Indexes().CreateMany(ctx, missing); err != nil {
-		return fmt.Errorf("create indexes on %s: %w", collection, err)
+		return fmt.Errorf("create indexes on %s: %w", collection, Translate(err))
 	}
 	return nil
 }
@@ -131,13 +133,13 @@ func (s *Store) createIndexes(ctx context.Context, collection string, models ...
 func (s *Store) indexNames(ctx context.Context, collection string) (map[string]bool, error) {
 	cur, err := s.db.Collection(collection).Indexes().List(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list indexes on %s: %w", collection, err)
+		return nil, fmt.Errorf("list indexes on %s: %w", collection, Translate(err))
 	}
 	var specs []struct {
 		Name string `bson:"name"`
 	}
 	if err := cur.All(ctx, &specs); err != nil {
-		return nil, fmt.Errorf("list indexes on %s: %w", collection, err)
+		return nil, fmt.Errorf("list indexes on %s: %w", collection, Translate(err))
 	}
 	names := map[string]bool{}
 	for _, sp := range specs {

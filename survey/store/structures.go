@@ -81,11 +81,11 @@ func (s *Store) ListStructures(ctx context.Context, f survey.StructureFilter) ([
 	}
 	cur, err := s.db.Collection(colStructures).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}))
 	if err != nil {
-		return nil, fmt.Errorf("list structures: %w", err)
+		return nil, fmt.Errorf("list structures: %w", Translate(err))
 	}
 	out := []survey.Structure{}
 	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("list structures: %w", err)
+		return nil, fmt.Errorf("list structures: %w", Translate(err))
 	}
 	return out, nil
 }

@@ -133,7 +133,7 @@ func (s *Store) CheckPassword(ctx context.Context, email, password string) (*acc
 	}
 	ok, err := accounts.VerifyPassword(password, u.PasswordHash)
 	if err != nil {
-		return nil, fmt.Errorf("check password of user %s: %w", u.ID, err)
+		return nil, fmt.Errorf("check password of user %s: %w", u.ID, Translate(err))
 	}
 	if !ok {
 		return nil, survey.ErrUnauthenticated
@@ -150,7 +150,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID, current, next string
 	}
 	ok, err := accounts.VerifyPassword(current, u.PasswordHash)
 	if err != nil {
-		return fmt.Errorf("change password: %w", err)
+		return fmt.Errorf("change password: %w", Translate(err))
 	}
 	if !ok {
 		return survey.Invalid("current_password", "mismatch", "Le mot de passe actuel est incorrect.")
@@ -178,11 +178,11 @@ func (s *Store) ListUsers(ctx context.Context, sid string) ([]accounts.User, err
 	cur, err := s.db.Collection(colUsers).Find(ctx, bson.M{"structure_id": sid},
 		options.Find().SetSort(bson.D{{Key: "email", Value: 1}}))
 	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
+		return nil, fmt.Errorf("list users: %w", Translate(err))
 	}
 	out := []accounts.User{}
 	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
+		return nil, fmt.Errorf("list users: %w", Translate(err))
 	}
 	return out, nil
 }
@@ -207,7 +207,7 @@ func (s *Store) DeleteUser(ctx context.Context, sid, uid, by string) error {
 		return err
 	}
 	if _, err := s.db.Collection(colUsers).DeleteOne(ctx, bson.M{"_id": uid}); err != nil {
-		return fmt.Errorf("delete user: %w", err)
+		return fmt.Errorf("delete user: %w", Translate(err))
 	}
 	return nil
 }
@@ -239,7 +239,7 @@ func (s *Store) ensureAccountIndexes(ctx context.Context) error {
 // DeleteUserSessions ends every session of a user (password change, account removal).
 func (s *Store) DeleteUserSessions(ctx context.Context, userID string) error {
 	if _, err := s.db.Collection(colSessions).DeleteMany(ctx, bson.M{"user_id": userID}); err != nil {
-		return fmt.Errorf("delete sessions of user: %w", err)
+		return fmt.Errorf("delete sessions of user: %w", Translate(err))
 	}
 	return nil
 }

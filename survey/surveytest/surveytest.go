@@ -81,6 +81,19 @@ var embeddedServer *embedded.Server
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_]+`)
 
+// OwnClient returns a client of its own on the test store, disconnected
+// when the test ends. A test disconnects it earlier to see a store that
+// cannot be reached (operations fail with the driver's error at once).
+func OwnClient(t testing.TB) *mongo.Client {
+	t.Helper()
+	c, err := store.Connect(context.Background(), store.ConnectOptions{URI: URI(), Timeout: 20 * time.Second, Embedded: Embedded()})
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	t.Cleanup(func() { _ = c.Disconnect(context.Background()) })
+	return c
+}
+
 // Database returns a fresh database for this test, dropped when it ends.
 func Database(t testing.TB) *mongo.Database {
 	t.Helper()
