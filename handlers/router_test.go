@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -44,6 +45,10 @@ func TestHEADWhereverGET(t *testing.T) {
 	u := e.user("claire@bocage.test", accounts.RoleStructureMember, st.ID, "")
 	session, _ := e.session(u.ID)
 	f := e.issueSurvey("AI de la Hague", "Agent d'entretien")
+	// Readiness reports the last write probe, which serve runs every 2 s.
+	if err := e.store.ProbeWrite(context.Background()); err != nil {
+		t.Fatalf("probe: %v", err)
+	}
 	cases := []struct {
 		name, path, key, session string
 		status                   int
