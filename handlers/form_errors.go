@@ -113,5 +113,12 @@ type inputField struct {
 
 // fieldOf builds an inputField for templates.
 func fieldOf(fe *formErrors, name, label, inputType, value string) inputField {
-	return inputField{ID: fieldID(name), Name: name, Label: label, Type: inputType, Value: value, Error: fe.Field(name)}
+	return fieldNamed(fe, name, name, label, inputType, value)
+}
+
+// fieldNamed is fieldOf for a page with two forms that post the same field
+// name: key names the field's id and its messages, name is what the form
+// posts and the handler reads.
+func fieldNamed(fe *formErrors, key, name, label, inputType, value string) inputField {
+	return inputField{ID: fieldID(key), Name: name, Label: label, Type: inputType, Value: value, Error: fe.Field(key)}
 }

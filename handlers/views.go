@@ -38,7 +38,8 @@ func funcs() template.FuncMap {
 		},
 		"add": func(a, b int) int { return a + b },
 		// fieldOf describes one back-office form input with its message.
-		"fieldOf": fieldOf,
+		"fieldOf":    fieldOf,
+		"fieldNamed": fieldNamed,
 	}
 }
 
