@@ -212,6 +212,10 @@ type Order struct {
 	LinkTokens  []string     `bson:"link_tokens,omitempty" json:"-"` // every link ever issued, so deleting the order reaches them by _id
 	CreatedAt   time.Time    `bson:"created_at" json:"created_at"`
 	UpdatedAt   time.Time    `bson:"updated_at" json:"updated_at"`
+	// Rev is the number of the order's last change (issue, cancel, answer,
+	// edit, deletion) this document shows: the store keeps each change as a
+	// document of its own, claimed by its number, and the order is a copy.
+	Rev int `bson:"rev,omitempty" json:"-"`
 }
 
 // SurveyStatusAt tells where the order's survey stands at time now.
@@ -246,6 +250,10 @@ type SurveyLink struct {
 	// opening or answering a link reads the link alone. Links issued
 	// before it existed have none; their order is read instead.
 	Order *LinkOrder `bson:"order,omitempty" json:"-"`
+	// Rev is the number of its order's last change this link shows (its
+	// issue, then edits and its end); 0 for links issued before changes
+	// were numbered.
+	Rev int `bson:"rev,omitempty" json:"-"`
 }
 
 // LinkOrder is a survey link's copy of its order's shown fields.

@@ -16,4 +16,9 @@ const (
 	// colUploads holds figures imported from self-hosted structures'
 	// workbooks, one document per structure × month.
 	colUploads = "federation_uploads"
+	// colChanges holds every claimed change of an order (issue, cancel,
+	// answer, edit, deletion of its survey link or of itself), one document
+	// each with _id "<order id>:<n>": see "One fate per link" in
+	// order_change.go.
+	colChanges = "order_changes"
 )

@@ -50,7 +50,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 // collections lists every collection of the store.
 var collections = []string{
 	colStructures, colQuestionnaires, colOrders, colLinks, colResponses, colAPIKeys,
-	colUsers, colSessions, colLoginFailures, colAudit, colUploads,
+	colUsers, colSessions, colLoginFailures, colAudit, colUploads, colChanges,
 }
 
 // EnsureCollections creates those of the named collections of db that do

@@ -31,6 +31,7 @@ type Store struct {
 	structures     structureCache // structures as the public survey pages show them
 	writes         writeGate      // hot writes, one at a time on the embedded store
 	responseBatch  responseBatcher
+	orderLocks     orderLocks // copies of one order written one at a time (embedded store)
 }
 
 // Options configure a Store.
