@@ -15,7 +15,7 @@ import (
 // ErrExpired or ErrAlreadyAnswered (with the context still returned, so
 // the page can name the structure).
 func (s *Store) ResolveToken(ctx context.Context, token string) (*survey.SurveyContext, error) {
-	r, err := s.resolveLink(ctx, token)
+	r, err := s.resolveLink(ctx, token, true)
 	if r == nil {
 		return nil, err
 	}
@@ -48,9 +48,11 @@ func (s *Store) ResolveToken(ctx context.Context, token string) (*survey.SurveyC
 }
 
 // resolveLink is ResolveToken without the structure: the link, its order's
-// shown fields and its questionnaire, the order's changes after the link's
-// Rev applied, and the state.
-func (s *Store) resolveLink(ctx context.Context, token string) (*linkReading, error) {
+// shown fields and its questionnaire, and the state; with follow, the
+// order's changes after the link's Rev applied. Submitting does without
+// them: its claim, of the change after the link's Rev, fails if there is
+// one, and they are read then.
+func (s *Store) resolveLink(ctx context.Context, token string, follow bool) (*linkReading, error) {
 	if !survey.ValidTokenShape(token) {
 		return nil, survey.ErrNotFound
 	}
@@ -72,12 +74,14 @@ func (s *Store) resolveLink(ctx context.Context, token string) (*linkReading, er
 		return nil, err
 	}
 	r := &linkReading{sc: sc, seq: sc.Link.Rev}
-	changes, err := s.changesAfter(ctx, sc.Link.OrderID, sc.Link.Rev)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.follow(changes); err != nil {
-		return r, err
+	if follow {
+		changes, err := s.changesAfter(ctx, sc.Link.OrderID, sc.Link.Rev)
+		if err != nil {
+			return nil, err
+		}
+		if err := r.follow(changes); err != nil {
+			return r, err
+		}
 	}
 	if sc.Link.Order == nil {
 		return r, s.orderLinkState(sc)
@@ -122,7 +126,7 @@ func (s *Store) orderLinkState(sc *survey.SurveyContext) error {
 // response's _id, the order id, does too; an edit first has the order
 // answered as edited.
 func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string]string) (*survey.Response, error) {
-	r, err := s.resolveLink(ctx, token)
+	r, err := s.resolveLink(ctx, token, false)
 	if err != nil {
 		if r != nil && r.answer != nil {
 			if rerr := s.ensureResponse(ctx, r.answer); rerr != nil {
