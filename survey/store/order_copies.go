@@ -171,7 +171,7 @@ func orderCopy(o *survey.Order, rev int) bson.M {
 
 // settleLink brings link token's document up to what it shows of order
 // oid's changes after its Rev: the order's edits while it is the order's
-// link, and its cancel. Its answer, the order's deletion and its successor
+// link (cancelled or not, as the order's page shows it), and its cancel. Its answer, the order's deletion and its successor
 // are read from the changes themselves (linkReading.follow).
 func (s *Store) settleLink(ctx context.Context, oid, token string) error {
 	unlock, err := s.lockCopies(ctx, oid)
@@ -204,9 +204,6 @@ follow:
 			break follow
 		}
 		rev = c.Seq
-		if l.CancelledAt != nil {
-			break // the link is dead: later edits are not its
-		}
 	}
 	if rev == l.Rev {
 		return nil
