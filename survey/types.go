@@ -216,6 +216,10 @@ type Order struct {
 	// order: the store's unique index on (structure_id, reference_key)
 	// refuses a near-duplicate reference.
 	ReferenceKey string `bson:"reference_key" json:"-"`
+	// Rev is the number of the order's last change (issue, cancel, answer,
+	// edit, deletion) this document shows: the store keeps each change as a
+	// document of its own, claimed by its number, and the order is a copy.
+	Rev int `bson:"rev,omitempty" json:"-"`
 }
 
 // SurveyStatusAt tells where the order's survey stands at time now.
@@ -250,6 +254,10 @@ type SurveyLink struct {
 	// opening or answering a link reads the link alone. Links issued
 	// before it existed have none; their order is read instead.
 	Order *LinkOrder `bson:"order,omitempty" json:"-"`
+	// Rev is the number of its order's last change this link shows (its
+	// issue, then edits and its end); 0 for links issued before changes
+	// were numbered.
+	Rev int `bson:"rev,omitempty" json:"-"`
 }
 
 // LinkOrder is a survey link's copy of its order's shown fields.

@@ -21,4 +21,9 @@ const (
 	colMigrations = "migrations"
 	// colHealth holds the write probe's document (health.go).
 	colHealth = "health"
+	// colChanges holds every claimed change of an order (issue, cancel,
+	// answer, edit, deletion of its survey link or of itself), one document
+	// each with _id "<order id>:<n>": see "One fate per link" in
+	// order_change.go.
+	colChanges = "order_changes"
 )

@@ -38,7 +38,7 @@ func (s *Store) ImportOrders(ctx context.Context, sid string, f *survey.ImportFi
 // importProjection is what comparing and updating orders needs: the
 // embedded store spends its time encoding documents, so send less.
 var importProjection = bson.M{
-	"reference": 1, "reference_key": 1, "service_type": 1, "client": 1, "job_title": 1, "start_date": 1, "end_date": 1,
+	"structure_id": 1, "reference": 1, "reference_key": 1, "service_type": 1, "client": 1, "job_title": 1, "start_date": 1, "end_date": 1,
 	"hours": 1, "notes": 1, "survey": 1,
 }
 
@@ -83,24 +83,40 @@ func (s *Store) refuseAnsweredUpdates(ctx context.Context, f *survey.ImportFile,
 
 // applyImport writes the plan: one unordered InsertMany for the new orders,
 // whose duplicate-key failures (an order created meanwhile) become rejected
-// rows, then one update by _id per changed order.
+// rows, then one edit per changed order, claimed as its next change (see
+// UpdateOrder): an order deleted or answered meanwhile is a rejected row.
 func (s *Store) applyImport(ctx context.Context, f *survey.ImportFile, plan *survey.ImportPlan, report *survey.ImportReport) error {
 	if err := s.insertImported(ctx, f, plan, report); err != nil {
 		return err
 	}
-	now := s.Now()
 	for _, u := range plan.Updates {
-		found, err := s.writeOrderEdit(ctx, u.Order, u.Input, now)
-		if err != nil {
-			return fmt.Errorf("import: update order %s: %w", u.Order.ID, Translate(err))
-		}
-		if !found {
+		err := s.importEdit(ctx, u.Order.StructureID, u.Order.ID, u.Input)
+		var conflict *survey.ConflictError
+		switch {
+		case errors.Is(err, survey.ErrNotFound):
 			plan.Reject(f, u.Row, "reference", "La commande a été supprimée pendant l'import : ligne ignorée.")
 			continue
+		case errors.As(err, &conflict) && conflict.Fields["service_type"].Code != "":
+			plan.Reject(f, u.Row, "service_type", survey.MsgServiceTypeLocked)
+			continue
+		case errors.As(err, &conflict):
+			plan.Reject(f, u.Row, "reference", survey.AnsweredMessage(u.Input.Reference))
+			continue
+		case err != nil:
+			return fmt.Errorf("import: update order %s: %w", u.Order.ID, Translate(err))
 		}
 		report.Updated++
 	}
 	return nil
+}
+
+// importEdit edits one order of an import.
+func (s *Store) importEdit(ctx context.Context, sid, oid string, in survey.OrderInput) error {
+	st, err := s.orderState(ctx, sid, oid)
+	if err != nil {
+		return err
+	}
+	return s.editOrder(ctx, st, in)
 }
 
 func (s *Store) insertImported(ctx context.Context, f *survey.ImportFile, plan *survey.ImportPlan, report *survey.ImportReport) error {

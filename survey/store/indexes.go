@@ -53,7 +53,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 // collections lists every collection of the store.
 var collections = []string{
 	colStructures, colQuestionnaires, colOrders, colLinks, colResponses, colAPIKeys,
-	colUsers, colSessions, colLoginFailures, colAudit, colUploads, colMigrations, colHealth,
+	colUsers, colSessions, colLoginFailures, colAudit, colUploads, colMigrations, colHealth, colChanges,
 }
 
 // EnsureCollections creates those of the named collections of db that do

@@ -40,7 +40,7 @@ func (s *Store) IssueSurveys(ctx context.Context, sid string, f survey.OrderFilt
 	res := &survey.BatchIssueResult{Matched: len(orders), Links: []survey.IssuedLink{}, Failures: []survey.BatchIssueFailure{}}
 	for i := range orders {
 		o := &orders[i]
-		l, isNew, err := s.issueOne(ctx, o, st, questionnaireFor)
+		l, isNew, err := s.issueFor(ctx, o, st, questionnaireFor)
 		if err != nil {
 			if !errors.Is(err, survey.ErrAlreadyAnswered) && !errors.Is(err, survey.ErrConflict) {
 				return res, fmt.Errorf("batch issue at order %s: %w", o.ID, Translate(err))
@@ -56,6 +56,21 @@ func (s *Store) IssueSurveys(ctx context.Context, sid string, f survey.OrderFilt
 		res.Links = append(res.Links, survey.IssuedLink{OrderID: o.ID, Reference: o.Reference, Link: *l, New: isNew})
 	}
 	return res, nil
+}
+
+// issueFor is issueOne for order o as listed: the changes its document does
+// not show yet are read first.
+func (s *Store) issueFor(ctx context.Context, o *survey.Order, st *survey.Structure, questionnaireFor func(survey.ServiceType) (*survey.Questionnaire, error)) (*survey.SurveyLink, bool, error) {
+	state, err := s.stateOf(ctx, o)
+	var l *survey.SurveyLink
+	isNew := false
+	if err == nil {
+		l, isNew, err = s.issueOne(ctx, state, st, questionnaireFor)
+	}
+	if errors.Is(err, survey.ErrNotFound) {
+		err = survey.Conflict("Ce bon de commande a été supprimé entre-temps.") // since it was listed
+	}
+	return l, isNew, err
 }
 
 func batchFailureMessage(err error) string {

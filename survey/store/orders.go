@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -42,154 +41,144 @@ func orderWriteError(err error) error {
 // UpdateOrder replaces the editable fields of an order (PUT semantics: the
 // whole input is given). It is refused once the order has an answer, and a
 // service type change is refused while a survey link is live, since the
-// link's questionnaire was chosen for the old type.
+// link's questionnaire was chosen for the old type. The edit is claimed as
+// the order's next change, so an answer racing it either comes first (the
+// edit is refused) or answers the edited order (see "One fate per link" in
+// order_change.go).
 func (s *Store) UpdateOrder(ctx context.Context, sid, oid string, in survey.OrderInput) (*survey.Order, error) {
-	o, err := s.Order(ctx, sid, oid) // another structure's order: 404 before anything is checked
+	st, err := s.orderState(ctx, sid, oid) // another structure's order: 404 before anything is checked
 	if err != nil {
 		return nil, err
 	}
 	if err := s.validate.Order(&in); err != nil {
 		return nil, err
 	}
-	if err := s.refuseIfAnswered(ctx, o, "modifié"); err != nil {
+	if err := s.editOrder(ctx, st, in); err != nil {
 		return nil, err
 	}
-	now := s.Now()
-	if survey.ServiceTypeLocked(o, in, now) {
-		return nil, survey.ConflictOn("service_type", "survey_issued", survey.MsgServiceTypeLocked)
-	}
-	found, err := s.writeOrderEdit(ctx, o, in, now)
-	switch {
-	case err != nil:
-		return nil, fmt.Errorf("update order: %w", Translate(err))
-	case !found:
-		return nil, survey.ErrNotFound
-	}
-	return o, nil
+	return &st.order, nil
 }
 
-// writeOrderEdit sets the editable fields of o from in ($set of those
-// fields only, so that a survey issued meanwhile is kept), then keeps the
-// link's copy and the month's summary in step, and updates o. It reports
-// whether the order was still there. Edits and imports share it.
-func (s *Store) writeOrderEdit(ctx context.Context, o *survey.Order, in survey.OrderInput, now time.Time) (bool, error) {
-	key := survey.ReferenceKey(in.Reference)
-	set := bson.M{
-		"reference": in.Reference, "reference_key": key, "service_type": in.ServiceType, "client": in.Client,
-		"job_title": in.JobTitle, "start_date": in.StartDate, "end_date": in.EndDate,
-		"hours": in.Hours, "notes": in.Notes, "updated_at": now,
+// editOrder claims the edit of st's order to in as its next change, then
+// writes its copies: the order's document (with its reference_key,
+// survey.ReferenceKey(in.Reference)), and the fields its current link
+// shows. Edits and imports share it.
+func (s *Store) editOrder(ctx context.Context, st *orderState, in survey.OrderInput) error {
+	return s.editOrderKeyed(ctx, st, in, survey.ReferenceKey(in.Reference))
+}
+
+// editOrderKeyed is editOrder with the order's reference key given: the
+// undo of an edit restores the key the order had, which for an order
+// stored before keys existed may be one made unique by its _id (see
+// backfillReferenceKeys).
+func (s *Store) editOrderKeyed(ctx context.Context, st *orderState, in survey.OrderInput, key string) error {
+	if key != st.order.ReferenceKey {
+		if err := s.refuseTakenReference(ctx, &st.order, key); err != nil {
+			return err
+		}
 	}
-	res, err := s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": o.ID}, bson.M{"$set": set})
-	if err != nil {
-		return false, orderWriteError(err)
+	for attempt := 1; ; attempt++ {
+		if err := s.refuseIfAnswered(ctx, st, "modifié"); err != nil {
+			return err
+		}
+		now := s.Now()
+		if survey.ServiceTypeLocked(&st.order, in, now) {
+			return survey.ConflictOn("service_type", "survey_issued", survey.MsgServiceTypeLocked)
+		}
+		before, beforeKey := inputOf(&st.order), st.order.ReferenceKey
+		c := st.next(changeEdited, now)
+		c.Fields = fieldsOf(in)
+		c.Fields.ReferenceKey = key
+		err := s.claimChange(ctx, c)
+		if errors.Is(err, errChangeTaken) && attempt < maxClaims {
+			if err := s.catchUp(ctx, st); err != nil {
+				return err
+			}
+			if st.deleted {
+				return survey.ErrNotFound
+			}
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("update order: %w", Translate(err))
+		}
+		st.apply(c)
+		err = s.settle(ctx, st)
+		if errors.Is(err, survey.ErrConflict) {
+			// Another order took the reference between the check above and
+			// the copy: the edit is claimed back.
+			if err := s.editOrderKeyed(ctx, st, before, beforeKey); err != nil {
+				return fmt.Errorf("undo an edit to a reference taken meanwhile: %w", err)
+			}
+			return survey.ErrDuplicateReference()
+		}
+		return err
 	}
-	if res.MatchedCount == 0 {
-		return false, nil
+}
+
+// refuseTakenReference is ErrDuplicateReference when another order of o's
+// structure has reference key key (the unique index on structure_id and
+// reference_key would refuse the copy of the edit, after its claim). It
+// filters the orders: a scan on the embedded store, only when an edit
+// changes the reference key.
+func (s *Store) refuseTakenReference(ctx context.Context, o *survey.Order, key string) error {
+	n, err := s.db.Collection(colOrders).CountDocuments(ctx, bson.M{"structure_id": o.StructureID, "reference_key": key, "_id": bson.M{"$ne": o.ID}})
+	switch {
+	case err != nil:
+		return fmt.Errorf("check reference: %w", Translate(err))
+	case n > 0:
+		return survey.ErrDuplicateReference()
 	}
-	if o.Survey != nil && in.ServiceType != o.ServiceType {
-		s.changed(ctx, o.StructureID, o.Survey.IssuedAt) // its survey counts under the new type
+	return nil
+}
+
+// inputOf is the input that gives o's editable fields.
+func inputOf(o *survey.Order) survey.OrderInput {
+	return survey.OrderInput{
+		Reference: o.Reference, ServiceType: o.ServiceType, Client: o.Client, JobTitle: o.JobTitle,
+		StartDate: o.StartDate, EndDate: o.EndDate, Hours: o.Hours, Notes: o.Notes,
 	}
-	o.Reference, o.ReferenceKey, o.ServiceType, o.Client, o.JobTitle = in.Reference, key, in.ServiceType, in.Client, in.JobTitle
-	o.StartDate, o.EndDate, o.Hours, o.Notes, o.UpdatedAt = in.StartDate, in.EndDate, in.Hours, in.Notes, now
-	return true, s.syncLinkOrder(ctx, o)
 }
 
 // DeleteOrder removes an unanswered order and its survey links (they then
 // resolve to "not found"). An answered order is kept: its answer counts in
-// the indicators.
+// the indicators. The deletion is claimed as the order's next change, so
+// an answer racing it either comes first (the deletion is refused) or is
+// refused itself (see "One fate per link" in order_change.go).
 func (s *Store) DeleteOrder(ctx context.Context, sid, oid string) error {
-	o, err := s.Order(ctx, sid, oid)
+	st, err := s.orderState(ctx, sid, oid)
 	if err != nil {
 		return err
 	}
-	if err := s.refuseIfAnswered(ctx, o, "supprimé"); err != nil {
-		return err
-	}
-	// The links go first: a link carries what its page shows of the order
-	// and is answered without reading the order, so a link left behind by
-	// a failed delete would take an answer for an order that is gone.
-	for _, token := range linkTokens(o) {
-		if _, err := s.db.Collection(colLinks).DeleteOne(ctx, bson.M{"_id": token}); err != nil {
-			return fmt.Errorf("delete order's survey links: %w", Translate(err))
+	for attempt := 1; ; attempt++ {
+		if err := s.refuseIfAnswered(ctx, st, "supprimé"); err != nil {
+			return err
 		}
-	}
-	if _, err := s.db.Collection(colOrders).DeleteOne(ctx, bson.M{"_id": o.ID}); err != nil {
-		return fmt.Errorf("delete order: %w", Translate(err))
-	}
-	// An answer may have arrived between the check and the delete: without
-	// transactions, put the order back rather than orphan the answer.
-	if answered, err := s.hasResponse(ctx, o.ID); err != nil || answered {
-		if _, rerr := s.db.Collection(colOrders).InsertOne(context.WithoutCancel(ctx), o); rerr != nil {
-			return fmt.Errorf("restore order answered during delete: %w", Translate(rerr))
+		c := st.next(changeDeleted, s.Now())
+		err := s.claimChange(ctx, c)
+		if errors.Is(err, errChangeTaken) && attempt < maxClaims {
+			if err := s.catchUp(ctx, st); err != nil {
+				return err
+			}
+			if st.deleted {
+				return survey.ErrNotFound
+			}
+			continue
 		}
 		if err != nil {
 			return fmt.Errorf("delete order: %w", Translate(err))
 		}
-		return survey.ErrOrderAnswered("supprimé")
+		st.apply(c)
+		return s.settle(ctx, st)
 	}
-	if o.Survey != nil {
-		s.changed(ctx, sid, o.Survey.IssuedAt) // the order leaves its cohort
-	}
-	return nil
-}
-
-// linkTokens lists every link token of the order, the current one included.
-func linkTokens(o *survey.Order) []any {
-	seen := map[string]bool{}
-	var out []any
-	add := func(t string) {
-		if t != "" && !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
-	for _, t := range o.LinkTokens {
-		add(t)
-	}
-	if o.Survey != nil {
-		add(o.Survey.Token)
-	}
-	return out
-}
-
-// refuseIfAnswered checks both the order's copy and the responses
-// collection, the source of truth.
-func (s *Store) refuseIfAnswered(ctx context.Context, o *survey.Order, verb string) error {
-	if o.Survey != nil && o.Survey.AnsweredAt != nil {
-		return survey.ErrOrderAnswered(verb)
-	}
-	answered, err := s.hasResponse(ctx, o.ID)
-	if err != nil {
-		return fmt.Errorf("check response: %w", Translate(err))
-	}
-	if answered {
-		return survey.ErrOrderAnswered(verb)
-	}
-	return nil
 }
 
 // Order returns one order of structure sid; another structure's order is
 // ErrNotFound.
 func (s *Store) Order(ctx context.Context, sid, oid string) (*survey.Order, error) {
-	if !survey.ValidIDShape(oid) {
-		return nil, survey.ErrNotFound
-	}
-	var o survey.Order
-	if err := s.findByID(ctx, colOrders, oid, &o); err != nil {
+	st, err := s.orderState(ctx, sid, oid)
+	if err != nil {
 		return nil, err
 	}
-	if o.StructureID != sid {
-		return nil, survey.ErrNotFound
-	}
-	return &o, nil
-}
-
-// syncLinkOrder copies o's shown fields to its current survey link, after
-// an edit. Older links are dead (cancelled or expired) and keep theirs.
-func (s *Store) syncLinkOrder(ctx context.Context, o *survey.Order) error {
-	if o.Survey == nil {
-		return nil
-	}
-	_, err := s.db.Collection(colLinks).UpdateOne(ctx, bson.M{"_id": o.Survey.Token}, bson.M{"$set": bson.M{"order": survey.NewLinkOrder(o)}})
-	return Translate(err)
+	return &st.order, nil
 }

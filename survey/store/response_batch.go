@@ -1,7 +1,6 @@
 package store
 
 import (
-	"capsat/survey"
 	"sync"
 	"time"
 )
@@ -14,9 +13,12 @@ const responseBatchMax = 64
 const responseBatchTimeout = 30 * time.Second
 
 // responseBatcher writes concurrent answers together (group commit): the
-// answers that arrive while one insert is under way go in the next one, a
-// single unordered InsertMany. Each response keeps its own outcome (a
-// duplicate _id refuses that answer only), and nothing waits on a timer:
+// answers that arrive while one batch is under way go in the next one.
+// An answer is two inserts, its claim (an "answered" change of its order,
+// see order_change.go) then its response, so a batch is two unordered
+// InsertMany: the claims, then the responses of the claims stored. Each
+// answer keeps its own outcome (a claim taken first, or a duplicate
+// response, refuses that answer only), and nothing waits on a timer:
 // alone, an answer is written at once. On the embedded store one insert of
 // ten documents costs about what one insert of one costs (one SQLite
 // transaction, one sync), so answers under load go several times faster
@@ -32,8 +34,8 @@ type responseBatcher struct {
 }
 
 type queuedResponse struct {
-	r    *survey.Response
-	done chan batchTurn
+	claim *orderChange // its Response is the response
+	done  chan batchTurn
 }
 
 // batchTurn is what a waiting caller receives: its outcome, or the lead.

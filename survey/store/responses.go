@@ -10,11 +10,13 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// insertResponse stores r, together with the answers queued beside it.
-// Its error is the store's for that response (translate it).
-func (s *Store) insertResponse(ctx context.Context, r *survey.Response) error {
+// insertAnswer stores an answer, its claim c then c.Response, together with
+// the answers queued beside it. Its error is errChangeTaken when another
+// change of the order was claimed first (nothing is stored then), and
+// otherwise the store's for the claim or the response (translate it).
+func (s *Store) insertAnswer(ctx context.Context, c *orderChange) error {
 	b := &s.responseBatch
-	me := &queuedResponse{r: r, done: make(chan batchTurn, 1)}
+	me := &queuedResponse{claim: c, done: make(chan batchTurn, 1)}
 	b.mu.Lock()
 	b.queue = append(b.queue, me)
 	if b.leading {
@@ -51,29 +53,53 @@ func (s *Store) insertResponse(ctx context.Context, r *survey.Response) error {
 	return errs[0]
 }
 
-// insertBatch inserts the batch's responses and returns each one's error.
+// insertBatch inserts the batch's claims, then the responses of the
+// claims stored, and returns each answer's error.
 func (s *Store) insertBatch(ctx context.Context, batch []*queuedResponse) []error {
-	errs := make([]error, len(batch))
-	docs := make([]any, len(batch))
+	claims := make([]any, len(batch))
 	for i, q := range batch {
-		docs[i] = q.r
+		claims[i] = q.claim
 	}
 	release, err := s.AcquireWrite(ctx)
 	if err != nil {
-		return fill(errs, err)
+		return fill(make([]error, len(batch)), err)
 	}
-	_, err = s.db.Collection(colResponses).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	release()
+	defer release()
+	errs := s.insertEach(ctx, colChanges, claims)
+	var responses []any
+	var at []int
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			responses = append(responses, batch[i].claim.Response)
+			at = append(at, i)
+		case errors.Is(Translate(err), survey.ErrConflict):
+			errs[i] = errChangeTaken
+		}
+	}
+	if len(responses) == 0 {
+		return errs
+	}
+	for j, err := range s.insertEach(ctx, colResponses, responses) {
+		errs[at[j]] = err
+	}
+	return errs
+}
+
+// insertEach inserts docs with one unordered InsertMany and returns each
+// document's error: a duplicate _id refuses that document only.
+func (s *Store) insertEach(ctx context.Context, collection string, docs []any) []error {
+	errs := make([]error, len(docs))
+	_, err := s.db.Collection(collection).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	if err == nil {
 		return errs
 	}
 	var bulk mongo.BulkWriteException
 	if !errors.As(err, &bulk) || bulk.WriteConcernError != nil || len(bulk.WriteErrors) == 0 {
-		return fill(errs, fmt.Errorf("insert %d responses: %w", len(batch), Translate(err)))
+		return fill(errs, fmt.Errorf("insert %d documents into %s: %w", len(docs), collection, Translate(err)))
 	}
 	for _, we := range bulk.WriteErrors {
 		if we.Index >= 0 && we.Index < len(errs) {
-			// A duplicate _id: that order was answered already.
 			errs[we.Index] = mongo.WriteException{WriteErrors: mongo.WriteErrors{we.WriteError}}
 		}
 	}

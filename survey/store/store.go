@@ -33,6 +33,7 @@ type Store struct {
 	responseBatch  responseBatcher
 	recent         recentSurveys // forms drawn lately, to draw again while the store is unavailable
 	probes         probeState    // the last write probe (health.go)
+	orderLocks     orderLocks    // copies of one order written one at a time (embedded store)
 }
 
 // Options configure a Store.
