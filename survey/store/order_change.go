@@ -21,10 +21,11 @@ import (
 //
 //  1. An order's changes are in one total order with no gaps: at most one
 //     claim of each n is stored, and a writer claims n only after reading
-//     changes 1..n-1. A claim that is stored was decided on the state all
-//     the earlier changes left, whatever ran concurrently, on this process
-//     or any other: had another change taken n first, the claim would have
-//     failed.
+//     the state changes 1..n-1 left: a copy up to some change (the order's
+//     document, or the link's for an answer, each with its Rev) and the
+//     changes after it. A claim that is stored was decided on that state,
+//     whatever ran concurrently, in this process or any other: had another
+//     change taken n first, the claim would have failed.
 //  2. The claim is the decision and nothing is written before it. A writer
 //     whose claim fails reads the change that took its place and decides
 //     again on the new state: returns the link another issuer made, or is
@@ -66,10 +67,12 @@ import (
 //     is told 303 only after both. If the second fails or the process stops
 //     between them, whoever reads the claim inserts the response from it:
 //     the client's retry, the link's page, or any refused change of the
-//     order (Store.ensureResponse). No other change can come after an
-//     answer, so the response never belongs to a deleted order or to a
-//     cancelled link, and the read model, which counts responses and the
-//     orders' copies, never counts an answer for a link that did not win.
+//     order (Store.ensureResponse); when such a reader comes first, the
+//     answer's own insert finds its response there and the answer stands.
+//     No other change can come after an answer, so the response never
+//     belongs to a deleted order or to a cancelled link, and the read
+//     model, which counts responses and the orders' copies, never counts an
+//     answer for a link that did not win.
 //
 // Orders and links from before changes were numbered have Rev 0 and no
 // changes until their next one; their answers are told by the response
