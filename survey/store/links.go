@@ -89,15 +89,11 @@ func (s *Store) issueNew(ctx context.Context, st *orderState, structure *survey.
 		c.Link = newLink(&st.order, structure, q, c)
 		c.Token = c.Link.Token
 		err = s.claimChange(ctx, c)
-		if errors.Is(err, errChangeTaken) && attempt < maxClaims {
-			if err := s.catchUp(ctx, st); err != nil {
-				return nil, false, err
-			}
-			if st.deleted {
-				return nil, false, survey.ErrNotFound
-			}
+		if retry, err := s.lostClaim(ctx, st, err, attempt); err != nil {
+			return nil, false, err
+		} else if retry {
 			if l, err := s.liveLink(ctx, st); l != nil || err != nil {
-				return l, false, err
+				return l, false, err // the winner's link
 			}
 			continue
 		}
@@ -154,13 +150,9 @@ func (s *Store) CancelSurvey(ctx context.Context, sid, oid string) error {
 		c := st.next(changeCancelled, now)
 		c.Token = st.order.Survey.Token
 		err := s.claimChange(ctx, c)
-		if errors.Is(err, errChangeTaken) && attempt < maxClaims {
-			if err := s.catchUp(ctx, st); err != nil {
-				return err
-			}
-			if st.deleted {
-				return survey.ErrNotFound
-			}
+		if retry, err := s.lostClaim(ctx, st, err, attempt); err != nil {
+			return err
+		} else if retry {
 			continue
 		}
 		if err != nil {

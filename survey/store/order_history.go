@@ -52,6 +52,22 @@ func (s *Store) changesAfter(ctx context.Context, oid string, seq int) ([]orderC
 	}
 }
 
+// lostClaim tells whether err says another writer took the number of a
+// claim and the claim may be tried again: st has then read the changes
+// since. It is ErrNotFound when one of them deleted the order.
+func (s *Store) lostClaim(ctx context.Context, st *orderState, err error, attempt int) (bool, error) {
+	if !errors.Is(err, errChangeTaken) || attempt >= maxClaims {
+		return false, nil
+	}
+	if err := s.catchUp(ctx, st); err != nil {
+		return false, err
+	}
+	if st.deleted {
+		return false, survey.ErrNotFound
+	}
+	return true, nil
+}
+
 // catchUp applies to st the changes of its order it has not read.
 func (s *Store) catchUp(ctx context.Context, st *orderState) error {
 	changes, err := s.changesAfter(ctx, st.order.ID, st.seq)

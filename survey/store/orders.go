@@ -90,13 +90,9 @@ func (s *Store) editOrderKeyed(ctx context.Context, st *orderState, in survey.Or
 		c.Fields = fieldsOf(in)
 		c.Fields.ReferenceKey = key
 		err := s.claimChange(ctx, c)
-		if errors.Is(err, errChangeTaken) && attempt < maxClaims {
-			if err := s.catchUp(ctx, st); err != nil {
-				return err
-			}
-			if st.deleted {
-				return survey.ErrNotFound
-			}
+		if retry, err := s.lostClaim(ctx, st, err, attempt); err != nil {
+			return err
+		} else if retry {
 			continue
 		}
 		if err != nil {
@@ -156,13 +152,9 @@ func (s *Store) DeleteOrder(ctx context.Context, sid, oid string) error {
 		}
 		c := st.next(changeDeleted, s.Now())
 		err := s.claimChange(ctx, c)
-		if errors.Is(err, errChangeTaken) && attempt < maxClaims {
-			if err := s.catchUp(ctx, st); err != nil {
-				return err
-			}
-			if st.deleted {
-				return survey.ErrNotFound
-			}
+		if retry, err := s.lostClaim(ctx, st, err, attempt); err != nil {
+			return err
+		} else if retry {
 			continue
 		}
 		if err != nil {
