@@ -2,6 +2,7 @@ package readmodel
 
 import (
 	"capsat/survey"
+	"capsat/survey/packed"
 	"capsat/survey/store"
 	"context"
 	"errors"
@@ -72,10 +73,10 @@ func (s *Model) readLedgerParts(ctx context.Context, id string) ([]ledgerPart, b
 	}
 	for i := range parts {
 		var err error
-		if parts[i].Issued, err = decompress(parts[i].Issued); err != nil {
+		if parts[i].Issued, err = packed.Decompress(parts[i].Issued); err != nil {
 			return nil, false, fmt.Errorf("read ledger %s: %w", parts[i].ID, store.Translate(err))
 		}
-		if parts[i].Responses, err = decompress(parts[i].Responses); err != nil {
+		if parts[i].Responses, err = packed.Decompress(parts[i].Responses); err != nil {
 			return nil, false, fmt.Errorf("read ledger %s: %w", parts[i].ID, store.Translate(err))
 		}
 	}
