@@ -18,7 +18,6 @@ import (
 type dashboardStore interface {
 	backofficeStore
 	IndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error)
-	CountOpenFollowUps(ctx context.Context, sid string) (int, error)
 	Benchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error)
 }
 
@@ -120,11 +119,6 @@ func (h *dashboardPage) show(c *gin.Context) {
 		refusePage(c, err)
 		return
 	}
-	open, err := h.store.CountOpenFollowUps(ctx, base.SID)
-	if err != nil {
-		refusePage(c, err)
-		return
-	}
 	in := survey.ComputeIndicators(src, q, h.now())
 	svc := survey.AllServices
 	if q.Service != "" {
@@ -134,7 +128,11 @@ func (h *dashboardPage) show(c *gin.Context) {
 	page.Headlines = headlines(in, svc)
 	page.Bars = questionBars(in, svc)
 	page.Trend, page.TrendLine = trend(in, svc)
-	page.OpenFollowUps = open
+	for _, fu := range src.FollowUps {
+		if fu.Open() {
+			page.OpenFollowUps++ // of the period: what it read already
+		}
+	}
 	page.Comments = in.Verbatims[:min(len(in.Verbatims), 5)]
 	span := survey.MonthSpan{From: survey.SummaryMonth(q.Range.From), To: survey.SummaryMonth(q.Range.To)}
 	bench, err := h.store.Benchmark(ctx, base.SID, span, q.Service)

@@ -241,7 +241,7 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	sapp := app.Group("/app/structures/:sid")
 	dashboard := &dashboardPage{store: d.withFigures(), views: pages, now: d.Now}
 	r.route(sapp, http.MethodGet, "", dashboard.show, policyStructure)
-	followUps := &followUpsPage{store: d.Store, views: pages, audit: audit}
+	followUps := &followUpsPage{store: d.withFigures(), views: pages, audit: audit, now: d.Now}
 	r.route(sapp, http.MethodGet, "/suivi", followUps.list, policyStructure)
 	r.route(sapp, http.MethodPost, "/suivi/:oid", followUps.record, policyStructure)
 	orders := &ordersPages{store: d.Store, views: pages, baseURL: d.Config.BaseURL, now: d.Now}
