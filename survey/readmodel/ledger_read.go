@@ -27,7 +27,15 @@ func (s *Model) readLedger(ctx context.Context, sid, month string) ([]ledgerPart
 	const attempts = 3
 	for attempt := 0; attempt < attempts; attempt++ {
 		if pending.waiting() || attempt > 0 {
-			if err := s.RefreshSummary(ctx, sid, month); err != nil {
+			var err error
+			if pending.inProcess && !pending.whole && len(pending.orders) > 0 && attempt == 0 {
+				// The worker patches the month again later: harmless, and
+				// it keeps the queue's bookkeeping in one place.
+				err = s.patchSummary(ctx, sid, month, pending.orders)
+			} else {
+				err = s.RefreshSummary(ctx, sid, month)
+			}
+			if err != nil {
 				return nil, err
 			}
 			if pending.stored != nil && !pending.inProcess {

@@ -36,25 +36,17 @@ func (s *Model) RefreshSummary(ctx context.Context, sid, month string) error {
 // refreshSummary is RefreshSummary with a pace for the answered copies
 // (see writeAnsweredCopies; nil writes them straight away).
 func (s *Model) refreshSummary(ctx context.Context, sid, month string, pace func(took time.Duration)) error {
+	defer s.rewrites.lock(survey.SummaryID(sid, month))()
+	return s.refreshLocked(ctx, sid, month, pace)
+}
+
+// refreshLocked is refreshSummary, the month's rewrite lock held.
+func (s *Model) refreshLocked(ctx context.Context, sid, month string, pace func(took time.Duration)) error {
 	b, err := s.readMonth(ctx, sid, month)
 	if err != nil {
 		return fmt.Errorf("refresh summary %s: %w", survey.SummaryID(sid, month), store.Translate(err))
 	}
-	sum := b.summary(sid, month, b.seq)
-	parts, err := b.ledgerParts(sum.ID)
-	if err != nil {
-		return err
-	}
-	release, err := s.store.AcquireWrite(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = s.putSummary(ctx, sum, parts)
-	release()
-	if err != nil {
-		return fmt.Errorf("refresh summary %s: %w", sum.ID, store.Translate(err))
-	}
-	return s.writeAnsweredCopies(ctx, b.answeredCopies, pace)
+	return s.storeBuilt(ctx, b, sid, month, pace)
 }
 
 // answeredCopy is an order whose answered_at copy is missing.

@@ -40,6 +40,6 @@ func (s *Store) RecordFollowUp(ctx context.Context, sid, oid, action string, clo
 		return nil, fmt.Errorf("record follow-up: %w", Translate(err))
 	}
 	r.FollowUp = fu
-	s.changed(ctx, sid, r.IssuedAt) // the month's ledger carries follow-ups to exports
+	s.changed(ctx, sid, oid, r.IssuedAt) // the month's ledger carries follow-ups to exports
 	return r, nil
 }

@@ -70,7 +70,7 @@ func (s *Store) settle(ctx context.Context, st *orderState) error {
 	for _, t := range st.touched {
 		if m := survey.SummaryMonth(t); !months[m] {
 			months[m] = true
-			s.changed(ctx, o.StructureID, t)
+			s.changed(ctx, o.StructureID, o.ID, t)
 		}
 	}
 	st.pending, st.touched = nil, nil
@@ -308,7 +308,7 @@ func (s *Store) ensureResponse(ctx context.Context, c *orderChange) error {
 	}
 	if err == nil {
 		s.log.Info("answer completed from its claim", "order", c.OrderID)
-		s.changed(ctx, c.Response.StructureID, c.Response.IssuedAt)
+		s.changed(ctx, c.Response.StructureID, c.Response.OrderID, c.Response.IssuedAt)
 	}
 	return nil
 }
