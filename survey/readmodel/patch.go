@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -108,24 +107,4 @@ func (b *summaryBuilder) addOrderByID(ctx context.Context, sid, month, oid strin
 		return nil
 	}
 	return b.addResponse(ctx, r, raw)
-}
-
-// storeBuilt writes the summary and ledger b built for sid's month, then
-// the answered_at copies it found missing (see writeAnsweredCopies).
-func (s *Model) storeBuilt(ctx context.Context, b *summaryBuilder, sid, month string, pace func(took time.Duration)) error {
-	sum := b.summary(sid, month, b.seq)
-	parts, err := b.ledgerParts(sum.ID)
-	if err != nil {
-		return err
-	}
-	release, err := s.store.AcquireWrite(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = s.putSummary(ctx, sum, parts)
-	release()
-	if err != nil {
-		return fmt.Errorf("store summary %s: %w", sum.ID, store.Translate(err))
-	}
-	return s.writeAnsweredCopies(ctx, b.answeredCopies, pace)
 }

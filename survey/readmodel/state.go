@@ -63,7 +63,7 @@ type summaryQueue struct {
 	orders map[string]map[string]bool
 	whole  map[string]bool
 	wake   chan struct{}
-	idle    bool // the last drain ended with nothing pending
+	idle   bool // the last drain ended with nothing pending
 	// lastChange is when a change was last queued (real time).
 	lastChange time.Time
 }

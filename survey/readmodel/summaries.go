@@ -49,6 +49,26 @@ func (s *Model) refreshLocked(ctx context.Context, sid, month string, pace func(
 	return s.storeBuilt(ctx, b, sid, month, pace)
 }
 
+// storeBuilt writes the summary and ledger b built for sid's month, then
+// the answered_at copies it found missing (see writeAnsweredCopies).
+func (s *Model) storeBuilt(ctx context.Context, b *summaryBuilder, sid, month string, pace func(took time.Duration)) error {
+	sum := b.summary(sid, month, b.seq)
+	parts, err := b.ledgerParts(sum.ID)
+	if err != nil {
+		return err
+	}
+	release, err := s.store.AcquireWrite(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.putSummary(ctx, sum, parts)
+	release()
+	if err != nil {
+		return fmt.Errorf("store summary %s: %w", sum.ID, store.Translate(err))
+	}
+	return s.writeAnsweredCopies(ctx, b.answeredCopies, pace)
+}
+
 // answeredCopy is an order whose answered_at copy is missing.
 type answeredCopy struct {
 	orderID string
