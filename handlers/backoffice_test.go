@@ -202,7 +202,7 @@ func TestBackofficePagesEscapeUserText(t *testing.T) {
 	root := b.root()
 	pages := map[string]string{
 		root: token, root + "/suivi": token, root + "/commandes": token, root + "/commandes/nouvelle": token,
-		root + "/commandes/" + b.orderID: token, root + "/commandes/" + b.orderID + "/modifier": token,
+		root + "/commandes/" + b.orderID: token, root + "/reponses": token, root + "/reponses/" + b.orderID: token,
 		root + "/commandes/import": token, root + "/exports": token, root + "/questionnaires": token,
 		root + "/administration": token, "/app/reseau": fedToken, "/app/reseau/structures": fedToken,
 		"/app/regions/Normandie": fedToken,
