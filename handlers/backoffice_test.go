@@ -72,7 +72,7 @@ func TestDashboardShowsFiguresTrendAndOpenFollowUps(t *testing.T) {
 	mustContain(t, body,
 		"Taux de réponse", "100 %", "n = 1 questionnaires envoyés",
 		"Satisfaction globale", "0 %", "NPS (recommandation)", "-100",
-		`<polyline class="trend-line"`, `<svg class="bar"`,
+		`<polyline class="trend-line"`, `<svg class="bar stacked"`,
 		"1 insatisfaction à traiter", "Intérimaire absent", `<table id="comparaison">`, "la région Normandie",
 		`value="2025-04-01"`, `value="2026-03-01"`)
 	if strings.Contains(body, "<script>alert") {

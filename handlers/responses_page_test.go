@@ -191,3 +191,31 @@ func TestResponsesListFiltersAndViewOwnStructureOnly(t *testing.T) {
 		t.Errorf("a member of another structure on this list: %d", rec.Code)
 	}
 }
+
+// The dashboard draws every question's distribution (each level, "Sans
+// objet", n), the recommendation as detractors, passives and promoters,
+// and marks the months resting on fewer than 5 answers.
+func TestDashboardDistributionsAndSmallMonths(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t) // March: one answer, Pas du tout satisfait, 3
+	for i := range 5 {
+		_, tok := b.exportOrder(b.st.ID, b.key, "BC-F"+string(rune('0'+i)), survey.ServiceMAD, exportDay(2026, 2, 2+i))
+		b.answerWith(tok, exportDay(2026, 2, 10+i), map[string]string{"ponctualite": survey.NotApplicable, "recommandation": []string{"10", "9", "8", "2", "9"}[i]})
+	}
+	b.clock.T = exportDay(2026, 3, 25)
+	b.signInAgain("tableau@bocage.fr")
+	rec := b.get(b.root() + "?from=2026-02-01&to=2026-03-31")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("dashboard: %d", rec.Code)
+	}
+	body := rec.Body.String()
+	mustContain(t, body,
+		"La ponctualité et le comportement de la personne", "Sans objet : 5 (83\u202f%)", "Satisfait : 1 (17\u202f%)",
+		"Détracteurs (0 à 6) : 2 (33\u202f%)", "Passifs (7 et 8) : 1 (17\u202f%)", "Promoteurs (9 et 10) : 3 (50\u202f%)",
+		"n = 6 réponses à la question",
+		`class="trend-point few"`, "moins de 5 réponses", `id="legende-peu"`)
+	// February rests on 5 answers: plotted as any other month.
+	if n := strings.Count(body, `<rect class="few-band"`); n != 1 {
+		t.Errorf("%d months hatched, want 1 (March)", n)
+	}
+}
