@@ -70,10 +70,15 @@ type ordersListView struct {
 	Total            int
 	PrevURL, NextURL string
 	PageLabel        string
+	Selection        *formErrors // a refused selection of orders
 }
 
 // list shows one page of the orders matching the filters of the query.
-func (h *ordersPages) list(c *gin.Context) {
+func (h *ordersPages) list(c *gin.Context) { h.renderList(c, http.StatusOK, nil) }
+
+// renderList shows the list; selErr is the refusal of a selection (no
+// order checked), shown beside the checkboxes.
+func (h *ordersPages) renderList(c *gin.Context, status int, selErr *formErrors) {
 	base, ok := newPageBase(c, h.store, structurePagesPath(c.Param("sid"))+"/commandes")
 	if !ok {
 		return
@@ -85,7 +90,7 @@ func (h *ordersPages) list(c *gin.Context) {
 	if n, err := strconv.Atoi(c.Query("page")); err == nil && n > 0 && n <= 100000 {
 		f.Page = n
 	}
-	page := ordersListView{pageBase: base, Filter: f, Services: survey.ServiceTypes}
+	page := ordersListView{pageBase: base, Filter: f, Services: survey.ServiceTypes, Selection: selErr}
 	for _, s := range []survey.SurveyStatus{survey.SurveyNotIssued, survey.SurveyIssued, survey.SurveyAnswered, survey.SurveyExpired, survey.SurveyCancelled} {
 		page.Statuses = append(page.Statuses, statusOption{s, surveyStatusLabels[s]})
 	}
@@ -117,7 +122,7 @@ func (h *ordersPages) list(c *gin.Context) {
 	if res.Page < pages {
 		page.NextURL = link(res.Page + 1)
 	}
-	h.views.render(c, http.StatusOK, "orders", page)
+	h.views.render(c, status, "orders", page)
 }
 
 // orderForm is the typed content of the create and edit forms.

@@ -219,3 +219,55 @@ func TestDashboardDistributionsAndSmallMonths(t *testing.T) {
 		t.Errorf("%d months hatched, want 1 (March)", n)
 	}
 }
+
+// Checked orders get their links in one action; the selection's page, its
+// printable QR codes and its CSV follow; no order checked is told beside
+// the checkboxes; another structure's order is a 404.
+func TestLinksForASelectionWithQRSheetAndCSV(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t) // b.orderID is answered
+	b.clock.T = exportDay(2026, 3, 2)
+	b.signInAgain("selection@bocage.fr")
+	fresh1 := b.seedOrder(b.st.ID, b.key, "BC-S1", "=Mairie de Vire", "", "", "")
+	fresh2 := b.seedOrder(b.st.ID, b.key, "BC-S2", "EHPAD Les Tilleuls", "", "", "")
+	list := b.root() + "/commandes"
+	body := b.get(list).Body.String()
+	mustContain(t, body, `name="oid" value="`+fresh1+`"`, `action="`+list+`/liens"`)
+
+	rec := b.post(list+"/liens", url.Values{})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `<p class="field-error" id="oid-error">Cochez au moins un bon de commande.</p>`) {
+		t.Fatalf("empty selection: %d", rec.Code)
+	}
+	rec = b.post(list+"/liens", url.Values{"oid": {fresh1, fresh2, b.orderID}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("selection: %d %s", rec.Code, rec.Body)
+	}
+	page := b.get(rec.Header().Get("Location"))
+	mustContain(t, page.Body.String(), "2 liens créés, 0 déjà en cours", "1 sans lien", "BC-S1", "BC-S2", "Réponse reçue", "http://capsat.test/s/")
+	for _, oid := range []string{fresh1, fresh2} {
+		o, err := b.store.Order(t.Context(), b.st.ID, oid)
+		if err != nil || o.SurveyStatusAt(b.clock.Now()) != survey.SurveyIssued {
+			t.Fatalf("order %s has no live link: %v", oid, err)
+		}
+	}
+	q := url.Values{"oid": {fresh1, fresh2, b.orderID}}.Encode()
+	sheet := b.get(list + "/qr?" + q).Body.String()
+	mustContain(t, sheet, `/commandes/`+fresh1+`/qr.svg`, `/commandes/`+fresh2+`/qr.svg`, "EHPAD Les Tilleuls", "BC-S1")
+	if strings.Contains(sheet, `/commandes/`+b.orderID+`/qr.svg`) {
+		t.Error("the answered order has a QR code on the sheet")
+	}
+	csvRec := b.get(list + "/liens.csv?" + q)
+	csvBody := csvRec.Body.String()
+	if csvRec.Code != http.StatusOK || !strings.HasPrefix(csvRec.Header().Get("Content-Type"), "text/csv") ||
+		!strings.Contains(csvBody, "BC-S1;'=Mairie de Vire;") || strings.Count(csvBody, "http://capsat.test/s/") != 2 {
+		t.Fatalf("csv: %d %q", csvRec.Code, csvBody)
+	}
+	other, otherKey := b.structure("AI voisine", "Normandie")
+	theirs := b.seedOrder(other.ID, otherKey, "BC-X", "Autre", "", "", "")
+	if rec := b.post(list+"/liens", url.Values{"oid": {theirs}}); rec.Code != http.StatusNotFound {
+		t.Errorf("another structure's order in a selection: %d", rec.Code)
+	}
+	if rec := b.get(list + "/qr?oid=" + theirs); rec.Code != http.StatusNotFound {
+		t.Errorf("another structure's order on the sheet: %d", rec.Code)
+	}
+}
