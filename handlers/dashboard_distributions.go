@@ -34,15 +34,16 @@ type distributionView struct {
 // distributions are every scale, yes/no and recommendation question of
 // the range, each level counted with its share (Sans objet included), the
 // recommendation split into detractors, passives and promoters. Figures
-// come from the indicators (the summaries' source), not from the responses.
-func distributions(in *survey.Indicators, svc string) []distributionView {
+// come from the indicators (the summaries' source), not from the responses;
+// format writes the question's own figure.
+func distributions(in *survey.Indicators, svc string, format func(survey.Figure) string) []distributionView {
 	var out []distributionView
 	for _, q := range in.Questions {
 		f, ok := in.Figure(q.IndicatorCode, survey.TotalPeriodKey, svc)
 		if !ok {
 			continue
 		}
-		d := distributionView{Label: q.Label, Kind: string(q.Type), Headline: formatFigure(f)}
+		d := distributionView{Label: q.Label, Kind: string(q.Type), Headline: format(f)}
 		counts := func(code string) (int, int) {
 			g, _ := in.Figure(code, survey.TotalPeriodKey, svc)
 			return int(g.Numerator), int(g.Denominator)

@@ -130,7 +130,7 @@ func (h *dashboardPage) show(c *gin.Context) {
 	page.Period = q.Range.String()
 	page.Headlines = headlines(in, svc)
 	page.Trend, page.TrendLine = trend(in, svc)
-	page.Distributions, page.FewNote = distributions(in, svc), fewNote()
+	page.Distributions, page.FewNote = distributions(in, svc, formatFigure), fewNote()
 	if len(page.Trend) > 1 {
 		page.TrendStep = page.Trend[1].X - page.Trend[0].X
 	} else {
