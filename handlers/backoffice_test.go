@@ -74,7 +74,7 @@ func TestDashboardShowsFiguresTrendAndOpenFollowUps(t *testing.T) {
 	mustContain(t, body,
 		"Taux de réponse", "100 %", "n = 1 questionnaires envoyés",
 		"Satisfaction globale", "0 %", "NPS (recommandation)", "-100",
-		`<polyline class="trend-line"`, `<svg class="bar"`,
+		`<polyline class="trend-line"`, `<svg class="bar stacked"`,
 		"1 insatisfaction à traiter", "Intérimaire absent", `<table id="comparaison">`, "la région Normandie",
 		`value="2025-04-01"`, `value="2026-03-01"`)
 	if strings.Contains(body, "<script>alert") {
@@ -234,7 +234,7 @@ func TestBackofficePagesEscapeUserText(t *testing.T) {
 	root := b.root()
 	pages := map[string]string{
 		root: token, root + "/suivi": token, root + "/commandes": token, root + "/commandes/nouvelle": token,
-		root + "/commandes/" + b.orderID: token, root + "/commandes/" + b.orderID + "/modifier": token,
+		root + "/commandes/" + b.orderID: token, root + "/reponses": token, root + "/reponses/" + b.orderID: token,
 		root + "/commandes/import": token, root + "/exports": token, root + "/questionnaires": token,
 		root + "/administration": token, "/app/reseau": fedToken, "/app/reseau/structures": fedToken,
 		"/app/regions/Normandie": fedToken,
