@@ -1,6 +1,13 @@
 package handlers
 
-import "github.com/gin-gonic/gin"
+import (
+	"net/http"
+	"strings"
+
+	"capsat/survey"
+
+	"github.com/gin-gonic/gin"
+)
 
 // ctxPageViews marks a page request and holds the views of its refusals.
 const ctxPageViews = "capsat.page_views"
@@ -19,18 +26,76 @@ func isPage(c *gin.Context) bool {
 	return ok
 }
 
-// refusalPage is the data of refusal.html.
+// refusalPage is the data of refusal.html. A signed-in reader is offered
+// the way back to their home page (and their account links), others the
+// sign-in page.
 type refusalPage struct {
-	Title   string
-	Message string
+	Title    string
+	Message  string
+	SignedIn bool
+	CSRF     string
 }
 
 func renderRefusal(c *gin.Context, status int, title, message string) {
 	v, _ := c.Get(ctxPageViews)
 	c.Abort()
 	if vs, ok := v.(*views); ok {
-		vs.render(c, status, "refusal", refusalPage{Title: title, Message: message})
+		vs.render(c, status, "refusal", refusalPage{Title: title, Message: message,
+			SignedIn: principal(c) != nil && csrfToken(c) != "", CSRF: csrfToken(c)})
 		return
 	}
 	c.String(status, message)
+}
+
+// isAPIPath tells the JSON API's paths, the only ones answered in JSON.
+func isAPIPath(path string) bool { return path == "/api" || strings.HasPrefix(path, "/api/") }
+
+// fallbacks answers what no route serves: the API in JSON, every other
+// path with a French page (the session, when there is one, offers the way
+// back home). They run with the engine's middleware only, so they mark the
+// page and read the session themselves.
+func fallbacks(pages *views, a authenticator) (noRoute, noMethod gin.HandlersChain) {
+	page := func(err error) gin.HandlersChain {
+		return gin.HandlersChain{
+			func(c *gin.Context) {
+				if isAPIPath(c.Request.URL.Path) {
+					respondError(c, err)
+				}
+			},
+			markPages(pages), optionalSession(a),
+			func(c *gin.Context) { refusePageNoLogin(c, err) },
+		}
+	}
+	return page(survey.ErrNotFound), page(errMethodNotAllowed)
+}
+
+// optionalSession reads a session cookie when there is one, never refusing:
+// a fallback page only needs to know who is reading it.
+func optionalSession(a authenticator) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		token, err := c.Cookie(sessionCookieName)
+		if err != nil || token == "" {
+			return
+		}
+		if sess, p, err := a.Session(c.Request.Context(), token); err == nil {
+			c.Set(ctxPrincipal, p)
+			c.Set(ctxSession, sess)
+		}
+	}
+}
+
+// refusePageNoLogin renders the refusal page of err, never the login
+// redirect: an unknown address stays unknown whoever asks.
+func refusePageNoLogin(c *gin.Context, err error) {
+	p := problemOf(err)
+	renderRefusal(c, p.Status, p.Title, p.Page)
+}
+
+// toHome is "/": the signed-in user's home, or the sign-in page.
+func toHome(c *gin.Context) {
+	if principal(c) == nil {
+		c.Redirect(http.StatusSeeOther, loginPath)
+		return
+	}
+	toStructureHome(c)
 }
