@@ -70,8 +70,8 @@ func TestDashboardShowsFiguresTrendAndOpenFollowUps(t *testing.T) {
 	}
 	body := rec.Body.String()
 	mustContain(t, body,
-		"Taux de réponse", "100 %", "n = 1 questionnaires envoyés",
-		"Satisfaction globale", "0 %", "NPS (recommandation)", "-100",
+		"Taux de réponse", "100\u202f%", "n\u00a0=\u00a01 questionnaires envoyés",
+		"Satisfaction globale", "0\u202f%", "NPS (recommandation)", "\u2212100",
 		`<polyline class="trend-line"`, `<svg class="bar"`,
 		"1 insatisfaction à traiter", "Intérimaire absent", `<table id="comparaison">`, "la région Normandie",
 		`value="2025-04-01"`, `value="2026-03-01"`)
