@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"capsat/survey"
@@ -18,7 +19,12 @@ type followUpStore interface {
 	ListFollowUps(ctx context.Context, sid string) ([]survey.Response, error)
 	ListQuestionnaires(ctx context.Context, sid string) ([]survey.Questionnaire, error)
 	RecordFollowUp(ctx context.Context, sid, oid, action string, close bool, by string) (*survey.Response, error)
+	Order(ctx context.Context, sid, oid string) (*survey.Order, error)
 }
+
+// followUpsPerPage is how many items each list of the page shows: the
+// client of each is read by its order's id, so a page costs what it shows.
+const followUpsPerPage = 10
 
 // followUpsPage lists the dissatisfied answers and records what was done.
 type followUpsPage struct {
@@ -40,15 +46,47 @@ type followUpItem struct {
 	Action     string // typed or stored action
 	Error      string
 	CloseAsked bool
-	SID, CSRF  string // for the item's form
+	SID, CSRF  string        // for the item's form
+	Client     survey.Client // from the order: whom to call
 }
 
 // followUpsView is the data of followups.html.
 type followUpsView struct {
 	pageBase
-	Open, Closed []followUpItem
-	Errors       *formErrors
-	Saved        string
+	Open, Closed           []followUpItem
+	OpenTotal, ClosedTotal int
+	OpenPager, ClosedPager pager
+	Errors                 *formErrors
+	Saved                  string
+}
+
+// pager links the pages of one list of a page; key is its query parameter.
+type pager struct {
+	Label            string // "Page 2 sur 3", empty on a single page
+	PrevURL, NextURL string
+}
+
+// pageOf cuts one page (from 1) of n items out of total and links its
+// neighbours through the query parameter key, other parameters kept.
+func pageOf(c *gin.Context, key string, page, total, n int) (from, to int, p pager) {
+	pages := max(1, (total+n-1)/n)
+	page = min(max(page, 1), pages)
+	link := func(to int) string {
+		q := c.Request.URL.Query()
+		q.Set(key, strconv.Itoa(to))
+		q.Del("action")
+		return c.Request.URL.Path + "?" + q.Encode()
+	}
+	if pages > 1 {
+		p.Label = "Page " + strconv.Itoa(page) + " sur " + strconv.Itoa(pages)
+	}
+	if page > 1 {
+		p.PrevURL = link(page - 1)
+	}
+	if page < pages {
+		p.NextURL = link(page + 1)
+	}
+	return (page - 1) * n, min(page*n, total), p
 }
 
 // list shows the open items to treat, then the closed ones.
@@ -122,6 +160,30 @@ func (h *followUpsPage) render(c *gin.Context, status int, failedOID, typed stri
 	if !found {
 		refusePage(c, survey.ErrNotFound)
 		return
+	}
+	openPage, _ := strconv.Atoi(c.Query("page"))
+	for i, it := range page.Open {
+		if it.OrderID == failedOID {
+			openPage = i/followUpsPerPage + 1 // the refused form stays in view
+		}
+	}
+	closedPage, _ := strconv.Atoi(c.Query("clos"))
+	page.OpenTotal, page.ClosedTotal = len(page.Open), len(page.Closed)
+	from, to, p := pageOf(c, "page", openPage, len(page.Open), followUpsPerPage)
+	page.Open, page.OpenPager = page.Open[from:to], p
+	from, to, p = pageOf(c, "clos", closedPage, len(page.Closed), followUpsPerPage)
+	page.Closed, page.ClosedPager = page.Closed[from:to], p
+	for _, items := range [][]followUpItem{page.Open, page.Closed} {
+		for i := range items {
+			o, err := h.store.Order(ctx, base.SID, items[i].OrderID)
+			if err != nil && !errors.Is(err, survey.ErrNotFound) {
+				refusePage(c, err)
+				return
+			}
+			if o != nil {
+				items[i].Client = o.Client
+			}
+		}
 	}
 	h.views.render(c, status, "followups", page)
 }

@@ -18,6 +18,12 @@ const chromiumPath = "/usr/bin/chromium"
 // and a fresh profile; the test is skipped where Chromium is not installed.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	return newBrowserFor(t, 90*time.Second)
+}
+
+// newBrowserFor is newBrowser for a test that may run for up to limit.
+func newBrowserFor(t *testing.T, limit time.Duration) context.Context {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skip("browser test: " + chromiumPath + " not installed")
 	}
@@ -35,7 +41,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(360, 780),
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	t.Cleanup(cancel)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(cancelAlloc)
@@ -124,7 +130,7 @@ func TestBrowserAnswerFixAndSecondTab(t *testing.T) {
 	browse(t, tab1, "type a comment", chromedp.SendKeys(chromedp.ID("q10"), "Personne très ponctuelle."))
 	submitForm(t, tab1, "submit incomplete")
 	browse(t, tab1, "see the errors", chromedp.WaitVisible(chromedp.CSS(".error-summary")))
-	if summary := read(t, tab1, chromedp.Text(chromedp.CSS(".error-summary"))); !strings.Contains(summary, "Question 3 : Merci de répondre à cette question.") {
+	if summary := read(t, tab1, chromedp.Text(chromedp.CSS(".error-summary"))); !strings.Contains(summary, "Question 3\u00a0: Merci de répondre à cette question.") {
 		t.Fatalf("error summary %q", summary)
 	}
 	if msg := read(t, tab1, chromedp.Text(chromedp.ID("q3-erreur"))); !strings.Contains(msg, "Merci de répondre à cette question.") {

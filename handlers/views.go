@@ -41,6 +41,7 @@ func funcs() template.FuncMap {
 		"count":        frCount,
 		"plural":       frPlural,
 		"add":          func(a, b int) int { return a + b },
+		"tel":          telURL,
 		// fieldOf describes one back-office form input with its message.
 		"fieldOf":    fieldOf,
 		"fieldNamed": fieldNamed,
@@ -92,5 +93,17 @@ func (v *views) render(c *gin.Context, status int, page string, data any) {
 }
 
 const errorPageHTML = `<!doctype html><html lang="fr"><meta charset="utf-8"><title>Erreur</title><p>Une erreur interne est survenue. Réessayez dans quelques instants.</p></html>`
+
+// telURL is the tel: link of a phone number as typed ("06 12 34 56 78"):
+// its digits and a leading +, which html/template would otherwise refuse.
+func telURL(phone string) template.URL {
+	var b strings.Builder
+	for i, r := range phone {
+		if r >= '0' && r <= '9' || r == '+' && i == 0 {
+			b.WriteRune(r)
+		}
+	}
+	return template.URL("tel:" + b.String())
+}
 
 func parisTZ() *time.Location { return survey.IndicatorLocation() }
