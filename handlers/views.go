@@ -42,6 +42,7 @@ func funcs() template.FuncMap {
 		"plural":       frPlural,
 		"add":          func(a, b int) int { return a + b },
 		"tel":          telURL,
+		"auditLabel":   auditLabel,
 		// fieldOf describes one back-office form input with its message.
 		"fieldOf":    fieldOf,
 		"fieldNamed": fieldNamed,
