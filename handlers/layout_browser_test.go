@@ -83,6 +83,15 @@ func newLayoutFixtures(t *testing.T, e *testEnv) *layoutFixtures {
 func layoutPageURLs(t *testing.T, r *Router, params map[string][]string) []string {
 	t.Helper()
 	var urls []string
+	routes := map[string]bool{}
+	for _, route := range r.Routes() {
+		routes[route.Path] = true
+	}
+	for path := range layoutNotPages {
+		if !routes[path] {
+			t.Errorf("layoutNotPages names %s, which the router no longer has", path)
+		}
+	}
 	for _, route := range r.Routes() {
 		if route.Method != http.MethodGet || isAPIPath(route.Path) {
 			continue
@@ -128,6 +137,7 @@ const axeRun = `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wc
 
 // pageWidthCheck reports how wide the page is and which elements stick out.
 const pageWidthCheck = `JSON.stringify({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth,
+  smallest: Math.min(999, ...[...document.querySelectorAll("svg text")].map(e => parseFloat(getComputedStyle(e).fontSize) * e.getScreenCTM().a)),
   wide: [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".table-wrap, figure.trend"))
     .slice(0, 4).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.split(" ").join(".") : ""))})`
 
@@ -203,6 +213,7 @@ func checkLayout(t *testing.T, tab context.Context, width int64, url string, see
 	}
 	var w struct {
 		Scroll, Inner int
+		Smallest      float64 // px: the smallest chart label as drawn
 		Wide          []string
 	}
 	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](pageWidthCheck))
@@ -215,6 +226,9 @@ func checkLayout(t *testing.T, tab context.Context, width int64, url string, see
 	}
 	if w.Scroll > w.Inner || int64(w.Inner) != width {
 		t.Errorf("%s: page %d px wide in a %d px window; too wide: %v", what, w.Scroll, w.Inner, w.Wide)
+	}
+	if w.Smallest < 11 {
+		t.Errorf("%s: a chart label is drawn %.1f px tall, under 11 px", what, w.Smallest)
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
 		t.Errorf("%s: inject axe: %v", what, err)
