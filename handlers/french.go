@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"capsat/survey"
 	"fmt"
 	"math"
 	"strconv"
@@ -193,3 +194,6 @@ func tagName(tag []byte) string {
 	}
 	return strings.ToLower(string(tag[:n]))
 }
+
+// parisTZ is the time zone of the dates pages show.
+func parisTZ() *time.Location { return survey.IndicatorLocation() }

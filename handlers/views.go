@@ -8,9 +8,6 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
-	"time"
-
-	"capsat/survey"
 
 	"github.com/gin-gonic/gin"
 )
@@ -106,5 +103,3 @@ func telURL(phone string) template.URL {
 	}
 	return template.URL("tel:" + b.String())
 }
-
-func parisTZ() *time.Location { return survey.IndicatorLocation() }

@@ -84,3 +84,25 @@ func (p *demoProgress) close() {
 	close(p.stop)
 	<-p.done
 }
+
+// demoCounts counts what a run created; orders_existing were found from an
+// earlier run and left untouched.
+type demoCounts struct {
+	OrdersCreated  int `json:"orders_created"`
+	OrdersExisting int `json:"orders_existing"`
+	SurveysIssued  int `json:"surveys_issued"`
+	Responses      int `json:"responses"`
+	Unanswered     int `json:"unanswered"` // link still open
+	Expired        int `json:"expired"`
+	Cancelled      int `json:"cancelled"`
+}
+
+func (c *demoCounts) add(o demoCounts) {
+	c.OrdersCreated += o.OrdersCreated
+	c.OrdersExisting += o.OrdersExisting
+	c.SurveysIssued += o.SurveysIssued
+	c.Responses += o.Responses
+	c.Unanswered += o.Unanswered
+	c.Expired += o.Expired
+	c.Cancelled += o.Cancelled
+}
