@@ -202,7 +202,7 @@ func checkLayout(t *testing.T, tab context.Context, width int64, url string, see
 		t.Errorf("%s: %v", url, err)
 		return
 	}
-	landed, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search`))
+	landed, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
 	if err != nil || seen[landed] {
 		return
 	}
