@@ -23,7 +23,7 @@ type adminPagesStore interface {
 	CreateAPIKey(ctx context.Context, in accounts.APIKeyInput) (*accounts.APIKey, string, error)
 	RevokeAPIKey(ctx context.Context, sid, keyID string) (*accounts.APIKey, error)
 	UpdateStructure(ctx context.Context, id string, p survey.StructurePatch) (*survey.Structure, error)
-	AuditLog(ctx context.Context, sid string, limit int) ([]accounts.AuditEntry, error)
+	AuditPage(ctx context.Context, sid, before string, limit int) ([]accounts.AuditEntry, bool, error)
 }
 
 // adminPages is a structure's administration: users and roles, API keys,
@@ -42,6 +42,8 @@ type adminView struct {
 	Users       []accounts.User
 	Keys        []accounts.APIKey
 	Audit       []accounts.AuditEntry
+	AuditOlder  string // link to the older entries, when there are
+	AuditNewest string // link back to the newest entries, past the first page
 	ExpiryDays  string
 	RoleLabels  map[accounts.Role]string
 	UserEmail   string
@@ -54,13 +56,32 @@ type adminView struct {
 	NewKey      string
 }
 
-const auditShown = 50
-
 // show draws the administration page.
 func (h *adminPages) show(c *gin.Context) {
 	v := adminView{UserRole: string(accounts.RoleStructureMember), KeyRole: string(accounts.RoleStructureMember)}
 	v.Notice = adminNotice(c.Query("fait"))
 	h.render(c, http.StatusOK, v)
+}
+
+// auditPage reads the page of the audit log the query asks for (?journal=
+// the id the page starts before) and links its neighbours.
+func (h *adminPages) auditPage(c *gin.Context, sid string) (entries []accounts.AuditEntry, older, newest string, err error) {
+	before := c.Query("journal")
+	if !survey.ValidIDShape(before) {
+		before = ""
+	}
+	entries, more, err := h.store.AuditPage(c.Request.Context(), sid, before, auditPerPage)
+	if err != nil {
+		return nil, "", "", err
+	}
+	root := structurePagesPath(sid) + "/administration"
+	if more {
+		older = root + "?journal=" + entries[len(entries)-1].ID + "#journal"
+	}
+	if before != "" {
+		newest = root + "#journal"
+	}
+	return entries, older, newest, nil
 }
 
 func adminNotice(v string) string {
@@ -85,7 +106,7 @@ func (h *adminPages) render(c *gin.Context, status int, v adminView) {
 	var err error
 	if v.Users, err = h.store.ListUsers(ctx, base.SID); err == nil {
 		if v.Keys, err = h.store.ListAPIKeys(ctx, base.SID); err == nil {
-			v.Audit, err = h.store.AuditLog(ctx, base.SID, auditShown)
+			v.Audit, v.AuditOlder, v.AuditNewest, err = h.auditPage(c, base.SID)
 		}
 	}
 	if err != nil {

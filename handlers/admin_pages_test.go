@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"capsat/survey/accounts"
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -78,7 +80,7 @@ func TestAdminPageUsersKeysSettingsAudit(t *testing.T) {
 		t.Fatalf("save expiry: %d", code)
 	}
 	body = getWithCookie(b.router, page, token).Body.String()
-	mustContain(t, body, `value="30"`, "user.create", "api_key.revoke", "direction@bocage.fr")
+	mustContain(t, body, `value="30"`, "Compte créé", "Clé d’API révoquée", "direction@bocage.fr")
 }
 
 // formFields returns the names and values of the fields of the page's form
@@ -157,5 +159,39 @@ func TestAdminFormsPostWhatTheHandlersRead(t *testing.T) {
 	}
 	if !found {
 		t.Error("the account created through the form is not stored")
+	}
+}
+
+// TestAdminAuditLogInFrenchWithPages: the audit log names actions in
+// French and pages through the entries, newest first.
+func TestAdminAuditLogInFrenchWithPages(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	admin := b.user("direction@bocage.fr", accounts.RoleStructureAdmin, b.st.ID, "")
+	token, _ := b.testEnv.session(admin.ID)
+	ctx := context.Background()
+	for i := range auditPerPage + 5 {
+		action := accounts.AuditLoginSuccess
+		if i == 0 {
+			action = accounts.AuditExportDownload
+		}
+		if err := b.store.RecordAudit(ctx, accounts.AuditEntry{StructureID: b.st.ID, Action: action, Actor: "direction@bocage.fr", Target: fmt.Sprintf("entrée %02d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := getWithCookie(b.router, b.root()+"/administration", token).Body.String()
+	mustContain(t, page, "Connexion réussie", "entrée 29", "Actions plus anciennes")
+	if strings.Contains(page, "login.success") || strings.Contains(page, "entrée 00") {
+		t.Fatalf("first page: raw codes or the oldest entry")
+	}
+	older := regexp.MustCompile(`href="([^"]*journal=[^"]*)" rel="next"`).FindStringSubmatch(page)
+	if older == nil {
+		t.Fatal("no link to older entries")
+	}
+	next, _, _ := strings.Cut(older[1], "#") // browsers keep the fragment to themselves
+	page = getWithCookie(b.router, next, token).Body.String()
+	mustContain(t, page, "Export téléchargé", "entrée 00", "Actions les plus récentes")
+	if strings.Contains(page, "entrée 29") {
+		t.Fatal("second page repeats the first")
 	}
 }

@@ -72,8 +72,8 @@ func TestDashboardShowsFiguresTrendAndOpenFollowUps(t *testing.T) {
 	}
 	body := rec.Body.String()
 	mustContain(t, body,
-		"Taux de réponse", "100 %", "n = 1 questionnaires envoyés",
-		"Satisfaction globale", "0 %", "NPS (recommandation)", "-100",
+		"Taux de réponse", "100\u202f%", "n\u00a0=\u00a01 questionnaires envoyés",
+		"Satisfaction globale", "0\u202f%", "NPS (recommandation)", "\u2212100",
 		`<polyline class="trend-line"`, `<svg class="bar stacked"`,
 		"1 insatisfaction à traiter", "Intérimaire absent", `<table id="comparaison">`, "la région Normandie",
 		`value="2025-04-01"`, `value="2026-03-01"`)
@@ -139,26 +139,26 @@ func TestFollowUpRecordAndClose(t *testing.T) {
 }
 
 // TestFollowUpsArePagedWithinAPeriod: "Suivi" shows a period's items a page
-// at a time, open ones first, so that a page costs what it shows.
+// at a time, so that a page costs what it shows.
 func TestFollowUpsArePagedWithinAPeriod(t *testing.T) {
 	t.Parallel()
 	b := newBackofficeEnv(t) // one open item, BC-<1>
 	start := b.clock.T
-	for i := range FollowUpsPerPage + 4 {
+	for i := range 2*followUpsPerPage + 4 {
 		_, link := b.exportOrder(b.st.ID, b.key, fmt.Sprintf("BC-P%02d", i), survey.ServiceMAD, start.Add(time.Duration(i+1)*time.Minute))
 		b.exportAnswer(link, b.clock.T.Add(time.Minute), "pas_du_tout_satisfait", "2", "", survey.ServiceMAD)
 	}
 	list := b.root() + "/suivi"
 	first := b.get(list).Body.String()
-	mustContain(t, first, "À traiter (25)", "Page 1 sur 2", `rel="next"`)
-	if n := strings.Count(first, `<li class="followup">`); n != FollowUpsPerPage {
-		t.Fatalf("page 1 shows %d items, want %d", n, FollowUpsPerPage)
+	mustContain(t, first, "À traiter (25)", "Page 1 sur 3", `rel="next"`)
+	if n := strings.Count(first, `<li class="followup">`); n != followUpsPerPage {
+		t.Fatalf("page 1 shows %d items, want %d", n, followUpsPerPage)
 	}
-	second := b.get(list + "?page=2").Body.String()
-	if n := strings.Count(second, `<li class="followup">`); n != 5 {
-		t.Fatalf("page 2 shows %d items, want 5", n)
+	last := b.get(list + "?page=3").Body.String()
+	if n := strings.Count(last, `<li class="followup">`); n != 5 {
+		t.Fatalf("page 3 shows %d items, want 5", n)
 	}
-	mustContain(t, second, "Page 2 sur 2", `rel="prev"`)
+	mustContain(t, last, "Page 3 sur 3", `rel="prev"`)
 	// A period before any survey holds nothing; a bad date is refused beside its field.
 	mustContain(t, b.get(list+"?from=2020-01-01&to=2020-12-31").Body.String(), "À traiter (0)")
 	rec := b.get(list + "?from=2026-13-01")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -165,7 +164,7 @@ func headlines(in *survey.Indicators, svc string) []headlineView {
 	return out
 }
 
-// formatFigure writes a figure's value in French: "82 %", "+35", "3,4".
+// formatFigure writes a figure's value in French: "82 %", "+35", "−7", "0", "3,4".
 func formatFigure(f survey.Figure) string {
 	if f.Value == nil {
 		return "—"
@@ -173,13 +172,13 @@ func formatFigure(f survey.Figure) string {
 	v := *f.Value
 	switch f.Kind {
 	case survey.KindRate:
-		return strconv.Itoa(int(math.Round(v*100))) + " %"
+		return frPercent(v)
 	case survey.KindNPS:
-		return fmt.Sprintf("%+d", int(math.Round(v)))
+		return frSigned(int(math.Round(v)))
 	case survey.KindScore:
-		return strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1)
+		return frDecimal(v)
 	}
-	return strconv.Itoa(int(v))
+	return frThousands(int(v))
 }
 
 // trend places the monthly overall satisfaction on the chart: x by month,
@@ -197,7 +196,7 @@ func trend(in *survey.Indicators, svc string) ([]trendPoint, string) {
 	for i, p := range months {
 		f, _ := in.Figure(survey.CodeOverall, p.Key, svc)
 		resp, _ := in.Figure(survey.CodeResponses, p.Key, svc)
-		tp := trendPoint{Label: shortMonth(p.From), Value: formatFigure(f), Responses: resp.N, X: trendLeft + float64(i)*step,
+		tp := trendPoint{Label: frShortMonth(p.From), Value: formatFigure(f), Responses: resp.N, X: trendLeft + float64(i)*step,
 			Few: f.N > 0 && f.N < smallMonth}
 		if f.Value != nil {
 			tp.HasValue = true
@@ -207,15 +206,6 @@ func trend(in *survey.Indicators, svc string) ([]trendPoint, string) {
 		points = append(points, tp)
 	}
 	return points, strings.Join(line, " ")
-}
-
-// shortMonth is "mars 26": short enough for twelve labels on a phone.
-func shortMonth(t time.Time) string {
-	m := frMonths[t.Month()-1]
-	if len([]rune(m)) > 4 {
-		m = string([]rune(m)[:4]) + "."
-	}
-	return fmt.Sprintf("%s %02d", m, t.Year()%100)
 }
 
 // benchmarkRows keeps the headline indicators of a benchmark, in the

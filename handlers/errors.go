@@ -36,6 +36,10 @@ const codeTooLarge = "too_large"
 // textUnavailable is what clients read when the store cannot serve.
 const textUnavailable = "Le service est momentanément indisponible. Réessayez dans quelques minutes."
 
+// errMethodNotAllowed is a known path asked with a method it does not
+// serve (the router's fallback, not a domain error).
+var errMethodNotAllowed = errors.New("method not allowed")
+
 // problemOf maps domain errors to HTTP: the one table of the API and the
 // back-office pages. A store that cannot serve is a 503. Unknown errors are
 // 500s whose detail goes to the log only (see respondError and refusePage).
@@ -88,6 +92,9 @@ func problemOf(err error) problem {
 	case errors.Is(err, survey.ErrUnauthenticated):
 		// No page text: pages send the caller to the login page (refusePage).
 		return problem{Status: http.StatusUnauthorized, API: apiError{Error: "Authentification requise."}}
+	case errors.Is(err, errMethodNotAllowed):
+		return problem{Status: http.StatusMethodNotAllowed, API: apiError{Error: "Méthode non autorisée."},
+			Title: titleImpossible, Page: "Cette adresse ne permet pas cette action. Revenez à la page précédente et utilisez ses liens et boutons."}
 	case errors.Is(err, survey.ErrForbidden):
 		return problem{Status: http.StatusForbidden, API: apiError{Error: "Accès refusé."},
 			Title: "Accès refusé", Page: "Votre compte ne donne pas accès à cette page."}

@@ -109,7 +109,7 @@ func TestStructuresPageUploadsASelfHostedWorkbook(t *testing.T) {
 		t.Fatalf("no file: %d", code)
 	}
 	code, body = send(b.st.ID, indicatorsWorkbook(t, header, monthRows("2026-01", 10, 8)))
-	if code != http.StatusCreated || !strings.Contains(body, "Classeur de AI &lt;du&gt; Bocage importé : 1 mois (2026-01).") {
+	if code != http.StatusCreated || !strings.Contains(body, "Classeur de AI &lt;du&gt; Bocage importé\u00a0: 1 mois (2026-01).") {
 		t.Fatalf("upload: %d %s", code, body)
 	}
 }

@@ -1,10 +1,7 @@
 package handlers
 
 import (
-	"fmt"
 	"math"
-	"strconv"
-	"strings"
 
 	"capsat/survey"
 )
@@ -48,11 +45,11 @@ func formatNetFigure(f survey.NetFigure, withhold bool) netFigureView {
 	case !ok:
 		return netFigureView{Value: "—", N: f.Base}
 	case f.Kind == survey.NetRate:
-		return netFigureView{Value: strconv.Itoa(int(math.Round(v*100))) + " %", N: f.Base}
+		return netFigureView{Value: frPercent(v), N: f.Base}
 	case f.Kind == survey.NetNPS:
-		return netFigureView{Value: fmt.Sprintf("%+d", int(math.Round(v))), N: f.Base}
+		return netFigureView{Value: frSigned(int(math.Round(v))), N: f.Base}
 	case f.Kind == survey.NetScore:
-		return netFigureView{Value: strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1), N: f.Base}
+		return netFigureView{Value: frDecimal(v), N: f.Base}
 	}
-	return netFigureView{Value: strconv.Itoa(int(v)), N: f.Base}
+	return netFigureView{Value: frThousands(int(v)), N: f.Base}
 }

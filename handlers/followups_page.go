@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -24,7 +23,13 @@ type followUpStore interface {
 	Response(ctx context.Context, sid, oid string) (*survey.Response, error)
 	ListQuestionnaires(ctx context.Context, sid string) ([]survey.Questionnaire, error)
 	RecordFollowUp(ctx context.Context, sid, oid, action string, close bool, by string) (*survey.Response, error)
+	Order(ctx context.Context, sid, oid string) (*survey.Order, error)
 }
+
+// followUpsPerPage is how many items each list of the page shows: the
+// answers and the client of each are read by _id, and the list itself
+// comes from the period's ledgers, so a page costs what it shows.
+const followUpsPerPage = 10
 
 // followUpsPage lists the dissatisfied answers and records what was done.
 type followUpsPage struct {
@@ -47,28 +52,50 @@ type followUpItem struct {
 	Action     string // typed or stored action
 	Error      string
 	CloseAsked bool
-	SID, CSRF  string // for the item's form
+	SID, CSRF  string        // for the item's form
+	Client     survey.Client // from the order: whom to call
 }
 
-// followUpsView is the data of followups.html: one page of a period's
-// follow-ups, open ones first.
+// followUpsView is the data of followups.html.
 type followUpsView struct {
 	pageBase
-	Open, Closed []followUpItem
-	Errors       *formErrors
-	Saved        string
+	Open, Closed           []followUpItem
+	OpenTotal, ClosedTotal int
+	OpenPager, ClosedPager pager
+	Errors                 *formErrors
+	Saved                  string
 	// From and To bound the period (surveys sent then), as typed.
 	From, To string
-	// OpenCount and ClosedCount count the period's items; Page is the
-	// page shown of PageCount, FollowUpsPerPage items each.
-	OpenCount, ClosedCount int
-	Page, PageCount        int
-	PrevURL, NextURL       string
 }
 
-// FollowUpsPerPage is how many follow-ups a page of "Suivi" shows, so that a
-// page costs what it shows whatever the period holds.
-const FollowUpsPerPage = 20
+// pager links the pages of one list of a page; key is its query parameter.
+type pager struct {
+	Label            string // "Page 2 sur 3", empty on a single page
+	PrevURL, NextURL string
+}
+
+// pageOf cuts one page (from 1) of n items out of total and links its
+// neighbours through the query parameter key, other parameters kept.
+func pageOf(c *gin.Context, key string, page, total, n int) (from, to int, p pager) {
+	pages := max(1, (total+n-1)/n)
+	page = min(max(page, 1), pages)
+	link := func(to int) string {
+		q := c.Request.URL.Query()
+		q.Set(key, strconv.Itoa(to))
+		q.Del("action")
+		return c.Request.URL.Path + "?" + q.Encode()
+	}
+	if pages > 1 {
+		p.Label = "Page " + strconv.Itoa(page) + " sur " + strconv.Itoa(pages)
+	}
+	if page > 1 {
+		p.PrevURL = link(page - 1)
+	}
+	if page < pages {
+		p.NextURL = link(page + 1)
+	}
+	return (page - 1) * n, min(page*n, total), p
+}
 
 // list shows the open items to treat, then the closed ones.
 func (h *followUpsPage) list(c *gin.Context) {
@@ -97,8 +124,9 @@ func (h *followUpsPage) record(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, structurePagesPath(c.Param("sid"))+"/suivi?action="+saved)
 }
 
-// render draws a page of the list; failedOID, typed and message describe
-// a refused form, shown beside its field with the typed text kept.
+// render draws the period's follow-ups, each list a page at a time;
+// failedOID, typed and message describe a refused form, shown beside its
+// field with the typed text kept.
 func (h *followUpsPage) render(c *gin.Context, status int, failedOID, typed string, closeAsked bool, message string) {
 	base, ok := newPageBase(c, h.store, structurePagesPath(c.Param("sid"))+"/suivi")
 	if !ok {
@@ -123,11 +151,30 @@ func (h *followUpsPage) render(c *gin.Context, status int, failedOID, typed stri
 		refusePage(c, err)
 		return
 	}
-	shown, found := h.pageOf(&page, src.FollowUps, c.Query("page"), failedOID)
+	var open, closed []survey.Response
+	openPage, _ := strconv.Atoi(c.Query("page"))
+	found := failedOID == ""
+	for _, r := range src.FollowUps {
+		if r.Open() {
+			if r.OrderID == failedOID {
+				openPage = len(open)/followUpsPerPage + 1 // the refused form stays in view
+			}
+			open = append(open, r)
+		} else {
+			closed = append(closed, r)
+		}
+		found = found || r.OrderID == failedOID
+	}
 	if !found {
 		refusePage(c, survey.ErrNotFound)
 		return
 	}
+	closedPage, _ := strconv.Atoi(c.Query("clos"))
+	page.OpenTotal, page.ClosedTotal = len(open), len(closed)
+	from, to, p := pageOf(c, "page", openPage, len(open), followUpsPerPage)
+	open, page.OpenPager = open[from:to], p
+	from, to, p = pageOf(c, "clos", closedPage, len(closed), followUpsPerPage)
+	closed, page.ClosedPager = closed[from:to], p
 	qs, err := h.store.ListQuestionnaires(ctx, base.SID)
 	if err != nil {
 		refusePage(c, err)
@@ -137,74 +184,46 @@ func (h *followUpsPage) render(c *gin.Context, status int, failedOID, typed stri
 	for i := range qs {
 		byID[qs[i].ID] = &qs[i]
 	}
-	for _, fu := range shown {
-		r, err := h.store.Response(ctx, base.SID, fu.OrderID) // with its answers, which the period's list leaves out
-		if err != nil {
-			refusePage(c, err)
-			return
-		}
-		item := followUpItem{Response: *r, Answers: quotedAnswers(byID[r.QuestionnaireID], r.Answers), SID: base.SID, CSRF: base.CSRF}
-		if r.FollowUp != nil {
-			item.Action = r.FollowUp.Action
-		}
-		if r.OrderID == failedOID {
-			item.Action, item.Error, item.CloseAsked = typed, message, closeAsked
-			page.Errors = addFormError(nil, "action-"+r.OrderID, "Suivi du bon de commande "+r.OrderReference+" : "+message)
-			page.Errors.Message = "L'action n'a pas été enregistrée."
-		}
-		if r.Open() {
-			page.Open = append(page.Open, item)
-		} else {
-			page.Closed = append(page.Closed, item)
+	for _, list := range []struct {
+		shown []survey.Response
+		into  *[]followUpItem
+	}{{open, &page.Open}, {closed, &page.Closed}} {
+		for _, fu := range list.shown {
+			item, err := h.item(ctx, base, byID, fu.OrderID)
+			if err != nil {
+				refusePage(c, err)
+				return
+			}
+			if item.OrderID == failedOID {
+				item.Action, item.Error, item.CloseAsked = typed, message, closeAsked
+				page.Errors = addFormError(nil, "action-"+item.OrderID, "Suivi du bon de commande "+item.OrderReference+" : "+message)
+				page.Errors.Message = "L'action n'a pas été enregistrée."
+			}
+			*list.into = append(*list.into, item)
 		}
 	}
 	h.views.render(c, status, "followups", page)
 }
 
-// pageOf picks the follow-ups of the page asked (open ones first, newest
-// answer first within each), counts them, and sets the links to the pages
-// around. A refused form shows the page of its item; found is false when
-// that item is not in the period.
-func (h *followUpsPage) pageOf(page *followUpsView, all []survey.Response, asked, failedOID string) (shown []survey.Response, found bool) {
-	ordered := make([]survey.Response, 0, len(all))
-	for _, open := range []bool{true, false} {
-		for _, r := range all {
-			if r.Open() == open {
-				ordered = append(ordered, r)
-			}
-		}
+// item reads what one shown follow-up needs by _id: the response with its
+// answers (the period's list leaves them out) and the order's client.
+func (h *followUpsPage) item(ctx context.Context, base pageBase, byID map[string]*survey.Questionnaire, oid string) (followUpItem, error) {
+	r, err := h.store.Response(ctx, base.SID, oid)
+	if err != nil {
+		return followUpItem{}, err
 	}
-	page.OpenCount = 0
-	for _, r := range all {
-		if r.Open() {
-			page.OpenCount++
-		}
+	item := followUpItem{Response: *r, Answers: quotedAnswers(byID[r.QuestionnaireID], r.Answers), SID: base.SID, CSRF: base.CSRF}
+	if r.FollowUp != nil {
+		item.Action = r.FollowUp.Action
 	}
-	page.ClosedCount = len(all) - page.OpenCount
-	page.PageCount = max(1, (len(ordered)+FollowUpsPerPage-1)/FollowUpsPerPage)
-	page.Page = 1
-	if n, err := strconv.Atoi(asked); err == nil && n >= 1 {
-		page.Page = min(n, page.PageCount)
+	o, err := h.store.Order(ctx, base.SID, oid)
+	switch {
+	case err == nil:
+		item.Client = o.Client
+	case !errors.Is(err, survey.ErrNotFound):
+		return followUpItem{}, err
 	}
-	found = failedOID == ""
-	for i, r := range ordered {
-		if r.OrderID == failedOID {
-			page.Page, found = i/FollowUpsPerPage+1, true
-		}
-	}
-	from := (page.Page - 1) * FollowUpsPerPage
-	shown = ordered[from:min(len(ordered), from+FollowUpsPerPage)]
-	link := func(n int) string {
-		q := url.Values{"from": {page.From}, "to": {page.To}, "page": {strconv.Itoa(n)}}
-		return structurePagesPath(page.SID) + "/suivi?" + q.Encode()
-	}
-	if page.Page > 1 {
-		page.PrevURL = link(page.Page - 1)
-	}
-	if page.Page < page.PageCount {
-		page.NextURL = link(page.Page + 1)
-	}
-	return shown, found
+	return item, nil
 }
 
 func savedMessage(v string) string {

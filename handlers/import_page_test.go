@@ -49,7 +49,7 @@ func TestImportPagePreviewsThenApplies(t *testing.T) {
 		t.Fatalf("preview: %d %s", rec.Code, rec.Body)
 	}
 	body := rec.Body.String()
-	mustContain(t, body, "encore été enregistré", "<strong>1</strong> bon(s) créé(s)", "Lignes refusées", `<th scope="row">3</th>`)
+	mustContain(t, body, "encore été enregistré", "<strong>1</strong>\u00a0bon créé", "Lignes refusées", `<th scope="row">3</th>`)
 	if n := b.orderCount(b.st.ID, b.key); n != 1 {
 		t.Fatalf("the preview wrote orders: %d", n)
 	}
@@ -61,7 +61,7 @@ func TestImportPagePreviewsThenApplies(t *testing.T) {
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("confirm: %d %s", rec.Code, rec.Body)
 	}
-	mustContain(t, b.get(rec.Header().Get("Location")).Body.String(), "Import terminé : 1 créé(s)")
+	mustContain(t, b.get(rec.Header().Get("Location")).Body.String(), "Import terminé\u00a0: 1\u00a0bon créé")
 	if n := b.orderCount(b.st.ID, b.key); n != 2 {
 		t.Fatalf("orders after the import: %d", n)
 	}

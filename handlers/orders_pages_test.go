@@ -35,7 +35,7 @@ func TestOrderFormErrorsBesideFieldsWithTypedValuesKept(t *testing.T) {
 		`id="client-email-error">`, `value="pas-une-adresse"`,
 		`<p class="field-error" id="start_date-error">Date de début invalide (AAAA-MM-JJ).</p>`, `value="03/03/2026"`,
 		`id="hours-error">Nombre d&#39;heures invalide`, `value="sept"`,
-		`value="Mairie &lt;de&gt; Vire"`, `href="#reference"`, `href="#client-email"`, "<title>Erreur : ")
+		`value="Mairie &lt;de&gt; Vire"`, `href="#reference"`, `href="#client-email"`, "<title>Erreur\u00a0: ")
 	if strings.Index(body, `href="#reference"`) > strings.Index(body, `href="#hours"`) {
 		t.Error("error summary does not follow the form's order")
 	}
@@ -87,7 +87,7 @@ func TestOrderCreateShowIssueCancelAndEdit(t *testing.T) {
 	if rec = b.post(orderPage, form); rec.Code != http.StatusSeeOther {
 		t.Fatalf("update: %d %s", rec.Code, rec.Body)
 	}
-	mustContain(t, b.get(orderPage).Body.String(), "2026-03-03 au 2026-03-20")
+	mustContain(t, b.get(orderPage).Body.String(), "03/03/2026 au 20/03/2026")
 }
 
 func TestOrderListFiltersSearchAndPages(t *testing.T) {
@@ -98,12 +98,12 @@ func TestOrderListFiltersSearchAndPages(t *testing.T) {
 	}
 	list := b.root() + "/commandes"
 	body := b.get(list).Body.String()
-	mustContain(t, body, "27 bons de commande — Page 1 sur 2", `rel="next"`)
+	mustContain(t, body, "27\u00a0bons de commande — Page 1 sur 2", `rel="next"`)
 	mustContain(t, b.get(list+"?page=2").Body.String(), "Page 2 sur 2", `rel="prev"`)
 	body = b.get(list + "?q=bc-%3C1").Body.String()
-	mustContain(t, body, "1 bon de commande", "BC-&lt;1&gt;", "Réponse reçue")
+	mustContain(t, body, "1\u00a0bon de commande", "BC-&lt;1&gt;", "Réponse reçue")
 	body = b.get(list + "?status=not_issued").Body.String()
-	mustContain(t, body, "26 bons de commande", `<option value="not_issued" selected>`)
+	mustContain(t, body, "26\u00a0bons de commande", `<option value="not_issued" selected>`)
 
 	rec := b.get(list + "?start_from=2026-03-10&start_to=2026-03-01&status=perdu")
 	if rec.Code != http.StatusUnprocessableEntity {

@@ -1,6 +1,10 @@
 package handlers
 
-import "github.com/gin-gonic/gin"
+import (
+	"capsat/survey/accounts"
+
+	"github.com/gin-gonic/gin"
+)
 
 // ctxPageViews marks a page request and holds the views of its refusals.
 const ctxPageViews = "capsat.page_views"
@@ -19,17 +23,25 @@ func isPage(c *gin.Context) bool {
 	return ok
 }
 
-// refusalPage is the data of refusal.html.
+// refusalPage is the data of refusal.html. A signed-in reader is offered
+// the way back to their home page (and their account links), others the
+// sign-in page.
 type refusalPage struct {
-	Title   string
-	Message string
+	Title    string
+	Message  string
+	SignedIn bool
+	CSRF     string
 }
 
 func renderRefusal(c *gin.Context, status int, title, message string) {
 	v, _ := c.Get(ctxPageViews)
 	c.Abort()
 	if vs, ok := v.(*views); ok {
-		vs.render(c, status, "refusal", refusalPage{Title: title, Message: message})
+		page := refusalPage{Title: title, Message: message}
+		if v, ok := c.Get(ctxSession); ok {
+			page.SignedIn, page.CSRF = true, v.(*accounts.Session).CSRFToken
+		}
+		vs.render(c, status, "refusal", page)
 		return
 	}
 	c.String(status, message)

@@ -106,15 +106,13 @@ func NewRouter(d Deps) (*Router, error) {
 		return nil, fmt.Errorf("trusted proxies (CAPSAT_TRUSTED_PROXIES): %w", err)
 	}
 	e.Use(requestID(d.Logger), accessLog(), pageSecurityHeaders(d.Config.HTTPS()), recovery())
-	e.NoRoute(func(c *gin.Context) { respondError(c, survey.ErrNotFound) })
-	e.NoMethod(func(c *gin.Context) {
-		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, apiError{Error: "Méthode non autorisée."})
-	})
-
 	pages, err := loadViews()
 	if err != nil {
 		return nil, err
 	}
+	noRoute, noMethod := fallbacks(pages, d.Store)
+	e.NoRoute(noRoute...)
+	e.NoMethod(noMethod...)
 
 	health := &healthHandlers{store: d.Store}
 	structures := &structuresAPI{store: d.Store}
@@ -126,7 +124,10 @@ func NewRouter(d Deps) (*Router, error) {
 	root := e.Group("/")
 	r.route(root, http.MethodGet, "/healthz", health.live, policyPublic)
 	r.route(root, http.MethodGet, "/readyz", health.ready, policyPublic)
-	r.route(root, http.MethodGet, "/static/*filepath", staticFiles(), policyPublic)
+	r.route(root, http.MethodGet, "/static/*filepath", staticFiles(pages), policyPublic)
+	r.route(root, http.MethodGet, "/favicon.ico", favicon, policyPublic)
+	// "/": the signed-in user's home, or the sign-in page.
+	r.route(e.Group("/", authenticate(d.Store)), http.MethodGet, "/", toHome, policyPublic)
 
 	// JSON API: API keys (and, for pages' scripts, sessions).
 	api := e.Group("/api/v1", bodyLimit(d.Config.MaxBodyBytes), authenticate(d.Store))
@@ -298,18 +299,25 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 
 // staticFiles serves the embedded stylesheet and images, cacheable for a
 // day. Directories are not listed: /static/ itself is a 404.
-func staticFiles() gin.HandlerFunc {
+func staticFiles(pages *views) gin.HandlerFunc {
 	sub, _ := fs.Sub(staticFS, "static")
 	fileServer := http.StripPrefix("/static", http.FileServer(http.FS(sub)))
 	return func(c *gin.Context) {
 		name := strings.TrimPrefix(c.Param("filepath"), "/")
 		if info, err := fs.Stat(sub, name); err != nil || info.IsDir() {
-			respondError(c, survey.ErrNotFound)
+			c.Set(ctxPageViews, pages)
+			refusePageNoLogin(c, survey.ErrNotFound)
 			return
 		}
 		c.Header("Cache-Control", "public, max-age=86400")
 		fileServer.ServeHTTP(c.Writer, c.Request)
 	}
+}
+
+// favicon serves the icon browsers ask for at the root, whatever the page.
+func favicon(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=86400")
+	c.FileFromFS("static/favicon.ico", http.FS(staticFS))
 }
 
 // The store and its read model are what the indicators and the workbooks read.

@@ -21,7 +21,7 @@ func newBrowser(t *testing.T) context.Context {
 	return newBrowserFor(t, 90*time.Second)
 }
 
-// newBrowserFor is newBrowser for a test that needs the browser longer.
+// newBrowserFor is newBrowser for a test that may run for up to limit.
 func newBrowserFor(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
@@ -130,7 +130,7 @@ func TestBrowserAnswerFixAndSecondTab(t *testing.T) {
 	browse(t, tab1, "type a comment", chromedp.SendKeys(chromedp.ID("q10"), "Personne très ponctuelle."))
 	submitForm(t, tab1, "submit incomplete")
 	browse(t, tab1, "see the errors", chromedp.WaitVisible(chromedp.CSS(".error-summary")))
-	if summary := read(t, tab1, chromedp.Text(chromedp.CSS(".error-summary"))); !strings.Contains(summary, "Question 3 : Merci de répondre à cette question.") {
+	if summary := read(t, tab1, chromedp.Text(chromedp.CSS(".error-summary"))); !strings.Contains(summary, "Question 3\u00a0: Merci de répondre à cette question.") {
 		t.Fatalf("error summary %q", summary)
 	}
 	if msg := read(t, tab1, chromedp.Text(chromedp.ID("q3-erreur"))); !strings.Contains(msg, "Merci de répondre à cette question.") {

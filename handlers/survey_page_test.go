@@ -185,9 +185,9 @@ func TestSurveyInvalidAnswersKeepValuesAndNameErrors(t *testing.T) {
 	}
 	body := rec.Body.String()
 	for _, want := range []string{
-		"<title>Erreur : ", `role="alert"`,
-		`<a href="#q3-0">Question 3 : Merci de répondre à cette question.</a>`,
-		`<p class="error-message" id="q3-erreur"><span class="visually-hidden">Erreur : </span>Merci de répondre à cette question.</p>`,
+		"<title>Erreur\u00a0: ", `role="alert"`,
+		`<a href="#q3-0">Question 3 : Merci de répondre à cette question.</a>`,
+		`<p class="error-message" id="q3-erreur"><span class="visually-hidden">Erreur : </span>Merci de répondre à cette question.</p>`,
 		`aria-describedby="q3-erreur"`, `id="q3-0" name="qualite_travail" value="tres_satisfait" aria-invalid="true"`,
 		"Choisissez une note de 0 à 10.", `aria-describedby="q9-echelle q9-erreur"`,
 		`id="q1-0" name="reactivite" value="tres_satisfait" checked>`, ">À revoir.</textarea>",

@@ -8,9 +8,6 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
-	"time"
-
-	"capsat/survey"
 
 	"github.com/gin-gonic/gin"
 )
@@ -30,13 +27,19 @@ type views struct {
 // funcs is the fixed FuncMap of every template.
 func funcs() template.FuncMap {
 	return template.FuncMap{
-		"frDate":     func(t time.Time) string { return t.Format("02/01/2006") },
-		"frDateTime": func(t time.Time) string { return t.In(parisTZ()).Format("02/01/2006 à 15h04") },
-		"frLongDate": frLongDate,
-		"percent": func(f float64) string {
-			return strings.Replace(fmt.Sprintf("%.0f %%", f*100), ".", ",", 1)
-		},
-		"add": func(a, b int) int { return a + b },
+		"frDate":       frDate,
+		"frDateTime":   frDateTime,
+		"frLongDate":   frLongDate,
+		"frShortMonth": frShortMonth,
+		"percent":      frPercent,
+		"thousands":    frThousands,
+		"signed":       frSigned,
+		"decimal":      frDecimal,
+		"count":        frCount,
+		"plural":       frPlural,
+		"add":          func(a, b int) int { return a + b },
+		"tel":          telURL,
+		"auditLabel":   auditLabel,
 		// fieldOf describes one back-office form input with its message.
 		"fieldOf":    fieldOf,
 		"fieldNamed": fieldNamed,
@@ -84,16 +87,19 @@ func (v *views) render(c *gin.Context, status int, page string, data any) {
 		c.Data(http.StatusInternalServerError, "text/html; charset=utf-8", []byte(errorPageHTML))
 		return
 	}
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	c.Data(status, "text/html; charset=utf-8", frSpaces(buf.Bytes()))
 }
 
 const errorPageHTML = `<!doctype html><html lang="fr"><meta charset="utf-8"><title>Erreur</title><p>Une erreur interne est survenue. Réessayez dans quelques instants.</p></html>`
 
-var frMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
-// frLongDate formats a date as "3 mars 2026".
-func frLongDate(t time.Time) string {
-	return fmt.Sprintf("%d %s %d", t.Day(), frMonths[t.Month()-1], t.Year())
+// telURL is the tel: link of a phone number as typed ("06 12 34 56 78"):
+// its digits and a leading +, which html/template would otherwise refuse.
+func telURL(phone string) template.URL {
+	var b strings.Builder
+	for i, r := range phone {
+		if r >= '0' && r <= '9' || r == '+' && i == 0 {
+			b.WriteRune(r)
+		}
+	}
+	return template.URL("tel:" + b.String())
 }
-
-func parisTZ() *time.Location { return survey.IndicatorLocation() }

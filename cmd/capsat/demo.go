@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"time"
 
 	"capsat/config"
@@ -31,8 +32,12 @@ run) and prints fresh API keys. Prints JSON on stdout.
 		fs.PrintDefaults()
 	}
 	months := fs.Int("months", 18, "months of history to create, up to today (1 to 36)")
+	every := fs.Duration("progress", 2*time.Second, "interval of the progress lines on stderr")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *every <= 0 {
+		return fmt.Errorf("invalid --progress %s: expected a positive duration", *every)
 	}
 	if *months < 1 || *months > 36 {
 		return fmt.Errorf("invalid --months %d: expected 1 to 36", *months)
@@ -52,7 +57,10 @@ run) and prints fresh API keys. Prints JSON on stdout.
 	defer opened.close()
 
 	started := time.Now()
-	report, err := seedDemo(ctx, opened.onClock, started, *months)
+	fmt.Fprintf(e.stderr, "demo: filling %s with %d months of a network of %d structures (a line every %s)\n", storeName(cfg), *months, len(demoNetwork()), *every)
+	progress := startDemoProgress(e.stderr, len(demoNetwork()), *every)
+	report, err := seedDemo(ctx, opened.onClock, started, *months, progress)
+	progress.close()
 	if err != nil {
 		return err
 	}
@@ -61,12 +69,31 @@ run) and prints fresh API keys. Prints JSON on stdout.
 		return err
 	}
 	report.Access = access
-	report.Store = "MongoDB " + cfg.MongoDatabase
-	if cfg.Embedded() {
-		report.Store = "embedded FerretDB in " + cfg.DataDir
-	}
+	report.Store = storeName(cfg)
 	report.Elapsed = time.Since(started).Round(time.Millisecond).String()
-	return printJSON(e, report)
+	if err := printJSON(e, report); err != nil {
+		return err
+	}
+	printSignIn(e.stderr, report)
+	return nil
+}
+
+// storeName says which store the demo fills.
+func storeName(cfg config.Config) string {
+	if cfg.Embedded() {
+		return "embedded FerretDB in " + cfg.DataDir
+	}
+	return "MongoDB " + cfg.MongoDatabase
+}
+
+// printSignIn ends the demo with what a newcomer does next: start the
+// server, open the sign-in page, pick an account.
+func printSignIn(w io.Writer, r *demoReport) {
+	fmt.Fprintf(w, "\ndemo: done in %s: %d orders created, %d answers.\n", r.Elapsed, r.Totals.OrdersCreated, r.Totals.Responses)
+	fmt.Fprintf(w, "Start the server (go run ./cmd/capsat), then sign in at %s with one of these accounts:\n", r.Access.Login)
+	for _, u := range r.Access.Users {
+		fmt.Fprintf(w, "  %-28s password %s  (%s, %s)\n", u.Email, u.Password, u.Role, u.Scope)
+	}
 }
 
 // demoReport is what the demo prints.
@@ -88,28 +115,6 @@ type demoStructureReport struct {
 	demoCounts
 }
 
-// demoCounts counts what a run created; orders_existing were found from an
-// earlier run and left untouched.
-type demoCounts struct {
-	OrdersCreated  int `json:"orders_created"`
-	OrdersExisting int `json:"orders_existing"`
-	SurveysIssued  int `json:"surveys_issued"`
-	Responses      int `json:"responses"`
-	Unanswered     int `json:"unanswered"` // link still open
-	Expired        int `json:"expired"`
-	Cancelled      int `json:"cancelled"`
-}
-
-func (c *demoCounts) add(o demoCounts) {
-	c.OrdersCreated += o.OrdersCreated
-	c.OrdersExisting += o.OrdersExisting
-	c.SurveysIssued += o.SurveysIssued
-	c.Responses += o.Responses
-	c.Unanswered += o.Unanswered
-	c.Expired += o.Expired
-	c.Cancelled += o.Cancelled
-}
-
 // demoClock is the store's clock during the demo: it is moved to each
 // event's date, so that orders, links and answers carry past dates.
 type demoClock struct{ t time.Time }
@@ -123,7 +128,7 @@ type storeOpener func(now func() time.Time) *store.Store
 // seedDemo creates the demo network in db, the given number of months up to
 // now, through the domain API only. What an earlier run created is found and
 // left alone.
-func seedDemo(ctx context.Context, open storeOpener, now time.Time, months int) (*demoReport, error) {
+func seedDemo(ctx context.Context, open storeOpener, now time.Time, months int, progress *demoProgress) (*demoReport, error) {
 	existing, err := open(time.Now).ListStructures(ctx, survey.StructureFilter{})
 	if err != nil {
 		return nil, err
@@ -135,10 +140,12 @@ func seedDemo(ctx context.Context, open storeOpener, now time.Time, months int) 
 	report := &demoReport{}
 	for i, spec := range demoNetwork() {
 		s, found := byName[spec.Name]
-		r, err := seedStructure(ctx, open, now, months, i, spec, s, found)
+		progress.structureStarted(i, spec.Name)
+		r, err := seedStructure(ctx, open, now, months, i, spec, s, found, progress)
 		if err != nil {
 			return nil, err
 		}
+		progress.structureDone()
 		report.Totals.add(r.demoCounts)
 		report.Structures = append(report.Structures, r)
 	}
@@ -147,7 +154,7 @@ func seedDemo(ctx context.Context, open storeOpener, now time.Time, months int) 
 
 // seedStructure creates demo structure i unless found, then its orders and
 // their surveys, each at its own date on a clock of its own.
-func seedStructure(ctx context.Context, open storeOpener, now time.Time, months, i int, spec demoStructure, s survey.Structure, found bool) (demoStructureReport, error) {
+func seedStructure(ctx context.Context, open storeOpener, now time.Time, months, i int, spec demoStructure, s survey.Structure, found bool, progress *demoProgress) (demoStructureReport, error) {
 	clock := &demoClock{t: now}
 	st := open(clock.now)
 	r := demoStructureReport{Created: !found}
@@ -170,9 +177,12 @@ func seedStructure(ctx context.Context, open storeOpener, now time.Time, months,
 			if !o.CreatedAt.Before(now) {
 				continue // not recorded yet
 			}
-			if err := seedOrder(ctx, st, clock, now, s.ID, o, &r.demoCounts); err != nil {
+			var c demoCounts
+			if err := seedOrder(ctx, st, clock, now, s.ID, o, &c); err != nil {
 				return r, fmt.Errorf("demo order %s: %w", o.Input.Reference, err)
 			}
+			r.add(c)
+			progress.orderDone(c)
 		}
 	}
 	return r, nil
@@ -295,6 +305,16 @@ func demoAccess(ctx context.Context, st *store.Store, first demoStructureReport,
 	auth := func(key string) string { return "curl -sS -H 'Authorization: Bearer " + key + "' " }
 	order := fmt.Sprintf(`{"reference": "DEMO-%d", "service_type": "mise_a_disposition", "client": {"company": "Mairie de Vire", "email": "accueil@mairie.example"}, "job_title": "Agent de propreté", "start_date": "%s", "hours": 14}`,
 		time.Now().Unix(), time.Now().Format(time.DateOnly))
+	// An order of today without a link, for the example that issues one:
+	// every printed command works as printed.
+	example, err := st.CreateOrder(ctx, first.ID, survey.OrderInput{
+		Reference: fmt.Sprintf("DEMO-LIEN-%d", time.Now().UnixNano()), ServiceType: survey.ServiceMAD,
+		Client:   survey.Client{Company: "Mairie de Vire", Email: "accueil@mairie.example"},
+		JobTitle: "Agent de propreté", StartDate: time.Now().Format(time.DateOnly), Hours: 7,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("demo example order: %w", err)
+	}
 	users, err := demoUsers(ctx, st, first)
 	if err != nil {
 		return nil, err
@@ -308,7 +328,7 @@ func demoAccess(ctx context.Context, st *store.Store, first demoStructureReport,
 			auth(fedPlain) + api + "/structures",
 			auth(ownPlain) + api + "/structures/" + first.ID,
 			auth(ownPlain) + "-H 'Content-Type: application/json' -d '" + order + "' " + api + "/structures/" + first.ID + "/orders",
-			auth(ownPlain) + "-X POST " + api + "/structures/" + first.ID + "/orders/ORDER_ID/survey",
+			auth(ownPlain) + "-X POST " + api + "/structures/" + first.ID + "/orders/" + example.ID + "/survey",
 		},
 	}, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -110,7 +111,7 @@ func TestDemoSeedsPastDatesAndDoesNotDuplicate(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
-	first, err := seedDemo(ctx, open, now, 2)
+	first, err := seedDemo(ctx, open, now, 2, nil)
 	if err != nil {
 		t.Fatalf("first run: %v", err)
 	}
@@ -152,7 +153,7 @@ func TestDemoSeedsPastDatesAndDoesNotDuplicate(t *testing.T) {
 		t.Errorf("surveys all issued in the last days (oldest %s): want a spread over the months", oldest)
 	}
 
-	second, err := seedDemo(ctx, open, now, 2)
+	second, err := seedDemo(ctx, open, now, 2, nil)
 	if err != nil {
 		t.Fatalf("second run: %v", err)
 	}
@@ -210,5 +211,60 @@ func TestDemoCommandPrintsKeysThatWork(t *testing.T) {
 	}
 	if second.Access.StructureKey.StructureID != first.Structures[0].ID {
 		t.Errorf("structure key for %s, want the first structure %s", second.Access.StructureKey.StructureID, first.Structures[0].ID)
+	}
+}
+
+// TestDemoPrintsProgressAndSignIn: with a short progress interval, the
+// demo prints progress lines on stderr while it works, ends with the
+// sign-in address and the accounts, and its examples name real ids.
+func TestDemoPrintsProgressAndSignIn(t *testing.T) {
+	t.Parallel()
+	vars := testGetenv(t, nil)
+	var stdout, stderr syncBuffer
+	if err := run(context.Background(), []string{"demo", "--months", "1", "--progress", "1ms"}, func(k string) string { return vars[k] }, strings.NewReader(""), &stdout, &stderr); err != nil {
+		t.Fatalf("demo: %v\n%s", err, stderr.String())
+	}
+	out := stderr.String()
+	if n := strings.Count(out, ") in progress: "); n < 1 {
+		t.Errorf("no periodic progress line in:\n%s", out)
+	}
+	if n := strings.Count(out, ") done: "); n != len(demoNetwork()) {
+		t.Errorf("%d structure lines, want %d:\n%s", n, len(demoNetwork()), out)
+	}
+	var report struct {
+		Access demoAccessInfo `json:"access"`
+	}
+	if err := json.Unmarshal([]byte(stdout.String()), &report); err != nil {
+		t.Fatal(err)
+	}
+	tail := out[strings.LastIndex(out, "demo: done in"):]
+	if !strings.Contains(tail, "sign in at "+report.Access.Login) {
+		t.Errorf("the end does not give the sign-in address %s:\n%s", report.Access.Login, tail)
+	}
+	for _, u := range report.Access.Users {
+		if !strings.Contains(tail, u.Email) || !strings.Contains(tail, u.Password) {
+			t.Errorf("the end does not give the account %s:\n%s", u.Email, tail)
+		}
+	}
+
+	// The example that issues a link names an order that exists, without a link.
+	last := report.Access.Examples[len(report.Access.Examples)-1]
+	if strings.Contains(last, "ORDER_ID") {
+		t.Fatalf("example keeps a placeholder: %s", last)
+	}
+	sid := report.Access.StructureKey.StructureID
+	after := last[strings.Index(last, "/structures/"+sid+"/orders/")+len("/structures/"+sid+"/orders/"):]
+	oid := strings.TrimSuffix(after, "/survey")
+	cfg := config.Default()
+	cfg.DataDir = vars["CAPSAT_DATA_DIR"]
+	cfg.LogLevel = "warn"
+	opened, err := openStore(context.Background(), cfg, newLogger(cfg, env{stderr: &syncBuffer{}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer opened.close()
+	o, err := opened.store.Order(context.Background(), sid, oid)
+	if err != nil || o.Survey != nil && o.Survey.Token != "" {
+		t.Errorf("example order %q: %+v, %v", oid, o, err)
 	}
 }

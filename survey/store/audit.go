@@ -38,3 +38,30 @@ func (s *Store) AuditLog(ctx context.Context, sid string, limit int) ([]accounts
 	}
 	return out, nil
 }
+
+// AuditPage returns up to limit (1–1000) entries of a structure's log,
+// newest first, older than the entry before (all when empty), and whether
+// older ones remain. Pages follow the ids (time-ordered) so that the
+// next page is a range of the index structure_id, _id on MongoDB.
+func (s *Store) AuditPage(ctx context.Context, sid, before string, limit int) ([]accounts.AuditEntry, bool, error) {
+	if limit < 1 || limit > 1000 {
+		limit = 1000
+	}
+	filter := bson.M{"structure_id": sid}
+	if before != "" {
+		filter["_id"] = bson.M{"$lt": before}
+	}
+	cur, err := s.db.Collection(colAudit).Find(ctx, filter,
+		options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit)+1))
+	if err != nil {
+		return nil, false, fmt.Errorf("audit page: %w", Translate(err))
+	}
+	out := []accounts.AuditEntry{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, false, fmt.Errorf("audit page: %w", Translate(err))
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,6 +34,40 @@ func TestAuditLogIsPerStructureNewestFirst(t *testing.T) {
 	}
 	if len(got) != 2 || got[0].Action != accounts.AuditExportDownload || got[1].IP != "192.0.2.1" || !got[0].At.After(got[1].At) {
 		t.Fatalf("log of a: %+v", got)
+	}
+}
+
+func TestAuditPagesFollowEachOther(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := surveytest.Store(t, nil)
+	for i := range 7 {
+		sid := "a"
+		if i == 3 {
+			sid = "b"
+		}
+		if err := s.RecordAudit(ctx, accounts.AuditEntry{StructureID: sid, Action: accounts.AuditLoginSuccess, Target: strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var seen []string
+	before, pages := "", 0
+	for {
+		page, more, err := s.AuditPage(ctx, "a", before, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, e := range page {
+			seen = append(seen, e.Target)
+		}
+		if !more {
+			break
+		}
+		before = page[len(page)-1].ID
+	}
+	if got := strings.Join(seen, ","); pages != 2 || got != "6,5,4,2,1,0" {
+		t.Fatalf("%d pages: %s", pages, got)
 	}
 }
 

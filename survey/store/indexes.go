@@ -41,6 +41,9 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		colAPIKeys: {
 			{Keys: bson.D{{Key: "structure_id", Value: 1}}, Options: options.Index().SetName("structure")},
 		},
+		colAudit: {
+			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("structure_id_desc")},
+		},
 	}
 	for _, name := range slices.Sorted(maps.Keys(specs)) {
 		if err := s.createIndexes(ctx, name, specs[name]...); err != nil {
