@@ -82,7 +82,7 @@ func TestOrderPageIsTheHubOfItsSurvey(t *testing.T) {
 	if confirm.Code != http.StatusOK || !strings.Contains(confirm.Body.String(), `name="confirmation" value="oui"`) {
 		t.Fatalf("confirmation page: %d", confirm.Code)
 	}
-	if rec := b.post(page2+"/lien/annulation", url.Values{}); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Annuler le lien du questionnaire ?") {
+	if rec := b.post(page2+"/lien/annulation", url.Values{}); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Annuler le lien du questionnaire\u202f?") {
 		t.Fatalf("unconfirmed cancel: %d", rec.Code)
 	}
 	if o, _ := b.store.Order(t.Context(), b.st.ID, oid2); o.SurveyStatusAt(b.clock.Now()) != survey.SurveyIssued {
@@ -210,9 +210,9 @@ func TestDashboardDistributionsAndSmallMonths(t *testing.T) {
 	}
 	body := rec.Body.String()
 	mustContain(t, body,
-		"La ponctualité et le comportement de la personne", "Sans objet : 5 (83\u202f%)", "Satisfait : 1 (17\u202f%)",
-		"Détracteurs (0 à 6) : 2 (33\u202f%)", "Passifs (7 et 8) : 1 (17\u202f%)", "Promoteurs (9 et 10) : 3 (50\u202f%)",
-		"n = 6 réponses à la question",
+		"La ponctualité et le comportement de la personne", "Sans objet\u00a0: 5 (83\u202f%)", "Satisfait\u00a0: 1 (17\u202f%)",
+		"Détracteurs (0 à 6)\u00a0: 2 (33\u202f%)", "Passifs (7 et 8)\u00a0: 1 (17\u202f%)", "Promoteurs (9 et 10)\u00a0: 3 (50\u202f%)",
+		"n\u00a0=\u00a06 réponses à la question",
 		`class="trend-point few"`, "moins de 5 réponses", `id="legende-peu"`)
 	// February rests on 5 answers: plotted as any other month.
 	if n := strings.Count(body, `<rect class="few-band"`); n != 1 {
