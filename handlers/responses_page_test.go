@@ -212,7 +212,7 @@ func TestDashboardDistributionsAndSmallMonths(t *testing.T) {
 	mustContain(t, body,
 		"La ponctualité et le comportement de la personne", "Sans objet\u00a0: 5 (83\u202f%)", "Satisfait\u00a0: 1 (17\u202f%)",
 		"Détracteurs (0 à 6)\u00a0: 2 (33\u202f%)", "Passifs (7 et 8)\u00a0: 1 (17\u202f%)", "Promoteurs (9 et 10)\u00a0: 3 (50\u202f%)",
-		"n\u00a0=\u00a06 réponses à la question",
+		"n\u00a0=\u00a06\u00a0réponses à la question",
 		`class="trend-point few"`, "moins de 5 réponses", `id="legende-peu"`)
 	// February rests on 5 answers: plotted as any other month.
 	if n := strings.Count(body, `<rect class="few-band"`); n != 1 {
