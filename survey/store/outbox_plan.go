@@ -65,7 +65,6 @@ func (s *Store) planInvitation(ctx context.Context, o *survey.Order, settings *s
 	})
 }
 
-
 // PlanImported plans the invitations of the orders an import created or
 // changed (by id), reading the structure's settings once: nothing more is
 // read when it does not send automatically.
