@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
@@ -331,4 +332,37 @@ func maskURI(v string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// SMTP returns the SMTP server, false when none is configured (messages
+// then wait in the outbox). Load has checked the URL.
+func (c Config) SMTP() (SMTPServer, bool) {
+	if c.SMTPURL == "" {
+		return SMTPServer{}, false
+	}
+	s, err := ParseSMTPURL(c.SMTPURL)
+	return s, err == nil
+}
+
+func mailSettings() []setting {
+	return []setting{
+		{"CAPSAT_SMTP_URL", "smtp-url", "SMTP server: smtp://[user:pass@]host:port (STARTTLS required), smtps://... (TLS), ?tls=none for a local server; empty: messages wait in the outbox", func(c *Config, v string) error {
+			if v != "" {
+				if _, err := ParseSMTPURL(v); err != nil {
+					return err
+				}
+			}
+			c.SMTPURL = v
+			return nil
+		}, func(c *Config) string { return maskURI(c.SMTPURL) }},
+		{"CAPSAT_MAIL_FROM", "mail-from", "envelope and header sender address of every e-mail", func(c *Config, v string) error {
+			a, err := mail.ParseAddress(v)
+			if err != nil || a.Address != strings.TrimSpace(v) {
+				return errors.New("expected a bare address, for example capsat@example.org")
+			}
+			c.MailFrom = a.Address
+			return nil
+		}, func(c *Config) string { return c.MailFrom }},
+		{"CAPSAT_MAIL_POLL_INTERVAL", "mail-poll-interval", "how often due e-mails are looked for", durationSetter(func(c *Config) *time.Duration { return &c.MailPollInterval }), func(c *Config) string { return c.MailPollInterval.String() }},
+	}
 }
