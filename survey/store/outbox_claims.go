@@ -84,6 +84,8 @@ func (s *Store) ClaimMessage(ctx context.Context, m *survey.OutboxMessage, holde
 			return nil, fmt.Errorf("claim %s: %w", c.ID, err)
 		}
 		switch {
+		case now.Sub(prev.At) < ClaimTimeout:
+			return nil, survey.ErrConflict // being sent, or its outcome being applied
 		case prev.Outcome != nil:
 			// Its holder stopped between its outcome and the message:
 			// finish for it, and leave the message to the next poll.
@@ -91,8 +93,6 @@ func (s *Store) ClaimMessage(ctx context.Context, m *survey.OutboxMessage, holde
 				return nil, err
 			}
 			return nil, survey.ErrConflict
-		case now.Sub(prev.At) < ClaimTimeout:
-			return nil, survey.ErrConflict // being sent
 		}
 		// A holder that died before telling what became of attempt n:
 		// the attempt counts, and n+1 is tried.
@@ -189,6 +189,11 @@ func (s *Store) applyOutcome(ctx context.Context, c *Claim) error {
 	}
 	if err := s.gated(ctx, func() error {
 		_, err := s.db.Collection(colMessages).ReplaceOne(ctx, bson.M{"_id": out.ID}, out, options.Replace().SetUpsert(true))
+		if errors.Is(Translate(err), survey.ErrConflict) {
+			// Two upserts of one _id at once: the other wrote the same
+			// outcome (both read it from the claim).
+			return nil
+		}
 		return Translate(err)
 	}); err != nil {
 		return fmt.Errorf("archive %s: %w", out.ID, err)
