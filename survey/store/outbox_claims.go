@@ -224,3 +224,22 @@ func (s *Store) CancelMessage(ctx context.Context, id, reason string) error {
 	}
 	return s.CancelClaimed(ctx, c, &m, reason)
 }
+
+// CancelOrderMessages cancels the pending survey messages of order oid
+// (after its answer, its link's cancellation...), for reason. A message a
+// sender holds is left to it: it reads the order before sending.
+func (s *Store) CancelOrderMessages(ctx context.Context, sid, oid, reason string) error {
+	msgs, err := s.OrderMessages(ctx, sid, oid)
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if m.Status != survey.MessageQueued {
+			continue
+		}
+		if err := s.CancelMessage(ctx, m.ID, reason); err != nil && !errors.Is(err, survey.ErrConflict) {
+			return err
+		}
+	}
+	return nil
+}
