@@ -14,6 +14,7 @@ import (
 	"capsat/export"
 	"capsat/survey"
 	"capsat/survey/accounts"
+	"capsat/survey/mailer"
 	"capsat/survey/readmodel"
 	"capsat/survey/store"
 
@@ -28,6 +29,11 @@ type Deps struct {
 	Config    config.Config
 	Logger    *slog.Logger
 	Now       func() time.Time
+	// E-mail (mail_routes.go): whether an SMTP server is configured, the
+	// mailer's templates (nil: parsed here) and how to wake its loop.
+	MailConfigured bool
+	MailTemplates  *mailer.Templates
+	WakeMailer     func()
 }
 
 // storeWithFigures is the store with its read model, for the handlers that
@@ -228,14 +234,18 @@ func NewRouter(d Deps) (*Router, error) {
 	bench := &benchmarkAPI{store: d.withFigures(), now: d.Now}
 	r.route(sapi, http.MethodGet, "/benchmark", bench.get, policyStructure)
 
-	routeBackoffice(r, d, pages, audit)
+	mail, err := routeMail(r, d, sapi, pages)
+	if err != nil {
+		return nil, err
+	}
+	routeBackoffice(r, d, pages, audit, mail)
 
 	return r, nil
 }
 
 // routeBackoffice registers the back-office pages of a structure: session
 // (or key) callers, CSRF token on every form, page refusals.
-func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
+func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, mail *mailPages) {
 	app := r.Group("/", markPages(pages), bodyLimit(d.Config.MaxBodyBytes), backofficeHeaders(), authenticate(d.Store))
 	r.route(app, http.MethodGet, "/tableau-de-bord", toStructureHome, policyUser)
 	sapp := app.Group("/app/structures/:sid")
@@ -244,7 +254,7 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	followUps := &followUpsPage{store: d.Store, views: pages, audit: audit}
 	r.route(sapp, http.MethodGet, "/suivi", followUps.list, policyStructure)
 	r.route(sapp, http.MethodPost, "/suivi/:oid", followUps.record, policyStructure)
-	orders := &ordersPages{store: d.Store, views: pages, baseURL: d.Config.BaseURL, now: d.Now}
+	orders := &ordersPages{store: d.Store, views: pages, baseURL: d.Config.BaseURL, now: d.Now, mail: mail}
 	r.route(sapp, http.MethodGet, "/commandes", orders.list, policyStructure)
 	r.route(sapp, http.MethodGet, "/commandes/nouvelle", orders.newForm, policyStructure)
 	r.route(sapp, http.MethodPost, "/commandes", orders.create, policyStructure)
