@@ -23,7 +23,7 @@ type mailStore interface {
 	StructureMessages(ctx context.Context, sid string, f store.MessageFilter) (*store.MessagePage, error)
 	ResolveUnsubscribe(ctx context.Context, tok string) (*store.Unsubscription, error)
 	OptOut(ctx context.Context, sid, email string) error
-	PendingCount(ctx context.Context) (int64, error)
+	ImportBatch(ctx context.Context, sid, id string) ([]string, error)
 }
 
 // mailAPI serves a structure's e-mail settings, sends and message history.

@@ -30,12 +30,12 @@ type mailPages struct {
 
 // messageRow is one message as the pages list it.
 type messageRow struct {
-	ID, OrderID, OrderLabel   string
-	Kind, KindLabel           string
-	To, Planned, Sent         string
+	ID, OrderID, OrderLabel    string
+	Kind, KindLabel            string
+	To, Planned, Sent          string
 	Status, StatusLabel, Error string
-	Attempts                  int
-	Manual                    bool
+	Attempts                   int
+	Manual                     bool
 }
 
 func (h *mailPages) row(m *survey.OutboxMessage) messageRow {
@@ -58,24 +58,24 @@ func frDateTime(t time.Time) string { return t.In(parisTZ()).Format("02/01/2006 
 
 // orderMailView is the order page's e-mail section.
 type orderMailView struct {
-	CSRF, SID, OrderID  string
-	Configured          bool
-	HasEmail            bool
-	CanSend, CanRemind  bool
-	Notice, Refusal     string
-	Rows                []messageRow
-	Answered            string
+	CSRF, SID, OrderID string
+	Configured         bool
+	HasEmail           bool
+	CanSend, CanRemind bool
+	Notice, Refusal    string
+	Rows               []messageRow
+	Answered           string
 }
 
 // sendNotices are the outcomes of the order page's buttons (?envoi=).
 var sendNotices = map[string][2]string{
-	"invitation":  {"Le questionnaire a été mis dans la file d’envoi : il part dans quelques instants.", ""},
-	"relance":     {"La relance a été mise dans la file d’envoi : elle part dans quelques instants.", ""},
-	"sans-email":  {"", store.MsgNoClientEmail},
-	"desinscrit":  {"", store.MsgOptedOut},
-	"repondu":     {"", "Le client a déjà répondu : rien n’a été envoyé."},
-	"sans-lien":   {"", store.MsgNoLiveLink},
-	"impossible":  {"", "L’envoi est impossible dans l’état actuel du bon de commande."},
+	"invitation": {"Le questionnaire a été mis dans la file d’envoi : il part dans quelques instants.", ""},
+	"relance":    {"La relance a été mise dans la file d’envoi : elle part dans quelques instants.", ""},
+	"sans-email": {"", store.MsgNoClientEmail},
+	"desinscrit": {"", store.MsgOptedOut},
+	"repondu":    {"", "Le client a déjà répondu : rien n’a été envoyé."},
+	"sans-lien":  {"", store.MsgNoLiveLink},
+	"impossible": {"", "L’envoi est impossible dans l’état actuel du bon de commande."},
 }
 
 // orderSection builds the e-mail section of order o's page.
@@ -223,6 +223,14 @@ func (h *mailPages) outbox(c *gin.Context) {
 func (h *mailPages) sendSelection(c *gin.Context) {
 	sid := c.Param("sid")
 	ids := c.PostFormArray("order_id")
+	if lot := c.PostForm("lot"); lot != "" {
+		batch, err := h.store.ImportBatch(c.Request.Context(), sid, lot)
+		if err != nil {
+			refusePage(c, err)
+			return
+		}
+		ids = batch
+	}
 	if len(ids) > survey.MaxBatchIssue {
 		ids = ids[:survey.MaxBatchIssue]
 	}

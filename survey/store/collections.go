@@ -46,4 +46,7 @@ const (
 	// opt-out tokens of the messages sent.
 	colOptOuts     = "mail_optouts"
 	colUnsubscribe = "mail_unsubscribe"
+	// colImportBatches holds the orders each import created, by _id, for
+	// "Envoyer les questionnaires" after the import.
+	colImportBatches = "import_batches"
 )
