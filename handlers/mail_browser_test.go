@@ -141,6 +141,7 @@ func TestBrowserEmailJourney(t *testing.T) {
 	if n := len(sink.Messages()); n != 2 {
 		t.Fatalf("received %d mails", n)
 	}
+	signIn(t, staff, srv.URL, "admin@bocage.fr") // eight days later: the session has ended
 	browse(t, staff, "second order after the opt-out", chromedp.Navigate(srv.URL+second), chromedp.WaitVisible(chromedp.ID("historique-envois")))
 	if row := textOf(t, staff, `#historique-envois tr[data-kind="reminder"]`); !strings.Contains(row, "Annulé") || !strings.Contains(row, "ne souhaite plus") {
 		t.Fatalf("reminder after the opt-out: %q", row)
