@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -119,5 +120,39 @@ func TestSendSurveyByEmailAPI(t *testing.T) {
 	}
 	if rec := e.do(http.MethodPost, base+third+"/survey/email", "", key); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "ne plus recevoir") {
 		t.Fatalf("opted out: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestOneClickOptOutNeedsNoSession(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	st, key := e.structure("AI du Bocage", "Normandie")
+	oid := e.seedOrder(st.ID, key, "BC-1", "Mairie de Vire", "Mme Durand", "durand@vire.fr", "")
+	m, err := e.store.SendSurveyNow(t.Context(), st.ID, oid, survey.KindInvitation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := e.store.NewUnsubscribeToken(t.Context(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := e.do(http.MethodGet, "/desinscription/"+tok, "", "")
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Confirmer la désinscription") || !strings.Contains(rec.Body.String(), "AI du Bocage") {
+		t.Fatalf("opt-out page: %d %s", rec.Code, rec.Body)
+	}
+	if out, _ := e.store.OptedOut(t.Context(), st.ID, "durand@vire.fr"); out {
+		t.Fatal("opened the page is not opting out")
+	}
+	// A mail client's one-click POST (RFC 8058): no cookie, no CSRF token.
+	req := httptest.NewRequest(http.MethodPost, "/desinscription/"+tok, strings.NewReader("List-Unsubscribe=One-Click"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if rec := e.serve(req); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "ne recevra plus") {
+		t.Fatalf("one-click POST: %d %s", rec.Code, rec.Body)
+	}
+	if out, _ := e.store.OptedOut(t.Context(), st.ID, "DURAND@vire.fr"); !out {
+		t.Fatal("not opted out")
+	}
+	if rec := e.do(http.MethodGet, "/desinscription/"+survey.NewToken(), "", ""); rec.Code != http.StatusNotFound {
+		t.Fatalf("unknown token: %d", rec.Code)
 	}
 }

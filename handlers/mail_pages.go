@@ -86,8 +86,14 @@ func (h *mailPages) orderSection(c *gin.Context, base pageBase, o *survey.Order)
 	}
 	st := o.SurveyStatusAt(h.now())
 	v := &orderMailView{CSRF: base.CSRF, SID: base.SID, OrderID: o.ID, Configured: h.configured, HasEmail: o.Client.Email != ""}
-	v.CanSend = v.HasEmail && st != survey.SurveyAnswered && st != survey.SurveyIssued
-	v.CanRemind = v.HasEmail && st == survey.SurveyIssued
+	// "Envoyer par e-mail" until an invitation went (a link copied by
+	// hand may still be sent), "Relancer" after.
+	invited := false
+	for i := range msgs {
+		invited = invited || (msgs[i].Kind == survey.KindInvitation && msgs[i].Status == survey.MessageSent)
+	}
+	v.CanSend = v.HasEmail && st != survey.SurveyAnswered && !(invited && st == survey.SurveyIssued)
+	v.CanRemind = v.HasEmail && st == survey.SurveyIssued && invited
 	if n, ok := sendNotices[c.Query("envoi")]; ok {
 		v.Notice, v.Refusal = n[0], n[1]
 	}
