@@ -61,7 +61,7 @@ run) and prints fresh API keys. Prints JSON on stdout.
 		return err
 	}
 	report.Access = access
-	if report.Mail, err = demoMail(ctx, opened.store, report.Structures[0], cfg.BaseURL); err != nil {
+	if report.Mail, err = demoMail(ctx, opened.store, report.Structures[0].ID, report.Structures[0].Name, cfg.BaseURL); err != nil {
 		return err
 	}
 	report.Store = "MongoDB " + cfg.MongoDatabase

@@ -42,12 +42,12 @@ func (demoTransport) Close() error { return nil }
 // whose messages went through the real outbox: one sent with its reminder
 // planned, one answered (reminder cancelled), one refused by the server,
 // one whose client opted out. A second run finds them and adds nothing.
-func demoMail(ctx context.Context, st *store.Store, first demoStructureReport, baseURL string) (*demoMailReport, error) {
+func demoMail(ctx context.Context, st *store.Store, sid, name, baseURL string) (*demoMailReport, error) {
 	set := survey.DefaultEmailSettings()
 	set.AutoSend = true
-	set.SenderName = first.Name
+	set.SenderName = name
 	set.ReplyTo = "contact@demo.capsat.fr"
-	if _, err := st.SaveEmailSettings(ctx, first.ID, set); err != nil {
+	if _, err := st.SaveEmailSettings(ctx, sid, set); err != nil {
 		return nil, err
 	}
 	yesterday := time.Now().AddDate(0, 0, -1)
@@ -55,7 +55,7 @@ func demoMail(ctx context.Context, st *store.Store, first demoStructureReport, b
 	rep := &demoMailReport{Created: true}
 	var orders []*survey.Order
 	for i, email := range emails {
-		o, err := st.CreateOrder(ctx, first.ID, survey.OrderInput{
+		o, err := st.CreateOrder(ctx, sid, survey.OrderInput{
 			Reference: fmt.Sprintf("DEMO-MAIL-%d", i+1), ServiceType: survey.ServiceMAD,
 			Client:   survey.Client{Company: "Client de démonstration", ContactName: "M. Martin", Email: email},
 			JobTitle: "Agent d'entretien", StartDate: yesterday.AddDate(0, 0, -10).Format(time.DateOnly), EndDate: yesterday.Format(time.DateOnly), Hours: 35,
@@ -71,7 +71,7 @@ func demoMail(ctx context.Context, st *store.Store, first demoStructureReport, b
 		orders = append(orders, o)
 	}
 	if rep.Created {
-		if err := st.OptOut(ctx, first.ID, emails[3]); err != nil {
+		if err := st.OptOut(ctx, sid, emails[3]); err != nil {
 			return nil, err
 		}
 		m, err := mailer.New(mailer.Options{Store: st, Transport: demoTransport{}, From: "ne-pas-repondre@demo.capsat.fr", BaseURL: baseURL})
@@ -82,7 +82,7 @@ func demoMail(ctx context.Context, st *store.Store, first demoStructureReport, b
 			return nil, err
 		}
 		// The second client answers: its planned reminder is cancelled.
-		o, err := st.Order(ctx, first.ID, orders[1].ID)
+		o, err := st.Order(ctx, sid, orders[1].ID)
 		if err != nil {
 			return nil, err
 		}
@@ -96,7 +96,7 @@ func demoMail(ctx context.Context, st *store.Store, first demoStructureReport, b
 			}
 		}
 	}
-	page, err := st.StructureMessages(ctx, first.ID, store.MessageFilter{PerPage: 200})
+	page, err := st.StructureMessages(ctx, sid, store.MessageFilter{PerPage: 200})
 	if err != nil {
 		return nil, err
 	}
