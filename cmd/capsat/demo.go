@@ -69,6 +69,9 @@ run) and prints fresh API keys. Prints JSON on stdout.
 		return err
 	}
 	report.Access = access
+	if report.Mail, err = demoMail(ctx, opened.store, report.Structures[0].ID, report.Structures[0].Name, cfg.BaseURL); err != nil {
+		return err
+	}
 	report.Store = storeName(cfg)
 	report.Elapsed = time.Since(started).Round(time.Millisecond).String()
 	if err := printJSON(e, report); err != nil {
@@ -103,6 +106,7 @@ type demoReport struct {
 	Totals     demoCounts            `json:"totals"`
 	Structures []demoStructureReport `json:"structures"`
 	Access     *demoAccessInfo       `json:"access"`
+	Mail       *demoMailReport       `json:"mail"` // e-mails of the first structure (demo_mail.go)
 }
 
 // demoStructureReport is one structure and what the run did for it.
