@@ -113,7 +113,12 @@ func newFateEnv(t *testing.T) *fateEnv {
 			defer close(done)
 			e.figures.RunSummaryWorker(ctx, 2*time.Second, slog.New(slog.DiscardHandler))
 		}()
-		f.stopWork = func() { cancel(); <-done }
+		f.stopWork = func() {
+			cancel()
+			<-done
+			// The worker leaves its queue to the next start: drain it here.
+			e.figures.DrainQueuedSummaries(context.Background(), slog.New(slog.DiscardHandler))
+		}
 	} else {
 		// A second capsat instance: its own store and read model on the
 		// same database.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"capsat/config"
 	"capsat/survey"
@@ -87,6 +88,9 @@ var adminFlagDefs = map[string]func(*flag.FlagSet){
 		fs.String("structure", "", "structure id (for a structure key)")
 		fs.String("role", "", "structure_member (default with --structure), structure_admin, region or federation")
 		fs.String("region", "", "region (with --role region)")
+	},
+	"rebuild-summaries": func(fs *flag.FlagSet) {
+		fs.Duration("progress-every", 5*time.Second, "interval of the progress line on stderr")
 	},
 	"create-user": func(fs *flag.FlagSet) {
 		fs.String("email", "", "e-mail address, the login (required)")
@@ -183,6 +187,17 @@ func passwordFromStdin(r io.Reader) (string, error) {
 
 // adminRebuildSummaries recomputes every structure × month summary from
 // orders and responses (idempotent; safe while capsat serves).
-func adminRebuildSummaries(ctx context.Context, st *openedStore, _ map[string]string, _ env) (any, error) {
-	return st.figures.RebuildSummaries(ctx)
+func adminRebuildSummaries(ctx context.Context, st *openedStore, v map[string]string, e env) (any, error) {
+	every, err := time.ParseDuration(v["progress-every"])
+	if err != nil || every <= 0 {
+		return nil, fmt.Errorf("invalid --progress-every %q: expected a positive duration such as 5s", v["progress-every"])
+	}
+	p := newRebuildProgress(e.stderr, time.Now())
+	stop := p.every(every)
+	rep, err := st.figures.RebuildSummariesWithProgress(ctx, p.set)
+	stop()
+	if err == nil {
+		p.line()
+	}
+	return rep, err
 }

@@ -70,14 +70,29 @@ func serve(ctx context.Context, args []string, e env) error {
 	go func() { errc <- srv.Serve(ln) }()
 	go purgeSessionsEvery(ctx, time.Hour, st.store, log)
 	// Summaries are refreshed in the background so that answers never wait
-	// for a recomputation; the worker drains its queue before the store closes.
+	// for a recomputation. At shutdown the worker stops at once: what it has
+	// not refreshed stays queued in the store and the next start takes it
+	// up, so that stopping takes the shutdown timeout at most whatever the
+	// queue holds (a refresh scans whole collections on the embedded store).
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	summariesDone := make(chan struct{})
 	go func() {
 		defer close(summariesDone)
 		st.figures.RunSummaryWorker(workerCtx, 2*time.Second, log)
 	}()
-	defer func() { stopWorker(); <-summariesDone }()
+	var stopBy time.Time // the shutdown's deadline, once it began
+	defer func() {
+		stopWorker()
+		wait := cfg.ShutdownTimeout
+		if !stopBy.IsZero() {
+			wait = max(time.Until(stopBy), 100*time.Millisecond)
+		}
+		select {
+		case <-summariesDone:
+		case <-time.After(wait):
+			log.Warn("summary worker still busy at shutdown; its queue is taken up at the next start")
+		}
+	}()
 	// The outbox's sender loop; a message it is sending when capsat stops
 	// is recorded before it returns (or resent once after its claim times out).
 	mailDone := make(chan struct{})
@@ -90,6 +105,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	stopBy = time.Now().Add(cfg.ShutdownTimeout)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {

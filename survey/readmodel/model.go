@@ -17,6 +17,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Options configure a Model.
@@ -75,9 +76,15 @@ const (
 // collections are the read model's own collections.
 var collections = []string{colSummaries, colSummaryQueue, colLedgers}
 
-// Prepare creates the read model's collections (see store.EnsureCollections).
+// Prepare creates the read model's collections (see store.EnsureCollections)
+// and their indexes: the network's figures read a period's summaries by
+// month (aggregate.go).
 func (m *Model) Prepare(ctx context.Context) error {
-	return store.EnsureCollections(ctx, m.db, collections...)
+	if err := store.EnsureCollections(ctx, m.db, collections...); err != nil {
+		return err
+	}
+	return m.store.DeclareIndexes(ctx, colSummaries,
+		mongo.IndexModel{Keys: bson.D{{Key: "month", Value: 1}}, Options: options.Index().SetName("month")})
 }
 
 // findByID decodes the document with that _id of one of the read model's collections.

@@ -22,6 +22,12 @@ import (
 func (s *Model) enqueueSummary(ctx context.Context, id, oid string) bool {
 	q := &s.summaryQueue
 	q.mu.Lock()
+	if q.stopped {
+		// Shutting down: the refresh is left to the next start.
+		q.mu.Unlock()
+		s.storeMarker(ctx, id, s.summaries.nextSeq())
+		return true
+	}
 	if !q.running {
 		q.mu.Unlock()
 		return false
@@ -41,17 +47,23 @@ func (s *Model) enqueueSummary(ctx context.Context, id, oid string) bool {
 		// Written after the change it stands for, and before the worker can
 		// drop it (the worker deletes only this generation's marker). If it
 		// fails, the refresh still runs; only a crash before it would be lost.
-		_, err := s.db.Collection(colSummaryQueue).UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": id},
-			bson.M{"$set": bson.M{"queued_at": s.store.Now(), "generation": gen}}, options.UpdateOne().SetUpsert(true))
-		if err != nil {
-			s.log.Warn("refresh marker not stored: a crash before the refresh would lose it", slog.String("summary", id), slog.String("error", err.Error()))
-		}
+		s.storeMarker(ctx, id, gen)
 	}
 	select {
 	case q.wake <- struct{}{}:
 	default:
 	}
 	return true
+}
+
+// storeMarker writes (or moves to generation gen) the stored marker of
+// summary id.
+func (s *Model) storeMarker(ctx context.Context, id string, gen int64) {
+	_, err := s.db.Collection(colSummaryQueue).UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": id},
+		bson.M{"$set": bson.M{"queued_at": s.store.Now(), "generation": gen}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		s.log.Warn("refresh marker not stored: a crash before the refresh would lose it", slog.String("summary", id), slog.String("error", err.Error()))
+	}
 }
 
 func (s *Model) pendingRefresh(ctx context.Context, id string) (refreshState, error) {
@@ -78,7 +90,11 @@ func (s *Model) pendingRefresh(ctx context.Context, id string) (refreshState, er
 // that on a busy embedded store (where a refresh scans whole collections)
 // it keeps to about a quarter of the time. Readers that need a month exact
 // meanwhile (exports) refresh it themselves. It first takes up the markers
-// a previous run left behind, and drains what is pending when ctx ends.
+// a previous run left behind. When ctx ends it stops at once, within the
+// shutdown timeout whatever the queue holds (a month's refresh scans whole
+// collections on the embedded store): what is pending stays queued in the
+// store, with the changes that come during the shutdown, and the next
+// start takes it up (DrainQueuedSummaries does it on demand).
 // Only the embedded store queues: on MongoDB it returns at once.
 func (s *Model) RunSummaryWorker(ctx context.Context, settle time.Duration, log *slog.Logger) {
 	if !s.embedded {
@@ -86,16 +102,15 @@ func (s *Model) RunSummaryWorker(ctx context.Context, settle time.Duration, log 
 	}
 	q := &s.summaryQueue
 	q.mu.Lock()
-	q.running, q.pending, q.wake = true, map[string]int64{}, make(chan struct{}, 1)
+	q.running, q.stopped, q.pending, q.wake = true, false, map[string]int64{}, make(chan struct{}, 1)
 	q.orders, q.whole = map[string]map[string]bool{}, map[string]bool{}
 	q.mu.Unlock()
 	defer func() {
 		q.mu.Lock()
-		q.running = false
+		q.running, q.stopped = false, true
 		q.mu.Unlock()
-		s.drainSummaries(context.WithoutCancel(ctx), log) // finish what was promised
 	}()
-	s.loadQueuedSummaries(context.WithoutCancel(ctx), log)
+	s.loadQueuedSummaries(ctx, log)
 	for {
 		busy := s.drainSummaries(ctx, log)
 		if !sleepCtx(ctx, workerRest*busy) {
@@ -151,6 +166,29 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// DrainQueuedSummaries refreshes every summary queued in the store (by a
+// worker that stopped, or a crash) and those this process still holds,
+// then drops their markers; changes made afterwards are refreshed at once
+// again until a worker runs. For tests and one-off commands: serve leaves
+// the queue to its worker.
+func (s *Model) DrainQueuedSummaries(ctx context.Context, log *slog.Logger) {
+	if !s.embedded {
+		return
+	}
+	q := &s.summaryQueue
+	q.mu.Lock()
+	if q.pending == nil {
+		q.pending = map[string]int64{}
+	}
+	if q.orders == nil {
+		q.orders, q.whole = map[string]map[string]bool{}, map[string]bool{}
+	}
+	q.stopped = false
+	q.mu.Unlock()
+	s.loadQueuedSummaries(ctx, log)
+	s.drainSummaries(ctx, log)
+}
+
 func (s *Model) loadQueuedSummaries(ctx context.Context, log *slog.Logger) {
 	cur, err := s.db.Collection(colSummaryQueue).Find(ctx, bson.M{})
 	if err != nil {
@@ -196,12 +234,21 @@ func (s *Model) drainSummaries(ctx context.Context, log *slog.Logger) time.Durat
 		q.mu.Unlock()
 		if serving {
 			rest := workerRest * took
-			time.Sleep(rest)
+			sleepCtx(ctx, rest)
 			rested += rest
 		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(batch)) {
 		gen := batch[id]
+		if ctx.Err() != nil {
+			// Stopping: the rest keeps its marker for the next start.
+			q.mu.Lock()
+			if _, again := q.pending[id]; !again {
+				q.pending[id] = gen
+			}
+			q.mu.Unlock()
+			continue
+		}
 		sid, month, ok := strings.Cut(id, ":")
 		if !ok {
 			continue

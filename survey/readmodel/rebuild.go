@@ -36,17 +36,45 @@ type RebuildReport struct {
 // the embedded store, meant for one site, reads everything in one pass,
 // since there any filter scans the whole collection.
 func (s *Model) RebuildSummaries(ctx context.Context) (*RebuildReport, error) {
+	return s.RebuildSummariesWithProgress(ctx, nil)
+}
+
+// RebuildProgress is how far a rebuild has gone: structures whose
+// summaries are computed, out of all the store's structures.
+type RebuildProgress struct {
+	Done, Total int
+}
+
+// RebuildSummariesWithProgress is RebuildSummaries telling progress, when
+// set, of each structure done (and of the total once known, Done 0). It
+// is called from the rebuilding goroutine.
+func (s *Model) RebuildSummariesWithProgress(ctx context.Context, progress func(RebuildProgress)) (*RebuildReport, error) {
 	groupSize := rebuildGroupSize
 	if s.embedded {
 		groupSize = 0
 	}
-	return s.rebuildSummaries(ctx, groupSize)
+	return s.rebuildSummaries(ctx, groupSize, progress)
 }
 
 // rebuildSummaries is RebuildSummaries taking groupSize structures a pass
 // (0: all in one pass).
-func (s *Model) rebuildSummaries(ctx context.Context, groupSize int) (*RebuildReport, error) {
+func (s *Model) rebuildSummaries(ctx context.Context, groupSize int, progress func(RebuildProgress)) (*RebuildReport, error) {
 	began := time.Now()
+	tell := func(RebuildProgress) {}
+	if progress != nil {
+		structures, err := s.store.ListStructures(ctx, survey.StructureFilter{})
+		if err != nil {
+			return nil, fmt.Errorf("rebuild summaries: %w", store.Translate(err))
+		}
+		p := RebuildProgress{Total: len(structures)}
+		progress(p)
+		tell = func(d RebuildProgress) {
+			// d.Done counts structures newly done; a structure without
+			// any survey is counted at the end.
+			p.Done = min(p.Done+d.Done, p.Total)
+			progress(p)
+		}
+	}
 	existing, err := s.summaryVersions(ctx)
 	if err != nil {
 		return nil, err
@@ -62,7 +90,7 @@ func (s *Model) rebuildSummaries(ctx context.Context, groupSize int) (*RebuildRe
 	rep := &RebuildReport{}
 	built := map[string]bool{}
 	for _, group := range groups {
-		if err := s.rebuildGroup(ctx, group, questionnaires, existing, built, rep); err != nil {
+		if err := s.rebuildGroup(ctx, group, questionnaires, existing, built, rep, tell); err != nil {
 			return nil, err
 		}
 	}
@@ -80,6 +108,7 @@ func (s *Model) rebuildSummaries(ctx context.Context, groupSize int) (*RebuildRe
 		rep.count(ok)
 		rep.Summaries++
 	}
+	tell(RebuildProgress{Done: 1 << 30}) // every structure, those without surveys included
 	rep.Seconds = time.Since(began).Seconds()
 	return rep, nil
 }
@@ -110,15 +139,23 @@ func (s *Model) rebuildGroups(ctx context.Context, size int) ([][]string, error)
 
 // rebuildGroup recomputes and stores the summaries and ledgers of the
 // structures sids (nil: all), recording which it built.
-func (s *Model) rebuildGroup(ctx context.Context, sids []string, questionnaires map[string]*survey.Questionnaire, existing map[string]int64, built map[string]bool, rep *RebuildReport) error {
+// tell is told of each structure whose summaries are computed.
+func (s *Model) rebuildGroup(ctx context.Context, sids []string, questionnaires map[string]*survey.Questionnaire, existing map[string]int64, built map[string]bool, rep *RebuildReport, tell func(RebuildProgress)) error {
 	b := newSummaryBuilder(s)
 	b.questionnaires = questionnaires // read once for every group
 	if err := b.readSources(ctx, store.SourceQuery{Structures: sids}); err != nil {
 		return fmt.Errorf("rebuild summaries: %w", store.Translate(err))
 	}
 	var fresh []builtSummary
+	last := "" // ids sort by structure: its cohorts come together
 	for _, id := range slices.Sorted(maps.Keys(b.cohorts)) {
 		c := b.cohorts[id]
+		if c.sid != last {
+			if last != "" {
+				tell(RebuildProgress{Done: 1})
+			}
+			last = c.sid
+		}
 		for _, sc := range c.services {
 			rep.Issued += len(sc.issued)
 			rep.Responses += sc.responses
@@ -145,6 +182,9 @@ func (s *Model) rebuildGroup(ctx context.Context, sids []string, questionnaires 
 	}
 	if err := s.writeAnsweredCopies(ctx, b.answeredCopies, nil); err != nil {
 		return fmt.Errorf("rebuild summaries: %w", store.Translate(err))
+	}
+	if last != "" {
+		tell(RebuildProgress{Done: 1})
 	}
 	return nil
 }

@@ -52,6 +52,9 @@ func (st *summaryState) nextSeq() int64 {
 type summaryQueue struct {
 	mu      sync.Mutex
 	running bool
+	// stopped: the worker ended (shutdown) and no drain has run since:
+	// changes only leave their marker, taken up at the next start.
+	stopped bool
 	// pending maps the summary ids waiting for a refresh to the generation
 	// of their stored marker: the worker deletes the marker it saw, not one
 	// that a later change wrote while it was refreshing.

@@ -20,5 +20,5 @@ func (s *Model) SnapshotSummaryForTest(ctx context.Context, sid, month string) (
 // RebuildSummariesInGroupsForTest is RebuildSummaries taking size
 // structures a pass, as it does on MongoDB.
 func (s *Model) RebuildSummariesInGroupsForTest(ctx context.Context, size int) (*RebuildReport, error) {
-	return s.rebuildSummaries(ctx, size)
+	return s.rebuildSummaries(ctx, size, nil)
 }

@@ -20,7 +20,8 @@ import (
 
 // startIdleWorker runs the summary worker with a settle period far longer
 // than any test, so that it queues changes but never drains them before
-// stop is called (stop waits for the final drain; it is also called at
+// stop is called (stop waits for the worker and drains what it left
+// queued, as the worker's final drain used to; it is also called at
 // cleanup). It returns once the worker has taken its place and finished
 // its first, empty drain: every change from then on is queued.
 func startIdleWorker(t *testing.T, rm *readmodel.Model) (stop func()) {
@@ -32,7 +33,13 @@ func startIdleWorker(t *testing.T, rm *readmodel.Model) (stop func()) {
 		rm.RunSummaryWorker(ctx, time.Hour, slog.New(slog.DiscardHandler))
 	}()
 	var once sync.Once
-	stop = func() { once.Do(func() { cancel(); <-done }) }
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			<-done
+			rm.DrainQueuedSummaries(context.Background(), slog.New(slog.DiscardHandler))
+		})
+	}
 	t.Cleanup(stop)
 	deadline := time.Now().Add(20 * time.Second)
 	for !rm.SummaryWorkerRunningForTest() || !rm.SummariesIdle() {

@@ -16,7 +16,8 @@ import (
 )
 
 // startWorker runs the summary worker until the returned stop is called;
-// stop waits for the final drain.
+// stop waits for the worker, then drains what it left queued (the worker
+// itself stops at once: see RunSummaryWorker).
 func startWorker(rm *readmodel.Model) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -24,7 +25,11 @@ func startWorker(rm *readmodel.Model) (stop func()) {
 		defer close(done)
 		rm.RunSummaryWorker(ctx, 10*time.Millisecond, slog.New(slog.DiscardHandler))
 	}()
-	return func() { cancel(); <-done }
+	return func() {
+		cancel()
+		<-done
+		rm.DrainQueuedSummaries(context.Background(), slog.New(slog.DiscardHandler))
+	}
 }
 
 func TestSummaryWorkerCatchesUpWithAnswers(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
@@ -18,6 +19,9 @@ type ConnectOptions struct {
 	// Embedded relaxes what the embedded FerretDB does not support
 	// (majority write concern, retryable writes need a replica set).
 	Embedded bool
+	// Monitor, when set, is told of every command the client sends (the
+	// MongoDB-mode test that checks every daily query uses an index).
+	Monitor *event.CommandMonitor
 }
 
 // Connect opens a client and checks that the server answers within the timeout.
@@ -26,6 +30,9 @@ func Connect(ctx context.Context, o ConnectOptions) (*mongo.Client, error) {
 		SetConnectTimeout(o.Timeout).
 		SetServerSelectionTimeout(o.Timeout).
 		SetAppName("capsat")
+	if o.Monitor != nil {
+		opts.SetMonitor(o.Monitor)
+	}
 	if !o.Embedded {
 		opts.SetRetryWrites(true).SetWriteConcern(writeconcern.Majority())
 	} else {

@@ -38,6 +38,16 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		colResponses: {
 			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "issued_at", Value: 1}}, Options: options.Index().SetName("structure_issued")},
 		},
+		// Lists of structures sorted by name (indicators, the dashboard's
+		// comparison with the network), of a region or of the whole network.
+		colStructures: {
+			{Keys: bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("name")},
+			{Keys: bson.D{{Key: "region", Value: 1}, {Key: "name", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("region_name")},
+		},
+		// Uploaded structure-months of a period (every indicator read).
+		colUploads: {
+			{Keys: bson.D{{Key: "month", Value: 1}}, Options: options.Index().SetName("month")},
+		},
 		colAPIKeys: {
 			{Keys: bson.D{{Key: "structure_id", Value: 1}}, Options: options.Index().SetName("structure")},
 		},

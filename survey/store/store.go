@@ -31,10 +31,11 @@ type Store struct {
 	structures     structureCache // structures as the public survey pages show them
 	writes         writeGate      // hot writes, one at a time on the embedded store
 	responseBatch  responseBatcher
-	recent         recentSurveys // forms drawn lately, to draw again while the store is unavailable
-	probes         probeState    // the last write probe (health.go)
-	orderLocks     orderLocks    // copies of one order written one at a time (embedded store)
-	catalogueLocks orderLocks    // by structure id: its order catalogue written one edit at a time
+	recent         recentSurveys   // forms drawn lately, to draw again while the store is unavailable
+	probes         probeState      // the last write probe (health.go)
+	orderLocks     orderLocks      // copies of one order written one at a time (embedded store)
+	catalogueLocks orderLocks      // by structure id: its order catalogue written one edit at a time
+	declared       declaredIndexes // what EnsureIndexes declared (indexes.go)
 }
 
 // Options configure a Store.
@@ -96,6 +97,20 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.db.Client().Ping(ctx, readpref.Primary())
 }
 
+// DeclareIndexes creates the named indexes of collection that do not exist
+// yet and records them with the store's own (DeclaredIndexes): for the read
+// model's collections.
+func (s *Store) DeclareIndexes(ctx context.Context, collection string, models ...mongo.IndexModel) error {
+	return s.createIndexes(ctx, collection, models...)
+}
+
+// DeclaredIndexes returns, by collection, the key fields (in key order) of
+// every index EnsureIndexes (and the read model, through DeclareIndexes)
+// declared on this store; _id, indexed on every collection, is not listed.
+// The MongoDB-mode test of daily requests checks each query's filter and
+// sort against them.
+func (s *Store) DeclaredIndexes() map[string][][]string { return s.declared.snapshot() }
+
 // createIndexes is for sibling files (users, sessions, summaries...) that
 // add their own indexes from EnsureIndexes.
 // Every index must be named. Only missing indexes are created: FerretDB 1.24
@@ -107,6 +122,7 @@ func (s *Store) createIndexes(ctx context.Context, collection string, models ...
 	}
 	var missing []mongo.IndexModel
 	for _, m := range models {
+		s.declared.add(collection, m.Keys)
 		name := ""
 		if m.Options != nil {
 			var io options.IndexOptions

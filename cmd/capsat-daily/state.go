@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"capsat/survey/readmodel"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// seedState is written in the data folder once seeding is done, so that a
+// later run reuses it.
+type seedState struct {
+	Responses   int        `json:"responses"`
+	Network     int        `json:"network"`
+	Structure   string     `json:"structure_id"` // the measured one
+	Counts      seedCounts `json:"counts"`
+	SeedSeconds float64    `json:"seed_seconds"`
+	RebuildSecs float64    `json:"rebuild_seconds"`
+	SeededAt    time.Time  `json:"seeded_at"`
+}
+
+const stateFile = "capsat-daily.json"
+
+// database is the database name the command uses in its data folder.
+const database = "capsat"
+
+// seeded returns the data folder's seed state, seeding it first when the
+// folder has none.
+func seeded(ctx context.Context, o options, db *mongo.Database, figures *readmodel.Model, stderr io.Writer) (*seedState, error) {
+	path := filepath.Join(o.data, stateFile)
+	if b, err := os.ReadFile(path); err == nil {
+		var s seedState
+		if err := json.Unmarshal(b, &s); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if s.Responses != o.responses || s.Network != o.network {
+			return nil, fmt.Errorf("%s was seeded with --responses %d --network %d: use another --data", o.data, s.Responses, s.Network)
+		}
+		fmt.Fprintf(stderr, "reusing %s (seeded %s)\n", o.data, s.SeededAt.Format(time.RFC3339))
+		return &s, nil
+	}
+	if n, err := db.Collection("structures").CountDocuments(ctx, bson.M{}); err != nil || n > 0 {
+		return nil, fmt.Errorf("%s holds a store not seeded by capsat-daily (or unreadable: %v): use an empty folder", o.data, err)
+	}
+	s := &seedState{Responses: o.responses, Network: o.network, SeededAt: time.Now()}
+	began := time.Now()
+	for i := range o.network {
+		n := o.responses
+		if i > 0 {
+			n = 1000
+		}
+		t := time.Now()
+		sid, c, err := seedStructure(ctx, db, i, n, began)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			s.Structure = sid
+		}
+		s.Counts.Orders += c.Orders
+		s.Counts.Issued += c.Issued
+		s.Counts.Responses += c.Responses
+		s.Counts.Flagged += c.Flagged
+		fmt.Fprintf(stderr, "seeded structure %d/%d: %d orders, %d links, %d responses (%d flagged) in %s\n",
+			i+1, o.network, c.Orders, c.Issued, c.Responses, c.Flagged, time.Since(t).Round(time.Millisecond))
+	}
+	s.SeedSeconds = time.Since(began).Seconds()
+	t := time.Now()
+	if _, err := figures.RebuildSummaries(ctx); err != nil {
+		return nil, fmt.Errorf("rebuild summaries: %w", err)
+	}
+	s.RebuildSecs = time.Since(t).Seconds()
+	fmt.Fprintf(stderr, "seeding %.1f s, summaries rebuilt in %.1f s\n", s.SeedSeconds, s.RebuildSecs)
+	b, _ := json.MarshalIndent(s, "", "  ")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
