@@ -26,6 +26,8 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	specs := map[string][]mongo.IndexModel{
 		colOrders: {
 			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("structure_created")},
+			// The list's sort, ties by _id (ordersSort).
+			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("structure_created_id")},
 			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "survey.issued_at", Value: 1}}, Options: options.Index().SetName("structure_survey_issued")},
 		},
 		colQuestionnaires: {
