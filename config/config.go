@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
@@ -38,6 +39,10 @@ type Config struct {
 	// TrustedProxies may set X-Forwarded-For (CAPSAT_TRUSTED_PROXIES, comma-separated
 	// IPs or CIDRs); empty trusts none, so the client IP is the connection's.
 	TrustedProxies string
+	// E-mail (issue 14, mail.go).
+	SMTPURL          string        // CAPSAT_SMTP_URL (secret: may hold a password); empty: messages wait in the outbox
+	MailFrom         string        // CAPSAT_MAIL_FROM
+	MailPollInterval time.Duration // CAPSAT_MAIL_POLL_INTERVAL
 }
 
 // Default returns the configuration used when nothing is set.
@@ -59,6 +64,9 @@ func Default() Config {
 		SessionMaxAge:      12 * time.Hour,
 		LoginIPLimit:       30,
 		LoginAccountLimit:  5,
+
+		MailFrom:         "capsat@localhost",
+		MailPollInterval: 30 * time.Second,
 	}
 }
 
@@ -76,7 +84,7 @@ type setting struct {
 func isBoolFlag(name string) bool { return name == "debug" }
 
 func settings() []setting {
-	return []setting{
+	return append([]setting{
 		{"CAPSAT_ADDR", "addr", "listen address", func(c *Config, v string) error {
 			if _, _, err := net.SplitHostPort(v); err != nil {
 				return errors.New("expected host:port, for example :8080")
@@ -158,7 +166,7 @@ func settings() []setting {
 			return nil
 		}, func(c *Config) string { return c.TrustedProxies }},
 		{"CAPSAT_LOGIN_ACCOUNT_LIMIT", "login-account-limit", "failed logins per 15 minutes per account (0 disables)", countSetter(func(c *Config) *int { return &c.LoginAccountLimit }), func(c *Config) string { return strconv.Itoa(c.LoginAccountLimit) }},
-	}
+	}, mailSettings()...)
 }
 
 // TrustedProxyList returns the trusted proxies as a list (nil: none).
@@ -300,7 +308,7 @@ func (c Config) CookiesSecure() bool {
 func (c Config) HTTPS() bool { return strings.HasPrefix(c.BaseURL, "https://") }
 
 func maskIfSecret(env, v string) string {
-	if env == "MONGODB_URI" {
+	if env == "MONGODB_URI" || env == "CAPSAT_SMTP_URL" {
 		return maskURI(v)
 	}
 	return v
@@ -324,4 +332,37 @@ func maskURI(v string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// SMTP returns the SMTP server, false when none is configured (messages
+// then wait in the outbox). Load has checked the URL.
+func (c Config) SMTP() (SMTPServer, bool) {
+	if c.SMTPURL == "" {
+		return SMTPServer{}, false
+	}
+	s, err := ParseSMTPURL(c.SMTPURL)
+	return s, err == nil
+}
+
+func mailSettings() []setting {
+	return []setting{
+		{"CAPSAT_SMTP_URL", "smtp-url", "SMTP server: smtp://[user:pass@]host:port (STARTTLS required), smtps://... (TLS), ?tls=none for a local server; empty: messages wait in the outbox", func(c *Config, v string) error {
+			if v != "" {
+				if _, err := ParseSMTPURL(v); err != nil {
+					return err
+				}
+			}
+			c.SMTPURL = v
+			return nil
+		}, func(c *Config) string { return maskURI(c.SMTPURL) }},
+		{"CAPSAT_MAIL_FROM", "mail-from", "envelope and header sender address of every e-mail", func(c *Config, v string) error {
+			a, err := mail.ParseAddress(v)
+			if err != nil || a.Address != strings.TrimSpace(v) {
+				return errors.New("expected a bare address, for example capsat@example.org")
+			}
+			c.MailFrom = a.Address
+			return nil
+		}, func(c *Config) string { return c.MailFrom }},
+		{"CAPSAT_MAIL_POLL_INTERVAL", "mail-poll-interval", "how often due e-mails are looked for", durationSetter(func(c *Config) *time.Duration { return &c.MailPollInterval }), func(c *Config) string { return c.MailPollInterval.String() }},
+	}
 }

@@ -55,6 +55,9 @@ func TestLoadRefusesAnInvalidSettingByName(t *testing.T) {
 		"CAPSAT_LOGIN_IP_LIMIT":       "beaucoup",
 		"CAPSAT_LOGIN_ACCOUNT_LIMIT":  "-3",
 		"CAPSAT_TRUSTED_PROXIES":      "10.0.0.0/33",
+		"CAPSAT_SMTP_URL":             "imap://mail.example.org",
+		"CAPSAT_MAIL_FROM":            "Capsat <capsat@example.org>",
+		"CAPSAT_MAIL_POLL_INTERVAL":   "souvent",
 	}
 	// Every setting must be covered, so a new one cannot slip in unchecked.
 	for _, s := range settings() {

@@ -26,4 +26,24 @@ const (
 	// each with _id "<order id>:<n>": see "One fate per link" in
 	// order_change.go.
 	colChanges = "order_changes"
+	// The outbox (outbox.go): pending messages only, so that the sender's
+	// poll reads a small collection; final ones move to colMessages.
+	colOutbox = "mail_outbox"
+	// colMessages is the history of final messages, by _id (survey
+	// messages: "<order id>.<n>").
+	colMessages = "mail_messages"
+	// colMessageClaims holds each send attempt's claim, "<message id>#<n>",
+	// unique by _id: one sender per attempt, across instances.
+	colMessageClaims = "mail_claims"
+	// colMessageIndex lists a structure's messages, "<structure id>:<k>",
+	// k = 1, 2, ...; colMessageHeads holds the last k known, by structure.
+	colMessageIndex = "mail_index"
+	colMessageHeads = "mail_index_heads"
+	// colEmailSettings holds each structure's e-mail settings, by _id.
+	colEmailSettings = "mail_settings"
+	// colOptOuts holds the addresses that asked for no more survey
+	// messages, "<structure id>:<address>"; colUnsubscribe the one-click
+	// opt-out tokens of the messages sent.
+	colOptOuts     = "mail_optouts"
+	colUnsubscribe = "mail_unsubscribe"
 )

@@ -38,6 +38,14 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		colAPIKeys: {
 			{Keys: bson.D{{Key: "structure_id", Value: 1}}, Options: options.Index().SetName("structure")},
 		},
+		// The sender's poll on MongoDB (DueMessages); the embedded store
+		// reads its small pending collection whole.
+		colOutbox: {
+			{Keys: bson.D{{Key: "due_at", Value: 1}}, Options: options.Index().SetName("due")},
+		},
+		colMessages: {
+			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("structure_created")},
+		},
 	}
 	for _, name := range slices.Sorted(maps.Keys(specs)) {
 		if err := s.createIndexes(ctx, name, specs[name]...); err != nil {
@@ -54,6 +62,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 var collections = []string{
 	colStructures, colQuestionnaires, colOrders, colLinks, colResponses, colAPIKeys,
 	colUsers, colSessions, colLoginFailures, colAudit, colUploads, colMigrations, colHealth, colChanges,
+	colOutbox, colMessages, colMessageClaims, colMessageIndex, colMessageHeads, colEmailSettings, colOptOuts, colUnsubscribe,
 }
 
 // EnsureCollections creates those of the named collections of db that do
