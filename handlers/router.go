@@ -14,6 +14,7 @@ import (
 	"capsat/export"
 	"capsat/survey"
 	"capsat/survey/accounts"
+	"capsat/survey/notices"
 	"capsat/survey/readmodel"
 	"capsat/survey/store"
 
@@ -188,6 +189,16 @@ func NewRouter(d Deps) (*Router, error) {
 	loginPages := e.Group("/", markPages(pages), bodyLimit(d.Config.MaxBodyBytes))
 	r.route(loginPages, http.MethodGet, loginPath, sessions.loginForm, policyPublic)
 	r.route(loginPages, http.MethodPost, loginPath, sessions.login, policyPublic)
+	// "Mot de passe oublié ?": no session either.
+	mails, err := notices.ParseTemplates()
+	if err != nil {
+		return nil, fmt.Errorf("mail templates: %w", err)
+	}
+	resets := newResetPages(d.Store, pages, mails, audit, d.Config.BaseURL, d.Now)
+	r.route(loginPages, http.MethodGet, forgotPath, resets.forgotForm, policyPublic)
+	r.route(loginPages, http.MethodPost, forgotPath, resets.requestReset, policyPublic)
+	r.route(loginPages, http.MethodGet, resetPath, resets.newPasswordForm, policyPublic)
+	r.route(loginPages, http.MethodPost, resetPath, resets.setPassword, policyPublic)
 	// Pages of signed-in people: session cookie, CSRF token on every form.
 	userPages := e.Group("/", markPages(pages), bodyLimit(d.Config.MaxBodyBytes), authenticate(d.Store))
 	r.route(userPages, http.MethodPost, "/deconnexion", sessions.logout, policyUser)

@@ -67,9 +67,10 @@ func newSessionPages(store sessionStore, v *views, a auditor, secure bool, lim a
 
 // loginPage is the data of login.html.
 type loginPage struct {
-	Email string
-	Next  string
-	Error string
+	Email  string
+	Next   string
+	Error  string
+	Notice string
 }
 
 // loginForm shows the login form; a signed-in visitor goes straight on.
@@ -81,7 +82,11 @@ func (h *sessionPages) loginForm(c *gin.Context) {
 			return
 		}
 	}
-	h.views.render(c, http.StatusOK, "login", loginPage{Next: next})
+	page := loginPage{Next: next}
+	if c.Query("mot-de-passe") == "reinitialise" {
+		page.Notice = "Votre nouveau mot de passe est enregistré : connectez-vous avec lui."
+	}
+	h.views.render(c, http.StatusOK, "login", page)
 }
 
 // login checks the credentials under both rate limits, then starts a new

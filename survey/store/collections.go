@@ -46,4 +46,7 @@ const (
 	// opt-out tokens of the messages sent.
 	colOptOuts     = "mail_optouts"
 	colUnsubscribe = "mail_unsubscribe"
+	// colPasswordResets holds pending password resets, by the SHA-256 of
+	// their link's token.
+	colPasswordResets = "password_resets"
 )
