@@ -205,10 +205,12 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(userPages, http.MethodGet, homePath, sessions.account, policyUser)
 	r.route(userPages, http.MethodGet, "/compte/mot-de-passe", sessions.passwordForm, policyUser)
 	r.route(userPages, http.MethodPost, "/compte/mot-de-passe", sessions.changePassword, policyUser)
+	r.route(userPages, http.MethodPost, "/compte/e-mails", sessions.saveMailPrefs, policyUser)
 
 	// Public survey: anyone holding a link; the strict page headers of
 	// every response and a per-IP rate limit.
-	surveyPages := &surveyPage{store: d.Store, views: pages, secureCookies: d.Config.CookiesSecure(), writes: make(chan struct{}, maxConcurrentSubmissions)}
+	alerts := &alerter{store: d.Store, mails: mails, baseURL: d.Config.BaseURL, log: d.Logger}
+	surveyPages := &surveyPage{store: d.Store, alerts: alerts, views: pages, secureCookies: d.Config.CookiesSecure(), writes: make(chan struct{}, maxConcurrentSubmissions)}
 	publicLimit := newRateLimiter(d.Config.PublicRateLimit, time.Minute, d.Now)
 	public := e.Group("/s", limitPerIP(publicLimit, surveyPages.tooManyRequests))
 	r.route(public, http.MethodGet, "/:token", surveyPages.show, policyPublic)

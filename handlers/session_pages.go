@@ -33,6 +33,7 @@ type sessionStore interface {
 	DeleteSession(ctx context.Context, token string) error
 	DeleteUserSessions(ctx context.Context, userID string) error
 	ChangePassword(ctx context.Context, userID, current, next string) error
+	SetMailPrefs(ctx context.Context, userID string, off accounts.MailPrefs) error
 	LoginBlocked(ctx context.Context, email string, limit int, window time.Duration) (bool, error)
 	RecordLoginFailure(ctx context.Context, email string, window time.Duration) error
 	ClearLoginFailures(ctx context.Context, email string) error
@@ -210,6 +211,8 @@ type accountPage struct {
 	Structure       string
 	Region          string
 	PasswordChanged bool
+	MailOff         accounts.MailPrefs
+	MailSaved       bool
 }
 
 var roleLabels = map[accounts.Role]string{
@@ -223,7 +226,13 @@ var roleLabels = map[accounts.Role]string{
 func (h *sessionPages) account(c *gin.Context) {
 	who := principal(c)
 	page := accountPage{CSRF: csrfToken(c), Email: who.Name, Role: roleLabels[who.Role], Region: who.Region,
-		PasswordChanged: c.Query("mot-de-passe") == "modifie"}
+		PasswordChanged: c.Query("mot-de-passe") == "modifie", MailSaved: c.Query("e-mails") == "enregistres"}
+	u, err := h.store.User(c.Request.Context(), who.UserID)
+	if err != nil {
+		h.pageError(c, err)
+		return
+	}
+	page.MailOff = u.MailOff
 	if who.StructureID != "" {
 		st, err := h.store.Structure(c.Request.Context(), who.StructureID)
 		if err != nil {
@@ -233,6 +242,18 @@ func (h *sessionPages) account(c *gin.Context) {
 		page.Structure = st.Name
 	}
 	h.views.render(c, http.StatusOK, "account", page)
+}
+
+// saveMailPrefs records the e-mails the person turned off: an unticked box
+// turns its kind off.
+func (h *sessionPages) saveMailPrefs(c *gin.Context) {
+	who := principal(c)
+	off := accounts.MailPrefs{Alerts: c.PostForm("alerts") == "", Digest: c.PostForm("digest") == ""}
+	if err := h.store.SetMailPrefs(c.Request.Context(), who.UserID, off); err != nil {
+		h.pageError(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, homePath+"?e-mails=enregistres")
 }
 
 // passwordPage is the data of password.html.

@@ -29,6 +29,7 @@ type surveyPageStore interface {
 // order: /s/{token}, its form post and its thank-you page.
 type surveyPage struct {
 	store         surveyPageStore
+	alerts        *alerter // nil: no alerts
 	views         *views
 	secureCookies bool
 	// writes bounds the submissions under way at once; waiting here is
@@ -93,11 +94,12 @@ func (h *surveyPage) submit(c *gin.Context) {
 		h.renderState(c, nil, c.Request.Context().Err())
 		return
 	}
-	_, err := h.store.SubmitResponseVia(c.Request.Context(), token, values, survey.ChannelFromQuery(c.Query(survey.ChannelParam)))
+	resp, err := h.store.SubmitResponseVia(c.Request.Context(), token, values, survey.ChannelFromQuery(c.Query(survey.ChannelParam)))
 	<-h.writes
 	var verr *survey.ValidationError
 	switch {
 	case err == nil:
+		h.alerts.answered(c.Request.Context(), resp)
 		c.Redirect(http.StatusSeeOther, "/s/"+token+"/merci")
 	case errors.As(err, &verr):
 		sc, ok := h.resolve(c)

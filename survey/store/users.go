@@ -243,3 +243,15 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID string) error {
 	}
 	return nil
 }
+
+// SetMailPrefs records which e-mails a person turned off.
+func (s *Store) SetMailPrefs(ctx context.Context, userID string, off accounts.MailPrefs) error {
+	res, err := s.db.Collection(colUsers).UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$set": bson.M{"mail_off": off}})
+	if err != nil {
+		return fmt.Errorf("set mail preferences: %w", Translate(err))
+	}
+	if res.MatchedCount == 0 {
+		return survey.ErrNotFound
+	}
+	return nil
+}
