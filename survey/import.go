@@ -62,6 +62,9 @@ type ImportReport struct {
 	Updated   int               `json:"updated"`
 	Unchanged int               `json:"unchanged"`
 	Rejected  []ImportRejection `json:"rejected"`
+	// CreatedIDs are the orders the import created ("Envoyer les
+	// questionnaires" offers to send them all).
+	CreatedIDs []string `json:"-"`
 }
 
 // ImportRejection is one problem of one row: the row as a spreadsheet shows

@@ -33,7 +33,6 @@ func lowerJobTitle(s string) string {
 	return strings.ToLower(string(r[0])) + string(r[1:])
 }
 
-
 // FrenchPeriod writes two "YYYY-MM-DD" dates as French words: "du 3 au 14
 // mars 2026", "du 28 février au 3 mars 2026", "le 3 mars 2026", "à partir
 // du 1er mars 2026". Unreadable dates give "".

@@ -182,6 +182,11 @@ func (s *Store) SubmitResponseVia(ctx context.Context, token string, raw map[str
 			// for order updates.
 			s.recent.forget(token)
 			s.changed(ctx, c.Response.StructureID, c.Response.IssuedAt)
+			// Planned reminders are cancelled now, for the order's history;
+			// the sender checks the order again before sending anyway.
+			if err := s.CancelOrderMessages(ctx, c.Response.StructureID, oid, survey.CancelAnswered); err != nil {
+				s.log.Warn("cancel messages after answer", "order", oid, "error", err.Error())
+			}
 			return c.Response, nil
 		case errors.Is(err, errChangeTaken) && attempt < maxClaims:
 			// Another change of the order came first: its end, or an edit.
@@ -210,6 +215,11 @@ func (s *Store) SubmitResponseVia(ctx context.Context, token string, raw map[str
 			// were checked above.
 			s.recent.forget(token)
 			s.changed(ctx, c.Response.StructureID, c.Response.IssuedAt)
+			// Planned reminders are cancelled now, for the order's history;
+			// the sender checks the order again before sending anyway.
+			if err := s.CancelOrderMessages(ctx, c.Response.StructureID, oid, survey.CancelAnswered); err != nil {
+				s.log.Warn("cancel messages after answer", "order", oid, "error", err.Error())
+			}
 			return c.Response, nil
 		default:
 			// The claim may be stored without its response: the client's

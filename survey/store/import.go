@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -30,6 +31,17 @@ func (s *Store) ImportOrders(ctx context.Context, sid string, f *survey.ImportFi
 		report.Created, report.Updated = len(plan.Inserts), len(plan.Updates)
 	} else if err := s.applyImport(ctx, f, plan, report); err != nil {
 		return nil, err
+	} else {
+		// Invitations of what the import created or changed, when the
+		// structure sends automatically; orders already over are history
+		// and get none (see PlanInvitation).
+		ids := slices.Clone(report.CreatedIDs)
+		for _, u := range plan.Updates {
+			ids = append(ids, u.Order.ID)
+		}
+		if err := s.PlanImported(ctx, sid, ids); err != nil {
+			s.log.Warn("plan imported invitations", "structure", sid, "error", err.Error())
+		}
 	}
 	report.Rejected = survey.SortedRejections(plan.Rejected)
 	return report, nil
@@ -129,6 +141,14 @@ func (s *Store) insertImported(ctx context.Context, f *survey.ImportFile, plan *
 	}
 	_, err := s.db.Collection(colOrders).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	report.Created = len(plan.Inserts)
+	refused := map[int]bool{}
+	defer func() {
+		for i, ins := range plan.Inserts {
+			if !refused[i] {
+				report.CreatedIDs = append(report.CreatedIDs, ins.Order.ID)
+			}
+		}
+	}()
 	if err == nil {
 		return nil
 	}
@@ -141,6 +161,7 @@ func (s *Store) insertImported(ctx context.Context, f *survey.ImportFile, plan *
 			return fmt.Errorf("import: insert orders: %w", Translate(err))
 		}
 		ins := plan.Inserts[we.Index]
+		refused[we.Index] = true
 		plan.Reject(f, ins.Row, "reference", fmt.Sprintf("Une commande « %s » a été enregistrée pendant l'import : ligne ignorée, réimportez le fichier.", ins.Order.Reference))
 		report.Created--
 	}

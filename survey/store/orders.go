@@ -25,6 +25,7 @@ func (s *Store) CreateOrder(ctx context.Context, sid string, in survey.OrderInpu
 	if _, err := s.db.Collection(colOrders).InsertOne(ctx, o); err != nil {
 		return nil, fmt.Errorf("create order: %w", orderWriteError(err))
 	}
+	s.planAfterWrite(ctx, o)
 	return o, nil
 }
 
@@ -56,6 +57,7 @@ func (s *Store) UpdateOrder(ctx context.Context, sid, oid string, in survey.Orde
 	if err := s.editOrder(ctx, st, in); err != nil {
 		return nil, err
 	}
+	s.planAfterWrite(ctx, &st.order)
 	return &st.order, nil
 }
 

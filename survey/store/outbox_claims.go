@@ -84,6 +84,8 @@ func (s *Store) ClaimMessage(ctx context.Context, m *survey.OutboxMessage, holde
 			return nil, fmt.Errorf("claim %s: %w", c.ID, err)
 		}
 		switch {
+		case now.Sub(prev.At) < ClaimTimeout:
+			return nil, survey.ErrConflict // being sent, or its outcome being applied
 		case prev.Outcome != nil:
 			// Its holder stopped between its outcome and the message:
 			// finish for it, and leave the message to the next poll.
@@ -91,8 +93,6 @@ func (s *Store) ClaimMessage(ctx context.Context, m *survey.OutboxMessage, holde
 				return nil, err
 			}
 			return nil, survey.ErrConflict
-		case now.Sub(prev.At) < ClaimTimeout:
-			return nil, survey.ErrConflict // being sent
 		}
 		// A holder that died before telling what became of attempt n:
 		// the attempt counts, and n+1 is tried.
@@ -189,6 +189,11 @@ func (s *Store) applyOutcome(ctx context.Context, c *Claim) error {
 	}
 	if err := s.gated(ctx, func() error {
 		_, err := s.db.Collection(colMessages).ReplaceOne(ctx, bson.M{"_id": out.ID}, out, options.Replace().SetUpsert(true))
+		if errors.Is(Translate(err), survey.ErrConflict) {
+			// Two upserts of one _id at once: the other wrote the same
+			// outcome (both read it from the claim).
+			return nil
+		}
 		return Translate(err)
 	}); err != nil {
 		return fmt.Errorf("archive %s: %w", out.ID, err)
@@ -218,4 +223,23 @@ func (s *Store) CancelMessage(ctx context.Context, id, reason string) error {
 		return err
 	}
 	return s.CancelClaimed(ctx, c, &m, reason)
+}
+
+// CancelOrderMessages cancels the pending survey messages of order oid
+// (after its answer, its link's cancellation...), for reason. A message a
+// sender holds is left to it: it reads the order before sending.
+func (s *Store) CancelOrderMessages(ctx context.Context, sid, oid, reason string) error {
+	msgs, err := s.OrderMessages(ctx, sid, oid)
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if m.Status != survey.MessageQueued {
+			continue
+		}
+		if err := s.CancelMessage(ctx, m.ID, reason); err != nil && !errors.Is(err, survey.ErrConflict) {
+			return err
+		}
+	}
+	return nil
 }

@@ -28,12 +28,15 @@ func (s *Store) planInvitation(ctx context.Context, o *survey.Order, settings *s
 	if want && imported && !at.After(now) {
 		want = false
 	}
+	why := survey.CancelReplanned
 	if want {
 		out, err := s.OptedOut(ctx, o.StructureID, o.Client.Email)
 		if err != nil {
 			return err
 		}
-		want = !out
+		if out {
+			want, why = false, survey.CancelOptedOut
+		}
 	}
 	msgs, err := s.OrderMessages(ctx, o.StructureID, o.ID)
 	if err != nil {
@@ -50,7 +53,7 @@ func (s *Store) planInvitation(ctx context.Context, o *survey.Order, settings *s
 			if want && m.To == o.Client.Email && m.PlannedAt.Equal(at) {
 				return nil
 			}
-			if err := s.CancelMessage(ctx, m.ID, survey.CancelReplanned); err != nil && !errors.Is(err, survey.ErrConflict) {
+			if err := s.CancelMessage(ctx, m.ID, why); err != nil && !errors.Is(err, survey.ErrConflict) {
 				return err
 			}
 		case m.Status == survey.MessageQueued:
@@ -65,6 +68,15 @@ func (s *Store) planInvitation(ctx context.Context, o *survey.Order, settings *s
 	})
 }
 
+// planAfterWrite plans o's invitation after an order was created or
+// edited, logging a failure: the order is stored, its next edit plans
+// again, and "Envoyer par e-mail" sends it by hand.
+func (s *Store) planAfterWrite(ctx context.Context, o *survey.Order) {
+	if err := s.PlanInvitation(ctx, o, false); err != nil {
+		s.log.Warn("plan invitation", "order", o.ID, "error", err.Error())
+	}
+}
+
 // PlanImported plans the invitations of the orders an import created or
 // changed (by id), reading the structure's settings once: nothing more is
 // read when it does not send automatically.
@@ -74,7 +86,7 @@ func (s *Store) PlanImported(ctx context.Context, sid string, ids []string) erro
 		return err
 	}
 	for _, oid := range ids {
-		o, err := s.Order(ctx, sid, oid)
+		o, err := s.orderForMail(ctx, sid, oid)
 		if errors.Is(err, survey.ErrNotFound) {
 			continue
 		}
@@ -85,25 +97,6 @@ func (s *Store) PlanImported(ctx context.Context, sid string, ids []string) erro
 			continue
 		}
 		if err := s.planInvitation(ctx, o, settings, true); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// CancelOrderMessages cancels the pending survey messages of order oid
-// (after its answer, its link's cancellation...), for reason. A message a
-// sender holds is left to it: it reads the order before sending.
-func (s *Store) CancelOrderMessages(ctx context.Context, sid, oid, reason string) error {
-	msgs, err := s.OrderMessages(ctx, sid, oid)
-	if err != nil {
-		return err
-	}
-	for _, m := range msgs {
-		if m.Status != survey.MessageQueued {
-			continue
-		}
-		if err := s.CancelMessage(ctx, m.ID, reason); err != nil && !errors.Is(err, survey.ErrConflict) {
 			return err
 		}
 	}
