@@ -255,3 +255,19 @@ func (s *Store) SetMailPrefs(ctx context.Context, userID string, off accounts.Ma
 	}
 	return nil
 }
+
+// RegionUsers returns the accounts of a region (role region), sorted by
+// e-mail. It filters the users collection: a monthly digest calls it, not
+// a page.
+func (s *Store) RegionUsers(ctx context.Context, region string) ([]accounts.User, error) {
+	cur, err := s.db.Collection(colUsers).Find(ctx, bson.M{"role": accounts.RoleRegionViewer, "region": region},
+		options.Find().SetSort(bson.D{{Key: "email", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("list region users: %w", Translate(err))
+	}
+	out := []accounts.User{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("list region users: %w", Translate(err))
+	}
+	return out, nil
+}
