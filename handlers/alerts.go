@@ -26,6 +26,7 @@ type alerter struct {
 	mails   *notices.Templates
 	baseURL string
 	log     *slog.Logger
+	wake    func() // asks the sender loop for a round now (nil: none)
 }
 
 // answered is called once an answer is stored. An alert that cannot be
@@ -64,6 +65,9 @@ func (a *alerter) enqueue(ctx context.Context, r *survey.Response) error {
 		if err := a.store.Enqueue(ctx, msg); err != nil && !errors.Is(err, survey.ErrConflict) {
 			errs = append(errs, err)
 		}
+	}
+	if a.wake != nil {
+		a.wake()
 	}
 	return errors.Join(errs...)
 }

@@ -60,12 +60,14 @@ func newPageBase(c *gin.Context, store backofficeStore, active string) (pageBase
 		{Href: root + "/commandes", Label: "Bons de commande"},
 		{Href: root + "/exports", Label: "Exports"},
 		{Href: root + "/questionnaires", Label: "Questionnaires"},
+		{Href: root + "/envois", Label: "Envois"},
 	} {
 		l.Current = l.Href == active
 		b.Nav = append(b.Nav, l)
 	}
 	if who := principal(c); who != nil && who.Role == accounts.RoleStructureAdmin {
 		b.Nav = append(b.Nav, navLink{Href: root + "/administration", Label: "Administration", Current: active == root+"/administration"})
+		b.Nav = append(b.Nav, navLink{Href: root + "/reglages-email", Label: "Réglages des envois", Current: active == root+"/reglages-email"})
 	}
 	return b, true
 }

@@ -21,6 +21,7 @@ import (
 type importPageStore interface {
 	backofficeStore
 	ImportOrders(ctx context.Context, sid string, f *survey.ImportFile, dryRun bool) (*survey.ImportReport, error)
+	SaveImportBatch(ctx context.Context, sid string, ids []string) (string, error)
 }
 
 // importPage imports orders in two steps: the upload shows a dry-run
@@ -40,6 +41,7 @@ type importView struct {
 	FileName string
 	Data     string // the uploaded file, base64, for the confirmation
 	Done     *survey.ImportReport
+	Batch    string // the created orders, for "Envoyer les questionnaires" (mail_pages.go)
 }
 
 // show draws the upload form, or the result of an applied import.
@@ -47,6 +49,7 @@ func (h *importPage) show(c *gin.Context) {
 	v := importView{}
 	if c.Query("applique") == "1" {
 		v.Done = &survey.ImportReport{Created: atoiOr0(c.Query("crees")), Updated: atoiOr0(c.Query("modifies")), Unchanged: atoiOr0(c.Query("inchanges"))}
+		v.Batch = c.Query("lot")
 	}
 	h.render(c, http.StatusOK, v)
 }
@@ -84,6 +87,11 @@ func (h *importPage) upload(c *gin.Context) {
 		report, err = h.store.ImportOrders(c.Request.Context(), c.Param("sid"), f, !apply)
 		if err == nil && apply {
 			q := url.Values{"applique": {"1"}, "crees": {strconv.Itoa(report.Created)}, "modifies": {strconv.Itoa(report.Updated)}, "inchanges": {strconv.Itoa(report.Unchanged)}}
+			if len(report.CreatedIDs) > 0 {
+				if lot, err := h.store.SaveImportBatch(c.Request.Context(), c.Param("sid"), report.CreatedIDs); err == nil {
+					q.Set("lot", lot)
+				}
+			}
 			c.Redirect(http.StatusSeeOther, structurePagesPath(c.Param("sid"))+"/commandes/import?"+q.Encode())
 			return
 		}

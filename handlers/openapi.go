@@ -69,6 +69,10 @@ func apiOperations() []apiOperation {
 		{Method: "POST", Path: sapi + "/orders/import", Tag: "orders", Summary: "Importer des bons de commande (CSV ou XLSX) ; dry_run=true vérifie sans écrire", Upload: "file", Query: []string{"dry_run"}, Status: 200, Reply: survey.ImportReport{}},
 		{Method: "GET", Path: sapi + "/orders/:oid/survey/qr.png", Tag: "surveys", Summary: "QR code du lien, à imprimer sur le bon (PNG) : le lien de la commande suivi de ?c=qr, pour compter les réponses par QR code", Status: 200, ReplyType: "image/png"},
 		{Method: "GET", Path: sapi + "/orders/:oid/survey/qr.svg", Tag: "surveys", Summary: "QR code du lien, à imprimer sur le bon (SVG) : le lien de la commande suivi de ?c=qr", Status: 200, ReplyType: "image/svg+xml"},
+		{Method: "POST", Path: sapi + "/orders/:oid/survey/email", Tag: "surveys", Summary: "Envoyer le lien au client par e-mail maintenant (le lien est émis s'il le faut) : 202 ; 422 sans e-mail client ; 409 répondu ou client désinscrit", Status: 202, Reply: sentJSON{}},
+		{Method: "GET", Path: sapi + "/orders/:oid/messages", Tag: "surveys", Summary: "Messages du bon (invitations, relances) : prévus, envoyés, en échec avec la raison, annulés", Status: 200, Reply: messagesJSON{}},
+		{Method: "GET", Path: sapi + "/settings/email", Tag: "structures", Summary: "Réglages des envois par e-mail (par défaut : envoi automatique désactivé)", Status: 200, Reply: survey.EmailSettings{}},
+		{Method: "PUT", Path: sapi + "/settings/email", Tag: "structures", Summary: "Remplacer les réglages des envois par e-mail (administrateur)", Request: survey.EmailSettings{}, Status: 200, Reply: survey.EmailSettings{}},
 		{Method: "POST", Path: sapi + "/surveys/batch", Tag: "surveys", Summary: "Émettre les liens de tous les bons d'un filtre (statut par défaut : not_issued)", Request: survey.OrderFilter{}, Status: 200, Reply: batchIssueJSON{}},
 
 		{Method: "POST", Path: sapi + "/api-keys", Tag: "accounts", Summary: "Créer une clé d'API (affichée une seule fois)", Request: apiKeyBody{}, Status: 201, Reply: apiKeyCreated{}},
@@ -143,6 +147,12 @@ func enumValues(t reflect.Type) []string {
 		add(survey.QuestionScale, survey.QuestionYesNo, survey.QuestionNPS, survey.QuestionChoice, survey.QuestionText)
 	case reflect.TypeFor[survey.QuestionRole]():
 		add(survey.RoleNone, survey.RoleOverall, survey.RoleReuse, survey.RoleRecommend, survey.RoleComment)
+	case reflect.TypeFor[survey.MessageKind]():
+		add(survey.KindInvitation, survey.KindReminder)
+	case reflect.TypeFor[survey.MessageStatus]():
+		for _, st := range survey.MessageStatuses {
+			add(st)
+		}
 	case reflect.TypeFor[survey.QuestionnaireStatus]():
 		add(survey.StatusDraft, survey.StatusPublished, survey.StatusArchived)
 	}

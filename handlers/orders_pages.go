@@ -32,6 +32,7 @@ type ordersPages struct {
 	views   *views
 	baseURL string
 	now     func() time.Time
+	mail    *mailPages // the e-mail section of the order page (mail_pages.go)
 }
 
 // surveyStatusLabels are the French names of where a survey stands.
@@ -268,6 +269,7 @@ type orderView struct {
 	Message    string
 	CanIssue   bool
 	CanCancel  bool
+	Mail       *orderMailView // nil: no e-mail section
 }
 
 // show is the order page: details, status, survey link, QR codes, actions.
@@ -293,6 +295,12 @@ func (h *ordersPages) renderOrder(c *gin.Context, status int, message string) {
 	}
 	if message == "" {
 		v.Message = linkNotice(c.Query("lien"))
+	}
+	if h.mail != nil {
+		if v.Mail, err = h.mail.orderSection(c, base, o); err != nil {
+			refusePage(c, err)
+			return
+		}
 	}
 	h.views.render(c, status, "order", v)
 }

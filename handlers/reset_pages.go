@@ -58,6 +58,7 @@ type resetPages struct {
 	byIP       *rateLimiter
 	// hashSlots bounds concurrent password hashes (64 MiB each).
 	hashSlots chan struct{}
+	wake      func() // asks the sender loop for a round now (nil: none)
 }
 
 func newResetPages(store resetStore, v *views, mails *notices.Templates, a auditor, baseURL string, now func() time.Time) *resetPages {
@@ -131,6 +132,9 @@ func (h *resetPages) send(c *gin.Context, email string) error {
 	}
 	if err := h.store.Enqueue(ctx, msg); err != nil {
 		return err
+	}
+	if h.wake != nil {
+		h.wake()
 	}
 	h.audit.recordEntry(c, accounts.AuditEntry{Action: accounts.AuditPasswordResetRequest, StructureID: u.StructureID, Actor: u.Email, UserID: u.ID, Role: u.Role})
 	return nil

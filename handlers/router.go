@@ -14,6 +14,7 @@ import (
 	"capsat/export"
 	"capsat/survey"
 	"capsat/survey/accounts"
+	"capsat/survey/mailer"
 	"capsat/survey/notices"
 	"capsat/survey/readmodel"
 	"capsat/survey/store"
@@ -29,6 +30,11 @@ type Deps struct {
 	Config    config.Config
 	Logger    *slog.Logger
 	Now       func() time.Time
+	// E-mail (mail_routes.go): whether an SMTP server is configured, the
+	// mailer's templates (nil: parsed here) and how to wake its loop.
+	MailConfigured bool
+	MailTemplates  *mailer.Templates
+	WakeMailer     func()
 }
 
 // storeWithFigures is the store with its read model, for the handlers that
@@ -195,6 +201,7 @@ func NewRouter(d Deps) (*Router, error) {
 		return nil, fmt.Errorf("mail templates: %w", err)
 	}
 	resets := newResetPages(d.Store, pages, mails, audit, d.Config.BaseURL, d.Now)
+	resets.wake = d.WakeMailer
 	r.route(loginPages, http.MethodGet, forgotPath, resets.forgotForm, policyPublic)
 	r.route(loginPages, http.MethodPost, forgotPath, resets.requestReset, policyPublic)
 	r.route(loginPages, http.MethodGet, resetPath, resets.newPasswordForm, policyPublic)
@@ -209,7 +216,7 @@ func NewRouter(d Deps) (*Router, error) {
 
 	// Public survey: anyone holding a link; the strict page headers of
 	// every response and a per-IP rate limit.
-	alerts := &alerter{store: d.Store, mails: mails, baseURL: d.Config.BaseURL, log: d.Logger}
+	alerts := &alerter{store: d.Store, mails: mails, baseURL: d.Config.BaseURL, log: d.Logger, wake: d.WakeMailer}
 	surveyPages := &surveyPage{store: d.Store, alerts: alerts, views: pages, secureCookies: d.Config.CookiesSecure(), writes: make(chan struct{}, maxConcurrentSubmissions)}
 	publicLimit := newRateLimiter(d.Config.PublicRateLimit, time.Minute, d.Now)
 	public := e.Group("/s", limitPerIP(publicLimit, surveyPages.tooManyRequests))
@@ -241,14 +248,18 @@ func NewRouter(d Deps) (*Router, error) {
 	bench := &benchmarkAPI{store: d.withFigures(), now: d.Now}
 	r.route(sapi, http.MethodGet, "/benchmark", bench.get, policyStructure)
 
-	routeBackoffice(r, d, pages, audit)
+	mail, err := routeMail(r, d, sapi, pages)
+	if err != nil {
+		return nil, err
+	}
+	routeBackoffice(r, d, pages, audit, mail)
 
 	return r, nil
 }
 
 // routeBackoffice registers the back-office pages of a structure: session
 // (or key) callers, CSRF token on every form, page refusals.
-func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
+func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, mail *mailPages) {
 	app := r.Group("/", markPages(pages), bodyLimit(d.Config.MaxBodyBytes), backofficeHeaders(), authenticate(d.Store))
 	r.route(app, http.MethodGet, "/tableau-de-bord", toStructureHome, policyUser)
 	sapp := app.Group("/app/structures/:sid")
@@ -257,7 +268,7 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	followUps := &followUpsPage{store: d.Store, views: pages, audit: audit}
 	r.route(sapp, http.MethodGet, "/suivi", followUps.list, policyStructure)
 	r.route(sapp, http.MethodPost, "/suivi/:oid", followUps.record, policyStructure)
-	orders := &ordersPages{store: d.Store, views: pages, baseURL: d.Config.BaseURL, now: d.Now}
+	orders := &ordersPages{store: d.Store, views: pages, baseURL: d.Config.BaseURL, now: d.Now, mail: mail}
 	r.route(sapp, http.MethodGet, "/commandes", orders.list, policyStructure)
 	r.route(sapp, http.MethodGet, "/commandes/nouvelle", orders.newForm, policyStructure)
 	r.route(sapp, http.MethodPost, "/commandes", orders.create, policyStructure)
@@ -319,3 +330,45 @@ func staticFiles() gin.HandlerFunc {
 
 // The store and its read model are what the indicators and the workbooks read.
 var _ export.Source = storeWithFigures{}
+
+// routeMail registers the e-mail routes (issue 14): the API under sapi,
+// the back-office pages, and the public opt-out page.
+func routeMail(r *Router, d Deps, sapi *gin.RouterGroup, pages *views) (*mailPages, error) {
+	templates := d.MailTemplates
+	if templates == nil {
+		t, err := mailer.ParseTemplates()
+		if err != nil {
+			return nil, err
+		}
+		templates = t
+	}
+	wake := d.WakeMailer
+	if wake == nil {
+		wake = func() {}
+	}
+	api := &mailAPI{store: d.Store, wake: wake}
+	r.route(sapi, http.MethodGet, "/settings/email", api.getSettings, policyStructure)
+	r.route(sapi, http.MethodPut, "/settings/email", api.putSettings, policyStructureAdmin)
+	r.route(sapi, http.MethodPost, "/orders/:oid/survey/email", api.sendSurvey, policyStructure)
+	r.route(sapi, http.MethodGet, "/orders/:oid/messages", api.orderMessages, policyStructure)
+
+	mp := &mailPages{store: d.Store, views: pages, templates: templates, configured: d.MailConfigured, baseURL: d.Config.BaseURL, now: d.Now, wake: wake}
+	app := r.Group("/app/structures/:sid", markPages(pages), bodyLimit(d.Config.MaxBodyBytes), backofficeHeaders(), authenticate(d.Store))
+	r.route(app, http.MethodPost, "/commandes/:oid/envoi", mp.send, policyStructure)
+	r.route(app, http.MethodPost, "/commandes/:oid/relance", mp.remind, policyStructure)
+	r.route(app, http.MethodGet, "/envois", mp.outbox, policyStructure)
+	r.route(app, http.MethodPost, "/envois/questionnaires", mp.sendSelection, policyStructure)
+	r.route(app, http.MethodGet, "/reglages-email", mp.settingsForm, policyStructureAdmin)
+	r.route(app, http.MethodPost, "/reglages-email", mp.saveSettings, policyStructureAdmin)
+	r.route(app, http.MethodGet, "/reglages-email/apercu", mp.preview, policyStructureAdmin)
+
+	// The opt-out link of every mail: no account, the token is the proof;
+	// rate-limited like the survey pages.
+	limit := newRateLimiter(d.Config.PublicRateLimit, time.Minute, d.Now)
+	public := r.Group("/desinscription", markPages(pages), bodyLimit(d.Config.MaxBodyBytes), limitPerIP(limit, func(c *gin.Context) {
+		c.String(http.StatusTooManyRequests, "Trop de requêtes : réessayez dans une minute.")
+	}))
+	r.route(public, http.MethodGet, "/:token", mp.unsubscribe, policyPublic)
+	r.route(public, http.MethodPost, "/:token", mp.confirmUnsubscribe, policyPublic)
+	return mp, nil
+}

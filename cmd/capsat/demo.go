@@ -61,6 +61,9 @@ run) and prints fresh API keys. Prints JSON on stdout.
 		return err
 	}
 	report.Access = access
+	if report.Mail, err = demoMail(ctx, opened.store, report.Structures[0], cfg.BaseURL); err != nil {
+		return err
+	}
 	report.Store = "MongoDB " + cfg.MongoDatabase
 	if cfg.Embedded() {
 		report.Store = "embedded FerretDB in " + cfg.DataDir
@@ -76,6 +79,7 @@ type demoReport struct {
 	Totals     demoCounts            `json:"totals"`
 	Structures []demoStructureReport `json:"structures"`
 	Access     *demoAccessInfo       `json:"access"`
+	Mail       *demoMailReport       `json:"mail"` // e-mails of the first structure (demo_mail.go)
 }
 
 // demoStructureReport is one structure and what the run did for it.

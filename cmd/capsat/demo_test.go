@@ -181,9 +181,19 @@ func TestDemoCommandPrintsKeysThatWork(t *testing.T) {
 		Totals     demoCounts            `json:"totals"`
 		Structures []demoStructureReport `json:"structures"`
 		Access     demoAccessInfo        `json:"access"`
+		Mail       demoMailReport        `json:"mail"`
 	}
 	first := mustRunJSON[output](t, vars, "demo", "--months", "1")
 	second := mustRunJSON[output](t, vars, "demo", "--months", "1")
+	// Messages of each kind and status: an invitation sent with its
+	// reminder planned, one answered (reminder cancelled), one refused, one
+	// opted out; a second run adds none.
+	if m := first.Mail; !m.Created || m.Sent != 2 || m.Queued != 1 || m.Failed != 1 || m.Canceled != 2 {
+		t.Errorf("demo e-mails: %+v", m)
+	}
+	if m := second.Mail; m.Created || m.Sent != first.Mail.Sent || m.Failed != 1 {
+		t.Errorf("demo e-mails, second run: %+v", m)
+	}
 	if second.Totals.OrdersCreated != 0 || second.Totals.OrdersExisting != first.Totals.OrdersCreated {
 		t.Errorf("second run: %+v after %+v", second.Totals, first.Totals)
 	}

@@ -42,7 +42,12 @@ func serve(ctx context.Context, args []string, e env) error {
 	go func() { defer close(probesDone); st.store.RunProbes(probeCtx) }()
 	defer func() { stopProbes(); <-probesDone }()
 
-	router, err := handlers.NewRouter(handlers.Deps{Store: st.store, ReadModel: st.figures, Config: cfg, Logger: log, Now: time.Now})
+	mail, err := newMailer(cfg, st.store, log)
+	if err != nil {
+		return err
+	}
+	router, err := handlers.NewRouter(handlers.Deps{Store: st.store, ReadModel: st.figures, Config: cfg, Logger: log, Now: time.Now,
+		MailConfigured: mail.Configured(), MailTemplates: mail.Templates(), WakeMailer: mail.Wake})
 	if err != nil {
 		return err
 	}
@@ -84,6 +89,12 @@ func serve(ctx context.Context, args []string, e env) error {
 		st.figures.RunSummaryWorker(workerCtx, 2*time.Second, log)
 	}()
 	defer func() { stopWorker(); <-summariesDone }()
+	// The outbox's sender loop; a message it is sending when capsat stops
+	// is recorded before it returns (or resent once after its claim times out).
+	mailDone := make(chan struct{})
+	mailCtx, stopMail := context.WithCancel(ctx)
+	go func() { defer close(mailDone); mail.Run(mailCtx) }()
+	defer func() { stopMail(); <-mailDone }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http server: %w", err)

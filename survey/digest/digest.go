@@ -56,31 +56,6 @@ type Report struct {
 	Enqueued, AlreadyPlanned, TurnedOff int
 }
 
-// PlanMonth enqueues the digests of month ("YYYY-MM") for every structure
-// and region; digests already planned are left alone.
-func (p *Planner) PlanMonth(ctx context.Context, month string) (*Report, error) {
-	structures, err := p.Store.ListStructures(ctx, survey.StructureFilter{})
-	if err != nil {
-		return nil, err
-	}
-	rep := &Report{}
-	regions := map[string][]survey.Structure{}
-	var errs []error
-	for i := range structures {
-		st := &structures[i]
-		regions[st.Region] = append(regions[st.Region], *st)
-		if err := p.planStructure(ctx, st, month, rep); err != nil {
-			errs = append(errs, fmt.Errorf("digest of %s: %w", st.ID, err))
-		}
-	}
-	for region, sts := range regions {
-		if err := p.planRegion(ctx, region, sts, month, rep); err != nil {
-			errs = append(errs, fmt.Errorf("digest of region %s: %w", region, err))
-		}
-	}
-	return rep, errors.Join(errs...)
-}
-
 // enqueue writes msg unless a message with its _id exists already.
 func (p *Planner) enqueue(ctx context.Context, sid string, msg *survey.OutboxMessage, rep *Report) error {
 	if _, err := p.Store.Message(ctx, sid, msg.ID); err == nil {

@@ -2,11 +2,38 @@ package digest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
 	"capsat/survey"
 )
+
+// PlanMonth enqueues the digests of month ("YYYY-MM") for every structure
+// and region; digests already planned are left alone.
+func (p *Planner) PlanMonth(ctx context.Context, month string) (*Report, error) {
+	structures, err := p.Store.ListStructures(ctx, survey.StructureFilter{})
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{}
+	regions := map[string][]survey.Structure{}
+	var errs []error
+	for i := range structures {
+		st := &structures[i]
+		regions[st.Region] = append(regions[st.Region], *st)
+		if err := p.planStructure(ctx, st, month, rep); err != nil {
+			errs = append(errs, fmt.Errorf("digest of %s: %w", st.ID, err))
+		}
+	}
+	for region, sts := range regions {
+		if err := p.planRegion(ctx, region, sts, month, rep); err != nil {
+			errs = append(errs, fmt.Errorf("digest of region %s: %w", region, err))
+		}
+	}
+	return rep, errors.Join(errs...)
+}
 
 // PreviousMonth is the month before now's, in Paris ("YYYY-MM"): the one a
 // digest sent in a month is about.

@@ -46,6 +46,9 @@ const (
 	// opt-out tokens of the messages sent.
 	colOptOuts     = "mail_optouts"
 	colUnsubscribe = "mail_unsubscribe"
+	// colImportBatches holds the orders each import created, by _id, for
+	// "Envoyer les questionnaires" after the import.
+	colImportBatches = "import_batches"
 	// colPasswordResets holds pending password resets, by the SHA-256 of
 	// their link's token.
 	colPasswordResets = "password_resets"

@@ -62,7 +62,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 var collections = []string{
 	colStructures, colQuestionnaires, colOrders, colLinks, colResponses, colAPIKeys,
 	colUsers, colSessions, colLoginFailures, colAudit, colUploads, colMigrations, colHealth, colChanges,
-	colOutbox, colMessages, colMessageClaims, colMessageIndex, colMessageHeads, colEmailSettings, colOptOuts, colUnsubscribe,
+	colOutbox, colMessages, colMessageClaims, colMessageIndex, colMessageHeads, colEmailSettings, colOptOuts, colUnsubscribe, colImportBatches,
 	colPasswordResets,
 }
 

@@ -192,6 +192,10 @@ type indexHead struct {
 	Last int    `bson:"last"`
 }
 
+// indexHeadEvery is how often the head is moved on: readers walk at most
+// that many entries past it, and a message costs one write less.
+const indexHeadEvery = 16
+
 func indexID(sid string, k int) string { return sid + ":" + strconv.Itoa(k) }
 
 // lastIndexed is the number of structure sid's newest list entry (0: none).
@@ -233,6 +237,9 @@ func (s *Store) indexMessage(ctx context.Context, sid, mid string) error {
 		if !errors.Is(err, survey.ErrConflict) || tries > 1000 {
 			return fmt.Errorf("list message %s: %w", mid, err)
 		}
+	}
+	if k%indexHeadEvery != 0 {
+		return nil
 	}
 	return s.gated(ctx, func() error {
 		_, err := s.db.Collection(colMessageHeads).UpdateOne(ctx, bson.M{"_id": sid},

@@ -18,17 +18,17 @@ import (
 // "<m id>#<n>" of colMessageClaims, n = m's recorded attempts + 1, inserted
 // with a unique _id, so that of two senders (in one process or two) one
 // only gets attempt n; the other is told ErrConflict and leaves m alone.
-// The holder sends, then writes the outcome on its claim (it alone writes
-// that document, so no update is lost), then applies it to m: a temporary
-// failure puts m back in the outbox with its next due time; anything final
-// writes m to the history, then deletes it from the outbox.
+// The holder sends, then records the outcome on m: a temporary failure
+// rewrites m in the outbox with its attempts and next due time; anything
+// final writes m to the history, then deletes it from the outbox.
 //
 // A crash after the claim and before its outcome leaves a claim without
 // outcome. Once ClaimTimeout has passed since it was taken, the next sender
 // counts it as an attempt whose fate is unknown and claims n+1: the message
 // may then go twice (the server had accepted it before the crash), never
-// more per crash, and is never lost. A crash after the outcome and before m
-// is updated is finished by whoever claims next (finishClaimed).
+// more per crash, and is never lost. A crash between the history and the
+// outbox delete is finished by whoever claims next: it finds m in the
+// history and deletes the outbox copy.
 
 // Claim is a sender's hold on one attempt to send a message.
 type Claim struct {
@@ -94,8 +94,18 @@ func (s *Store) ClaimMessage(ctx context.Context, m *survey.OutboxMessage, holde
 			}
 			return nil, survey.ErrConflict
 		}
-		// A holder that died before telling what became of attempt n:
-		// the attempt counts, and n+1 is tried.
+		// A holder that died before telling what became of attempt n. If
+		// it had written the history, only the outbox copy is left to go;
+		// otherwise the attempt counts, and n+1 is tried.
+		var done survey.OutboxMessage
+		if err := s.findByID(ctx, colMessages, m.ID, &done); err == nil {
+			if err := s.dropPending(ctx, m.ID); err != nil {
+				return nil, err
+			}
+			return nil, survey.ErrConflict
+		} else if !errors.Is(err, survey.ErrNotFound) {
+			return nil, fmt.Errorf("claim %s: %w", c.ID, err)
+		}
 		s.log.Warn("outbox claim taken over", "claim", prev.ID, "holder", prev.Holder)
 	}
 	return nil, fmt.Errorf("claim %s: too many abandoned claims", m.ID)
@@ -150,20 +160,30 @@ func (s *Store) CancelClaimed(ctx context.Context, c *Claim, m *survey.OutboxMes
 	return s.recordOutcome(ctx, c, &out)
 }
 
-// recordOutcome writes out on claim c, then applies it.
+// recordOutcome applies out, the outcome of attempt c. The message's own
+// writes say it: a retry rewrites the outbox copy with attempts = c's
+// number (a later claim of the same number sees it), a final outcome
+// writes the history before the outbox copy goes (a sender that finds a
+// stale claim looks in the history first). So the claim itself is never
+// updated: one write less per message.
 func (s *Store) recordOutcome(ctx context.Context, c *Claim, out *survey.OutboxMessage) error {
 	if out.Status.Final() {
 		at := out.UpdatedAt
 		out.FinishedAt = &at
 	}
-	if err := s.gated(ctx, func() error {
-		_, err := s.db.Collection(colMessageClaims).UpdateOne(ctx, bson.M{"_id": c.ID}, bson.M{"$set": bson.M{"outcome": out}})
-		return Translate(err)
-	}); err != nil {
-		return fmt.Errorf("record %s: %w", c.ID, err)
-	}
 	c.Outcome = out
 	return s.applyOutcome(ctx, c)
+}
+
+// dropPending deletes the outbox copy of message id.
+func (s *Store) dropPending(ctx context.Context, id string) error {
+	return s.gated(ctx, func() error {
+		_, err := s.db.Collection(colOutbox).DeleteOne(ctx, bson.M{"_id": id})
+		if err != nil {
+			return fmt.Errorf("archive %s: %w", id, Translate(err))
+		}
+		return nil
+	})
 }
 
 // applyOutcome moves c's message as c's outcome says: back in the outbox
@@ -198,13 +218,7 @@ func (s *Store) applyOutcome(ctx context.Context, c *Claim) error {
 	}); err != nil {
 		return fmt.Errorf("archive %s: %w", out.ID, err)
 	}
-	return s.gated(ctx, func() error {
-		_, err := s.db.Collection(colOutbox).DeleteOne(ctx, bson.M{"_id": out.ID})
-		if err != nil {
-			return fmt.Errorf("archive %s: %w", out.ID, Translate(err))
-		}
-		return nil
-	})
+	return s.dropPending(ctx, out.ID)
 }
 
 // CancelMessage cancels pending message id for reason, unless a sender
