@@ -35,6 +35,7 @@ func methodRows(in *Satisfaction) [][2]string {
 		{"Numérateur et dénominateur", "Chaque valeur est donnée avec son numérateur et son dénominateur : pour agréger des mois ou des structures, additionnez-les puis divisez (ne faites pas la moyenne des taux). Valeur = numérateur / dénominateur ; NPS = 100 × numérateur / dénominateur ; pour un comptage la valeur est le numérateur. Une valeur vide signifie « aucune réponse »."},
 		{"Petits effectifs", fmt.Sprintf("Une valeur calculée sur moins de %d réponses est indicative (colonne « Indicatif » de la synthèse). Hors de la structure (région, réseau), un agrégat reposant sur moins de %d réponses n'est pas diffusé.", survey.IndicativeBelow, survey.MinResponses)},
 	}
+	rows = append(rows, [2]string{"Taux de réponse par canal (feuille Canaux)", "Chaque réponse garde le canal du lien que le client a ouvert pour répondre : le lien reçu par e-mail (REPONSES_MAIL, TAUX_REPONSE_MAIL), le lien copié depuis capsat ou son API (REPONSES_LIEN, TAUX_REPONSE_LIEN ; aussi les réponses enregistrées avant le suivi des canaux) ou le QR code imprimé (REPONSES_QR, TAUX_REPONSE_QR). Taux = réponses par ce canal / questionnaires envoyés : les trois taux s'additionnent au taux de réponse. Le canal d'un questionnaire resté sans réponse n'est pas connu."})
 	if len(cur.Questionnaires) == 0 {
 		rows = append(rows, [2]string{"Versions de questionnaire", "Aucune réponse dans la période."})
 	}

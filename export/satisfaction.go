@@ -95,6 +95,9 @@ func indicatorsTable(name, tableName string) table {
 func indicatorRows(st *styles, in *survey.Indicators) [][]excelize.Cell {
 	rows := make([][]excelize.Cell, 0, len(in.Figures))
 	for _, fg := range in.Figures {
+		if survey.IsChannelCode(fg.Code) {
+			continue // on the Canaux sheet
+		}
 		row := []excelize.Cell{plain(fg.Code), plain(fg.Period), plain(survey.ServiceLabel(fg.Service))}
 		rows = append(rows, append(row, st.figureCells(fg)...))
 	}

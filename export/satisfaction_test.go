@@ -44,8 +44,12 @@ func fixtureSource() *survey.IndicatorSource {
 			answers["commentaire"] = comment
 		}
 		src.Surveys = append(src.Surveys, survey.IssuedSurvey{OrderID: id, ServiceType: st, IssuedAt: issued})
+		ch := survey.ChannelLink
+		if id == "j1" {
+			ch = survey.ChannelQR
+		}
 		src.AddResponse(&survey.Response{OrderID: id, OrderReference: "BC-" + id, ServiceType: st,
-			QuestionnaireID: q.ID, QuestionnaireVersion: 1, IssuedAt: issued, SubmittedAt: issued.AddDate(0, 0, 3), Answers: answers})
+			QuestionnaireID: q.ID, QuestionnaireVersion: 1, IssuedAt: issued, SubmittedAt: issued.AddDate(0, 0, 3), Answers: answers, Channel: ch})
 	}
 	add("d1", survey.ServiceMAD, at(2025, 12, 5), "satisfait", "oui", "10", "")
 	add("j1", survey.ServiceMAD, at(2026, 1, 5), "tres_satisfait", "oui", "9", "Parfait")
@@ -130,7 +134,7 @@ func serviceKey(label string) string {
 func TestSatisfactionSheets(t *testing.T) {
 	t.Parallel()
 	_, f, _ := buildWorkbook(t)
-	want := []string{"Synthèse", "Indicateurs", "Questions", "Évolution", "Verbatims", "Suivi des insatisfactions", "Réponses", "Méthode"}
+	want := []string{"Synthèse", "Indicateurs", "Questions", "Évolution", "Verbatims", "Suivi des insatisfactions", "Réponses", "Méthode", "Canaux"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
@@ -148,8 +152,15 @@ func TestIndicatorsSheetMatchesFigures(t *testing.T) {
 	if got := strings.Join(rs[0], "|"); got != "Code|Période|Prestation|Valeur|Numérateur|Dénominateur" {
 		t.Fatalf("header %q", got)
 	}
-	if len(rs)-1 != len(in.Current.Figures) {
-		t.Fatalf("%d rows, want %d figures", len(rs)-1, len(in.Current.Figures))
+	// Every figure but the by-channel ones (sheet Canaux).
+	channel := 0
+	for _, fg := range in.Current.Figures {
+		if survey.IsChannelCode(fg.Code) {
+			channel++
+		}
+	}
+	if channel == 0 || len(rs)-1 != len(in.Current.Figures)-channel {
+		t.Fatalf("%d rows, want %d figures (%d by channel)", len(rs)-1, len(in.Current.Figures)-channel, channel)
 	}
 	months := map[string]bool{}
 	for i, r := range rs[1:] {
@@ -330,6 +341,46 @@ func TestVerbatimsResponsesMethodSheets(t *testing.T) {
 	for _, must := range []string{"Mise à disposition (v1) : 2 réponse(s)", "Recrutement (v1) : 1 réponse(s)", "annulé", "moins de 30", "=AI du Test"} {
 		if !strings.Contains(text, must) {
 			t.Errorf("Méthode lacks %q", must)
+		}
+	}
+}
+
+func TestChannelsSheet(t *testing.T) {
+	t.Parallel()
+	in, f, _ := buildWorkbook(t)
+	rs := rows(t, f, "Canaux")
+	if got := strings.Join(rs[0], "|"); got != "Canal|Code|Période|Prestation|Valeur|Numérateur|Dénominateur" {
+		t.Fatalf("header %q", got)
+	}
+	n := 0
+	for i, r := range rs[1:] {
+		fg, ok := in.Current.Figure(r[1], r[2], serviceKey(r[3]))
+		if !ok || !survey.IsChannelCode(r[1]) {
+			t.Fatalf("row %d %v: no such channel figure", i+2, r)
+		}
+		where := "Canaux row " + strconv.Itoa(i+2)
+		sameNumber(t, where+" value", cell(r, 4), fg.Value)
+		sameNumber(t, where+" numerator", cell(r, 5), ptr(fg.Numerator))
+		n++
+	}
+	if want := len(survey.ChannelCodes) * len(in.Current.Periods) * len(in.Current.Services); n != want {
+		t.Errorf("%d rows, want %d", n, want)
+	}
+	// January, all services: j1 by QR code and j2 by the link copied, out
+	// of two questionnaires sent.
+	for _, r := range rs[1:] {
+		if r[2] != "2026-01" || r[3] != "Toutes" {
+			continue
+		}
+		switch r[1] {
+		case "TAUX_REPONSE_QR", "TAUX_REPONSE_LIEN":
+			if r[5] != "1" || r[6] != "2" {
+				t.Errorf("%s: %v, want 1/2", r[1], r)
+			}
+		case "TAUX_REPONSE_MAIL":
+			if r[5] != "0" || r[6] != "2" {
+				t.Errorf("%s: %v, want 0/2", r[1], r)
+			}
 		}
 	}
 }

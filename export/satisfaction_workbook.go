@@ -40,7 +40,7 @@ func buildSatisfaction(f *excelize.File, in *Satisfaction) error {
 		return fmt.Errorf("name first sheet: %w", err)
 	}
 	steps := []func(*excelize.File, *styles, *Satisfaction) error{
-		writeSummary, writeIndicators, writeQuestions, writeEvolution, writeVerbatims, writeFollowUps, writeResponses, writeMethod,
+		writeSummary, writeIndicators, writeQuestions, writeEvolution, writeVerbatims, writeFollowUps, writeResponses, writeMethod, writeChannels,
 	}
 	for _, step := range steps {
 		if err := step(f, st, in); err != nil {

@@ -50,12 +50,20 @@ type dashboardView struct {
 	FewNote           string
 	TrendStep         float64
 	HasFew            bool
+	Channels          []channelView
 	Trend             []trendPoint
 	TrendLine         string // SVG polyline points
 	Comments          []survey.Verbatim
 	OpenFollowUps     int
 	Benchmark         []benchmarkRow
 	Region            string
+}
+
+// channelView is the response rate through one channel.
+type channelView struct {
+	Label, Code string
+	Responses   int
+	Rate        string // responses through it / questionnaires sent
 }
 
 // benchmarkRow is one indicator of the structure beside its region and the network.
@@ -122,6 +130,7 @@ func (h *dashboardPage) show(c *gin.Context) {
 	}
 	page.Period = q.Range.String()
 	page.Headlines = headlines(in, svc)
+	page.Channels = channelRows(in, svc)
 	page.Trend, page.TrendLine = trend(in, svc)
 	page.Distributions, page.FewNote = distributions(in, svc, formatFigure), fewNote()
 	if len(page.Trend) > 1 {
@@ -160,6 +169,28 @@ func headlines(in *survey.Indicators, svc string) []headlineView {
 	} {
 		f, _ := in.Figure(h.code, survey.TotalPeriodKey, svc)
 		out = append(out, headlineView{Label: h.label, Value: formatFigure(f), N: f.N, Unit: h.unit})
+	}
+	return out
+}
+
+// channelRows are the response rates by channel of the whole range.
+func channelRows(in *survey.Indicators, svc string) []channelView {
+	var out []channelView
+	for _, ch := range survey.Channels {
+		var v channelView
+		for _, cc := range survey.ChannelCodes {
+			if cc.Channel != ch {
+				continue
+			}
+			f, _ := in.Figure(cc.Code, survey.TotalPeriodKey, svc)
+			if cc.Kind == survey.KindCount {
+				v.Responses = f.N
+			} else {
+				v.Code, v.Rate = cc.Code, formatFigure(f)
+			}
+		}
+		v.Label = ch.Label()
+		out = append(out, v)
 	}
 	return out
 }

@@ -67,8 +67,8 @@ func apiOperations() []apiOperation {
 		{Method: "POST", Path: sapi + "/orders/:oid/survey", Tag: "surveys", Summary: "Émettre le lien du questionnaire (ou rendre le lien en cours)", Status: 200, Reply: surveyLinkJSON{}},
 		{Method: "DELETE", Path: sapi + "/orders/:oid/survey", Tag: "surveys", Summary: "Annuler le lien en cours", Status: 204},
 		{Method: "POST", Path: sapi + "/orders/import", Tag: "orders", Summary: "Importer des bons de commande (CSV ou XLSX) ; dry_run=true vérifie sans écrire", Upload: "file", Query: []string{"dry_run"}, Status: 200, Reply: survey.ImportReport{}},
-		{Method: "GET", Path: sapi + "/orders/:oid/survey/qr.png", Tag: "surveys", Summary: "QR code du lien, à imprimer sur le bon (PNG)", Status: 200, ReplyType: "image/png"},
-		{Method: "GET", Path: sapi + "/orders/:oid/survey/qr.svg", Tag: "surveys", Summary: "QR code du lien, à imprimer sur le bon (SVG)", Status: 200, ReplyType: "image/svg+xml"},
+		{Method: "GET", Path: sapi + "/orders/:oid/survey/qr.png", Tag: "surveys", Summary: "QR code du lien, à imprimer sur le bon (PNG) : le lien de la commande suivi de ?c=qr, pour compter les réponses par QR code", Status: 200, ReplyType: "image/png"},
+		{Method: "GET", Path: sapi + "/orders/:oid/survey/qr.svg", Tag: "surveys", Summary: "QR code du lien, à imprimer sur le bon (SVG) : le lien de la commande suivi de ?c=qr", Status: 200, ReplyType: "image/svg+xml"},
 		{Method: "POST", Path: sapi + "/orders/:oid/survey/email", Tag: "surveys", Summary: "Envoyer le lien au client par e-mail maintenant (le lien est émis s'il le faut) : 202 ; 422 sans e-mail client ; 409 répondu ou client désinscrit", Status: 202, Reply: sentJSON{}},
 		{Method: "GET", Path: sapi + "/orders/:oid/messages", Tag: "surveys", Summary: "Messages du bon (invitations, relances) : prévus, envoyés, en échec avec la raison, annulés", Status: 200, Reply: messagesJSON{}},
 		{Method: "GET", Path: sapi + "/settings/email", Tag: "structures", Summary: "Réglages des envois par e-mail (par défaut : envoi automatique désactivé)", Status: 200, Reply: survey.EmailSettings{}},
@@ -84,7 +84,7 @@ func apiOperations() []apiOperation {
 		{Method: "GET", Path: sapi + "/audit", Tag: "accounts", Summary: "Journal d'audit de la structure (connexions, clés, exports, suppressions)", Query: []string{"limit"}, Status: 200, Reply: list{"entries", accounts.AuditEntry{}}},
 		{Method: "POST", Path: "/api/v1/users", Tag: "accounts", Summary: "Créer un utilisateur régional ou fédéral (fédération)", Request: userBody{}, Status: 201, Reply: userCreated{}},
 
-		{Method: "GET", Path: sapi + "/indicators", Tag: "indicators", Summary: "Indicateurs de satisfaction de la structure (chaque valeur avec numérateur et dénominateur)", Query: []string{"from", "to", "service", "by"}, Status: 200, Reply: survey.Indicators{}},
+		{Method: "GET", Path: sapi + "/indicators", Tag: "indicators", Summary: "Indicateurs de satisfaction de la structure (chaque valeur avec numérateur et dénominateur) ; par canal d'arrivée du client : REPONSES_MAIL, REPONSES_LIEN, REPONSES_QR (nombres) et TAUX_REPONSE_MAIL, TAUX_REPONSE_LIEN, TAUX_REPONSE_QR (réponses par ce canal / questionnaires envoyés ; leur somme est TAUX_REPONSE)", Query: []string{"from", "to", "service", "by"}, Status: 200, Reply: survey.Indicators{}},
 		{Method: "GET", Path: sapi + "/exports/satisfaction.xlsx", Tag: "indicators", Summary: "Classeur Excel de satisfaction (Synthèse, Indicateurs, Questions, Évolution, Verbatims, Réponses, Méthode)", Query: []string{"from", "to", "service", "by"}, Status: 200, ReplyType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 		{Method: "POST", Path: sapi + "/exports/dashboard", Tag: "indicators", Summary: "Remplir le tableau de bord CAP (xlsx, champ file ; champs from, to, service) : noms définis et feuille « Satisfaction clients »", Upload: "file", Status: 200, ReplyType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 

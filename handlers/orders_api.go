@@ -157,7 +157,9 @@ func (h *ordersAPI) surveyURL(token string) string { return surveyLinkURL(h.base
 
 // surveyLinkURL is the public address of a survey link: what the API
 // returns, the order page shows and the QR codes encode.
-func surveyLinkURL(baseURL, token string) string { return baseURL + "/s/" + token }
+func surveyLinkURL(baseURL, token string) string {
+	return survey.SurveyURL(baseURL, token, survey.ChannelLink)
+}
 
 func (h *ordersAPI) linkView(l *survey.SurveyLink) surveyLinkJSON {
 	return surveyLinkJSON{

@@ -82,7 +82,8 @@ func (h *qrAPI) liveURL(c *gin.Context) (string, string, bool) {
 	var message, how string
 	switch o.SurveyStatusAt(h.now()) {
 	case survey.SurveyIssued:
-		return surveyLinkURL(h.baseURL, o.Survey.Token), o.Reference, true
+		// The printed code carries ?c=qr: answers through it count as QR.
+		return survey.SurveyURL(h.baseURL, o.Survey.Token, survey.ChannelQR), o.Reference, true
 	case survey.SurveyNotIssued:
 		message, how = "Aucun lien de questionnaire n'a été émis pour cette commande : émettez-le d'abord", "POST …/survey"
 	case survey.SurveyAnswered:

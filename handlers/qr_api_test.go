@@ -21,7 +21,9 @@ func TestQRCodesOfTheLiveSurveyLink(t *testing.T) {
 	st, key := e.structure("AI du Bocage", "Normandie")
 	oid := createOrder(t, e, st.ID, key, "BC 2026/001 «é»")
 	token := issueSurvey(t, e, st.ID, oid)
-	want, err := qrcode.New(e.cfg.BaseURL+"/s/"+token, qrcode.Medium)
+	// The code carries the QR variant of the order's link: same token,
+	// ?c=qr so that answers through it count as QR.
+	want, err := qrcode.New(e.cfg.BaseURL+"/s/"+token+"?c=qr", qrcode.Medium)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"capsat/survey"
 	"capsat/survey/accounts"
 	"capsat/survey/mailer"
+	"capsat/survey/notices"
 	"capsat/survey/readmodel"
 	"capsat/survey/store"
 
@@ -195,16 +196,29 @@ func NewRouter(d Deps) (*Router, error) {
 	loginPages := e.Group("/", markPages(pages), bodyLimit(d.Config.MaxBodyBytes))
 	r.route(loginPages, http.MethodGet, loginPath, sessions.loginForm, policyPublic)
 	r.route(loginPages, http.MethodPost, loginPath, sessions.login, policyPublic)
+	// "Mot de passe oublié ?": no session either.
+	mails, err := notices.ParseTemplates()
+	if err != nil {
+		return nil, fmt.Errorf("mail templates: %w", err)
+	}
+	resets := newResetPages(d.Store, pages, mails, audit, d.Config.BaseURL, d.Now)
+	resets.wake = d.WakeMailer
+	r.route(loginPages, http.MethodGet, forgotPath, resets.forgotForm, policyPublic)
+	r.route(loginPages, http.MethodPost, forgotPath, resets.requestReset, policyPublic)
+	r.route(loginPages, http.MethodGet, resetPath, resets.newPasswordForm, policyPublic)
+	r.route(loginPages, http.MethodPost, resetPath, resets.setPassword, policyPublic)
 	// Pages of signed-in people: session cookie, CSRF token on every form.
 	userPages := e.Group("/", markPages(pages), bodyLimit(d.Config.MaxBodyBytes), authenticate(d.Store))
 	r.route(userPages, http.MethodPost, "/deconnexion", sessions.logout, policyUser)
 	r.route(userPages, http.MethodGet, homePath, sessions.account, policyUser)
 	r.route(userPages, http.MethodGet, "/compte/mot-de-passe", sessions.passwordForm, policyUser)
 	r.route(userPages, http.MethodPost, "/compte/mot-de-passe", sessions.changePassword, policyUser)
+	r.route(userPages, http.MethodPost, "/compte/e-mails", sessions.saveMailPrefs, policyUser)
 
 	// Public survey: anyone holding a link; the strict page headers of
 	// every response and a per-IP rate limit.
-	surveyPages := &surveyPage{store: d.Store, views: pages, secureCookies: d.Config.CookiesSecure(), writes: make(chan struct{}, maxConcurrentSubmissions)}
+	alerts := &alerter{store: d.Store, mails: mails, baseURL: d.Config.BaseURL, log: d.Logger, wake: d.WakeMailer}
+	surveyPages := &surveyPage{store: d.Store, alerts: alerts, views: pages, secureCookies: d.Config.CookiesSecure(), writes: make(chan struct{}, maxConcurrentSubmissions)}
 	publicLimit := newRateLimiter(d.Config.PublicRateLimit, time.Minute, d.Now)
 	public := e.Group("/s", limitPerIP(publicLimit, surveyPages.tooManyRequests))
 	r.route(public, http.MethodGet, "/:token", surveyPages.show, policyPublic)

@@ -33,6 +33,7 @@ type sessionStore interface {
 	DeleteSession(ctx context.Context, token string) error
 	DeleteUserSessions(ctx context.Context, userID string) error
 	ChangePassword(ctx context.Context, userID, current, next string) error
+	SetMailPrefs(ctx context.Context, userID string, off accounts.MailPrefs) error
 	LoginBlocked(ctx context.Context, email string, limit int, window time.Duration) (bool, error)
 	RecordLoginFailure(ctx context.Context, email string, window time.Duration) error
 	ClearLoginFailures(ctx context.Context, email string) error
@@ -67,9 +68,10 @@ func newSessionPages(store sessionStore, v *views, a auditor, secure bool, lim a
 
 // loginPage is the data of login.html.
 type loginPage struct {
-	Email string
-	Next  string
-	Error string
+	Email  string
+	Next   string
+	Error  string
+	Notice string
 }
 
 // loginForm shows the login form; a signed-in visitor goes straight on.
@@ -81,7 +83,11 @@ func (h *sessionPages) loginForm(c *gin.Context) {
 			return
 		}
 	}
-	h.views.render(c, http.StatusOK, "login", loginPage{Next: next})
+	page := loginPage{Next: next}
+	if c.Query("mot-de-passe") == "reinitialise" {
+		page.Notice = "Votre nouveau mot de passe est enregistré : connectez-vous avec lui."
+	}
+	h.views.render(c, http.StatusOK, "login", page)
 }
 
 // login checks the credentials under both rate limits, then starts a new
@@ -205,6 +211,8 @@ type accountPage struct {
 	Structure       string
 	Region          string
 	PasswordChanged bool
+	MailOff         accounts.MailPrefs
+	MailSaved       bool
 }
 
 var roleLabels = map[accounts.Role]string{
@@ -218,7 +226,13 @@ var roleLabels = map[accounts.Role]string{
 func (h *sessionPages) account(c *gin.Context) {
 	who := principal(c)
 	page := accountPage{CSRF: csrfToken(c), Email: who.Name, Role: roleLabels[who.Role], Region: who.Region,
-		PasswordChanged: c.Query("mot-de-passe") == "modifie"}
+		PasswordChanged: c.Query("mot-de-passe") == "modifie", MailSaved: c.Query("e-mails") == "enregistres"}
+	u, err := h.store.User(c.Request.Context(), who.UserID)
+	if err != nil {
+		h.pageError(c, err)
+		return
+	}
+	page.MailOff = u.MailOff
 	if who.StructureID != "" {
 		st, err := h.store.Structure(c.Request.Context(), who.StructureID)
 		if err != nil {
@@ -228,6 +242,18 @@ func (h *sessionPages) account(c *gin.Context) {
 		page.Structure = st.Name
 	}
 	h.views.render(c, http.StatusOK, "account", page)
+}
+
+// saveMailPrefs records the e-mails the person turned off: an unticked box
+// turns its kind off.
+func (h *sessionPages) saveMailPrefs(c *gin.Context) {
+	who := principal(c)
+	off := accounts.MailPrefs{Alerts: c.PostForm("alerts") == "", Digest: c.PostForm("digest") == ""}
+	if err := h.store.SetMailPrefs(c.Request.Context(), who.UserID, off); err != nil {
+		h.pageError(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, homePath+"?e-mails=enregistres")
 }
 
 // passwordPage is the data of password.html.

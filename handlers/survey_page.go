@@ -21,7 +21,7 @@ import (
 // surveyPageStore is what the public survey page needs from the store.
 type surveyPageStore interface {
 	ResolveToken(ctx context.Context, token string) (*survey.SurveyContext, error)
-	SubmitResponse(ctx context.Context, token string, raw map[string]string) (*survey.Response, error)
+	SubmitResponseVia(ctx context.Context, token string, raw map[string]string, ch survey.Channel) (*survey.Response, error)
 	RecentSurvey(token string) (*survey.SurveyContext, bool)
 }
 
@@ -29,6 +29,7 @@ type surveyPageStore interface {
 // order: /s/{token}, its form post and its thank-you page.
 type surveyPage struct {
 	store         surveyPageStore
+	alerts        *alerter // nil: no alerts
 	views         *views
 	secureCookies bool
 	// writes bounds the submissions under way at once; waiting here is
@@ -93,11 +94,12 @@ func (h *surveyPage) submit(c *gin.Context) {
 		h.renderState(c, nil, c.Request.Context().Err())
 		return
 	}
-	_, err := h.store.SubmitResponse(c.Request.Context(), token, values)
+	resp, err := h.store.SubmitResponseVia(c.Request.Context(), token, values, survey.ChannelFromQuery(c.Query(survey.ChannelParam)))
 	<-h.writes
 	var verr *survey.ValidationError
 	switch {
 	case err == nil:
+		h.alerts.answered(c.Request.Context(), resp)
 		c.Redirect(http.StatusSeeOther, "/s/"+token+"/merci")
 	case errors.As(err, &verr):
 		sc, ok := h.resolve(c)
@@ -308,6 +310,7 @@ func (h *surveyPage) renderState(c *gin.Context, sc *survey.SurveyContext, err e
 // surveyFormPage is the data of survey.html.
 type surveyFormPage struct {
 	Token     string
+	Action    string // the form's path, with the channel the client came through
 	FormToken string
 	Structure string
 	Service   string // "Mise à disposition — agent d'entretien, du 3 au 14 mars 2026"
@@ -350,6 +353,7 @@ type optionView struct {
 func (h *surveyPage) renderForm(c *gin.Context, status int, sc *survey.SurveyContext, values map[string]string, verr *survey.ValidationError, message string) {
 	p := surveyFormPage{
 		Token:     sc.Link.Token,
+		Action:    survey.SurveyURL("", sc.Link.Token, survey.ChannelFromQuery(c.Query(survey.ChannelParam))),
 		FormToken: h.formToken(c),
 		Structure: sc.Structure.Name,
 		Service:   serviceSummary(&sc.Order),

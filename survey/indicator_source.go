@@ -33,6 +33,7 @@ type ResponseRow struct {
 	QuestionnaireVersion int
 	IssuedAt             time.Time
 	SubmittedAt          time.Time
+	Channel              Channel  // how the client came (empty: ChannelLink)
 	values               []uint32 // by column of the source's Codes: index in its texts, 0 when unanswered
 }
 
@@ -46,7 +47,7 @@ func (s *IndicatorSource) AddResponse(r *Response) {
 	row := ResponseRow{
 		OrderID: r.OrderID, OrderReference: r.OrderReference, QuestionnaireID: s.intern(r.QuestionnaireID),
 		ServiceType: ServiceType(s.intern(string(r.ServiceType))), QuestionnaireVersion: r.QuestionnaireVersion,
-		IssuedAt: r.IssuedAt, SubmittedAt: r.SubmittedAt,
+		IssuedAt: r.IssuedAt, SubmittedAt: r.SubmittedAt, Channel: r.Channel.Normal(),
 	}
 	for code, v := range r.Answers {
 		if v != "" {

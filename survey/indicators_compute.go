@@ -24,6 +24,7 @@ func (t *tally) add(v string) {
 // bucket accumulates one period × service selection.
 type bucket struct {
 	sent, answered, comments int
+	byChannel                [3]int // answered, by position in Channels
 	questions                map[string]*tally
 	overall, reuse, nps      tally
 }
@@ -115,6 +116,7 @@ func (c *computation) addResponse(src *IndicatorSource, r *ResponseRow) bool {
 	in := c.each(r.IssuedAt, r.ServiceType, func(b *bucket) {
 		b.sent++
 		b.answered++
+		b.byChannel[channelIndex(r.Channel)]++
 		src.eachAnswer(r, func(code, v string) {
 			t, ok := meta.types[code]
 			if !ok {

@@ -42,6 +42,20 @@ func (c *computation) result(now time.Time) *Indicators {
 			}
 		}
 	}
+	// By-channel figures come last, so that the rows of the figures above
+	// keep their places in every table that lists them all.
+	for _, cc := range ChannelCodes {
+		for pi, p := range c.periods {
+			for si, svc := range c.services {
+				b := &c.buckets[pi][si]
+				num, den := float64(b.byChannel[channelIndex(cc.Channel)]), float64(b.sent)
+				if cc.Kind == KindCount {
+					den = 0
+				}
+				add(NewFigure(cc.Code, p.Key, svc, cc.Kind, num, den))
+			}
+		}
+	}
 	in.Questionnaires = c.usedVersions()
 	sort.SliceStable(c.verbs, func(i, j int) bool { return c.verbs[i].SubmittedAt.After(c.verbs[j].SubmittedAt) })
 	in.Verbatims = c.verbs

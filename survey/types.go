@@ -289,6 +289,8 @@ type Response struct {
 	Answers              map[string]string `bson:"answers" json:"answers"` // question code → stored value
 	Flagged              bool              `bson:"flagged" json:"flagged"` // dissatisfied: to follow up
 	FollowUp             *FollowUp         `bson:"follow_up,omitempty" json:"follow_up,omitempty"`
+	// Channel is how the client reached the survey (empty: ChannelLink).
+	Channel Channel `bson:"channel,omitempty" json:"channel,omitempty"`
 }
 
 // FollowUp is what the structure did about a dissatisfied answer.

@@ -30,5 +30,7 @@ func newMailer(cfg config.Config, st *store.Store, log *slog.Logger) (*mailer.Ma
 	if err != nil {
 		return nil, fmt.Errorf("mail templates: %w", err)
 	}
+	// Password resets, alerts and digests, composed when enqueued.
+	m.RegisterNotices(st)
 	return m, nil
 }

@@ -11,6 +11,9 @@ import (
 
 	"capsat/config"
 	"capsat/handlers"
+	"capsat/survey/digest"
+	"capsat/survey/notices"
+	"capsat/survey/readmodel"
 	"capsat/survey/store"
 )
 
@@ -69,6 +72,14 @@ func serve(ctx context.Context, args []string, e env) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go purgeSessionsEvery(ctx, time.Hour, st.store, log)
+	// Monthly digests: planned at start and every hour; a month's digests
+	// are enqueued once (their _ids), whatever the instances.
+	mails, err := notices.ParseTemplates()
+	if err != nil {
+		return fmt.Errorf("mail templates: %w", err)
+	}
+	digests := &digest.Planner{Store: digestStore{st.store, st.figures}, Mails: mails, BaseURL: cfg.BaseURL, Now: time.Now, Log: log}
+	go digests.Run(ctx, time.Hour)
 	// Summaries are refreshed in the background so that answers never wait
 	// for a recomputation. At shutdown the worker stops at once: what it has
 	// not refreshed stays queued in the store and the next start takes it
@@ -132,4 +143,11 @@ func purgeSessionsEvery(ctx context.Context, every time.Duration, st *store.Stor
 			}
 		}
 	}
+}
+
+// digestStore is the store with its read model, as the digest planner
+// reads both.
+type digestStore struct {
+	*store.Store
+	*readmodel.Model
 }

@@ -26,6 +26,12 @@ type AuditEntry struct {
 // AuditFollowUp is the audit action of a recorded follow-up.
 const AuditFollowUp AuditAction = "follow_up.record"
 
+// Audit actions of the password reset by e-mail.
+const (
+	AuditPasswordResetRequest AuditAction = "password.reset_request"
+	AuditPasswordReset        AuditAction = "password.reset"
+)
+
 // Audited actions.
 const (
 	AuditLoginSuccess   AuditAction = "login.success"

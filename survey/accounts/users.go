@@ -21,6 +21,15 @@ type User struct {
 	Region            string    `bson:"region,omitempty" json:"region,omitempty"`
 	CreatedAt         time.Time `bson:"created_at" json:"created_at"`
 	PasswordChangedAt time.Time `bson:"password_changed_at" json:"password_changed_at"`
+	// MailOff are the e-mails this person turned off on "Mon compte".
+	MailOff MailPrefs `bson:"mail_off,omitempty" json:"mail_off"`
+}
+
+// MailPrefs are the e-mails a person may turn off: each true field is a
+// kind of message never sent to the person's address.
+type MailPrefs struct {
+	Alerts bool `bson:"alerts,omitempty" json:"alerts"` // dissatisfaction alerts
+	Digest bool `bson:"digest,omitempty" json:"digest"` // monthly digests
 }
 
 // Principal returns what the user may do.

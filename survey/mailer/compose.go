@@ -87,8 +87,12 @@ func DefaultGreeting(contact string) string {
 func DefaultSignature(structure string) string { return "L’équipe de " + structure }
 
 // SurveyLink is the survey link of token: the base URL, /s/ and the token,
-// nothing after it.
-func SurveyLink(baseURL, token string) string { return strings.TrimRight(baseURL, "/") + "/s/" + token }
+// then ?c=mail, which leaves the token alone.
+func SurveyLink(baseURL, token string) string {
+	// ?c=mail: answers through the mail count as e-mail in the response
+	// rate by channel; the token is unchanged.
+	return survey.SurveyURL(strings.TrimRight(baseURL, "/"), token, survey.ChannelEmail)
+}
 
 // UnsubscribeLink is the one-click opt-out page of token.
 func UnsubscribeLink(baseURL, token string) string {

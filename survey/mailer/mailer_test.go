@@ -108,7 +108,11 @@ func tokenOf(t *testing.T, r mailertest.Received) string {
 		t.Fatalf("no survey link in the text part:\n%s", r.Text)
 	}
 	rest := r.Text[i+len(baseURL+"/s/"):]
-	return strings.Fields(rest)[0]
+	tok, query, _ := strings.Cut(strings.Fields(rest)[0], "?")
+	if query != "c=mail" {
+		t.Fatalf("the link in the mail is not the e-mail variant: %s", strings.Fields(rest)[0])
+	}
+	return tok
 }
 
 func TestInvitationGoesAtTheEndDateWithItsHeadersAndBothParts(t *testing.T) {
@@ -147,7 +151,7 @@ func TestInvitationGoesAtTheEndDateWithItsHeadersAndBothParts(t *testing.T) {
 		t.Errorf("Message-ID %q recorded as %+v", r.Header.Get("Message-ID"), msgs[0])
 	}
 	tok := tokenOf(t, r)
-	if !strings.Contains(r.HTML, `href="`+baseURL+"/s/"+tok+`"`) || !strings.Contains(r.HTML, `lang="fr"`) {
+	if !strings.Contains(r.HTML, `href="`+baseURL+"/s/"+tok+`?c=mail"`) || !strings.Contains(r.HTML, `lang="fr"`) {
 		t.Errorf("HTML part without the link or its language:\n%s", r.HTML)
 	}
 	sc, err := w.store.ResolveToken(w.ctx, tok)

@@ -148,7 +148,10 @@ func (h *history) answer(o *survey.Order) error {
 		comment = "Commentaire " + strconv.Itoa(h.rng.IntN(1000))
 	}
 	answers := surveytest.AnswersLike(&sc.Questionnaire, level.Value, strconv.Itoa(h.rng.IntN(11)), comment)
-	if _, err := h.s.SubmitResponse(h.ctx, current.Survey.Token, answers); err != nil {
+	// Each channel a client may come through, so that both readers are held
+	// to the same channel of each response.
+	ch := survey.Channels[h.rng.IntN(len(survey.Channels))]
+	if _, err := h.s.SubmitResponseVia(h.ctx, current.Survey.Token, answers, ch); err != nil {
 		return err
 	}
 	h.answered++

@@ -93,6 +93,10 @@ func addLedgerResponse(src *survey.IndicatorSource, doc []byte, r survey.DateRan
 			flagged, ok = v.BooleanOK()
 		case "follow_up":
 			followUp, ok = v.DocumentOK()
+		case "channel":
+			var ch []byte
+			ch, ok = stringBytes(v)
+			row.Channel = survey.Channel(ch)
 		}
 		if !ok {
 			return fmt.Errorf("%w: field %s", errBadLedger, el.Key())
@@ -101,6 +105,7 @@ func addLedgerResponse(src *survey.IndicatorSource, doc []byte, r survey.DateRan
 	if !r.Contains(row.IssuedAt) {
 		return nil
 	}
+	row.Channel = row.Channel.Normal() // absent: the link copied
 	if answers != nil {
 		elems, ok := documentElements(answers)
 		if !ok {

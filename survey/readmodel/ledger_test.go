@@ -40,8 +40,8 @@ func rowLines(src *survey.IndicatorSource, codes []string) []string {
 	for i := range src.Responses {
 		r := &src.Responses[i]
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s ref=%s q=%s service=%s v=%d issued=%s submitted=%s", r.OrderID, r.OrderReference, r.QuestionnaireID,
-			r.ServiceType, r.QuestionnaireVersion, utc(r.IssuedAt), utc(r.SubmittedAt))
+		fmt.Fprintf(&b, "%s ref=%s q=%s service=%s v=%d issued=%s submitted=%s channel=%s", r.OrderID, r.OrderReference, r.QuestionnaireID,
+			r.ServiceType, r.QuestionnaireVersion, utc(r.IssuedAt), utc(r.SubmittedAt), r.Channel)
 		for _, c := range codes {
 			fmt.Fprintf(&b, " %s=%q", c, src.Answer(r, c))
 		}

@@ -137,6 +137,12 @@ func (s *Store) orderLinkState(sc *survey.SurveyContext) error {
 // response's _id, the order id, does too; an edit first has the order
 // answered as edited.
 func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string]string) (*survey.Response, error) {
+	return s.SubmitResponseVia(ctx, token, raw, survey.ChannelLink)
+}
+
+// SubmitResponseVia is SubmitResponse for an answer that came through
+// channel ch, recorded with the response.
+func (s *Store) SubmitResponseVia(ctx context.Context, token string, raw map[string]string, ch survey.Channel) (*survey.Response, error) {
 	r, err := s.resolveLink(ctx, token, false)
 	if err != nil {
 		if r != nil && r.answer != nil {
@@ -163,6 +169,9 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 		now := s.Now()
 		c := newChange(oid, r.seq+1, changeAnswered, now)
 		c.Token, c.Response = token, r.newResponse(answers, now)
+		if ch.Normal() != survey.ChannelLink {
+			c.Response.Channel = ch.Normal() // the default is left out of the document
+		}
 		err := s.insertAnswer(ctx, c)
 		switch {
 		case err == nil:

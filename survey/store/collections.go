@@ -52,4 +52,7 @@ const (
 	// colImportBatches holds the orders each import created, by _id, for
 	// "Envoyer les questionnaires" after the import.
 	colImportBatches = "import_batches"
+	// colPasswordResets holds pending password resets, by the SHA-256 of
+	// their link's token.
+	colPasswordResets = "password_resets"
 )

@@ -243,3 +243,31 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID string) error {
 	}
 	return nil
 }
+
+// SetMailPrefs records which e-mails a person turned off.
+func (s *Store) SetMailPrefs(ctx context.Context, userID string, off accounts.MailPrefs) error {
+	res, err := s.db.Collection(colUsers).UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$set": bson.M{"mail_off": off}})
+	if err != nil {
+		return fmt.Errorf("set mail preferences: %w", Translate(err))
+	}
+	if res.MatchedCount == 0 {
+		return survey.ErrNotFound
+	}
+	return nil
+}
+
+// RegionUsers returns the accounts of a region (role region), sorted by
+// e-mail. It filters the users collection: a monthly digest calls it, not
+// a page.
+func (s *Store) RegionUsers(ctx context.Context, region string) ([]accounts.User, error) {
+	cur, err := s.db.Collection(colUsers).Find(ctx, bson.M{"role": accounts.RoleRegionViewer, "region": region},
+		options.Find().SetSort(bson.D{{Key: "email", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("list region users: %w", Translate(err))
+	}
+	out := []accounts.User{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("list region users: %w", Translate(err))
+	}
+	return out, nil
+}
