@@ -11,6 +11,9 @@ type QuestionnaireInput struct {
 	Intro        string        `json:"intro" validate:"max=1000" text:"multiline"`
 	ServiceTypes []ServiceType `json:"service_types" validate:"required,min=1,max=2,dive,service_type"`
 	Questions    []Question    `json:"questions" validate:"required,min=1,max=40,dive"`
+	// Revision, when given, is the draft revision the caller edited: a
+	// save over any other revision is a conflict (lost update refused).
+	Revision *int `json:"revision,omitempty"`
 }
 
 // Questionnaire normalises a questionnaire input and checks it: field

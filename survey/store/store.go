@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -34,6 +35,10 @@ type Store struct {
 	recent         recentSurveys // forms drawn lately, to draw again while the store is unavailable
 	probes         probeState    // the last write probe (health.go)
 	orderLocks     orderLocks    // copies of one order written one at a time (embedded store)
+	// questionnaireWrites serialises the (rare) questionnaire writes of
+	// this process: the embedded store loses concurrent updates of one
+	// document, and a draft's revision check must not race its save.
+	questionnaireWrites sync.Mutex
 }
 
 // Options configure a Store.
