@@ -152,6 +152,7 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(sapi, http.MethodPost, "/questionnaires/:qid/publish", questionnaires.publish, policyStructureAdmin)
 	r.route(sapi, http.MethodPost, "/questionnaires/:qid/archive", questionnaires.archive, policyStructureAdmin)
 	r.route(sapi, http.MethodPost, "/questionnaires/:qid/versions", questionnaires.newVersion, policyStructure)
+	r.route(sapi, http.MethodDelete, "/questionnaires/:qid", questionnaires.remove, policyStructure)
 
 	// The API's own description: public, so that clients can be generated.
 	r.route(api, http.MethodGet, "/openapi.json", openAPIHandler(d.Config.BaseURL), policyPublic)
@@ -267,6 +268,10 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	r.route(sapp, http.MethodGet, "/questionnaires/:qid/apercu", questionnaires.preview, policyStructure)
 	r.route(sapp, http.MethodPost, "/questionnaires/:qid/version", questionnaires.newVersion, policyStructure)
 	r.route(sapp, http.MethodPost, "/questionnaires/:qid/publication", questionnaires.publish, policyStructureAdmin)
+	editor := &questionnaireEditor{store: d.Store, views: pages, list: questionnaires.render}
+	r.route(sapp, http.MethodGet, "/questionnaires/:qid/modifier", editor.show, policyStructure)
+	r.route(sapp, http.MethodPost, "/questionnaires/:qid/modifier", editor.save, policyStructure)
+	r.route(sapp, http.MethodPost, "/questionnaires/:qid/suppression", editor.remove, policyStructure)
 	admin := &adminPages{store: d.Store, views: pages, audit: audit}
 	r.route(sapp, http.MethodGet, "/administration", admin.show, policyStructureAdmin)
 	r.route(sapp, http.MethodPost, "/administration/utilisateurs", admin.createUser, policyStructureAdmin)

@@ -92,15 +92,15 @@ func checkQuestionRules(qs []Question, errs *ValidationError) {
 			continue
 		}
 		if want := roleType(q.Role); q.Type != want {
-			errs.Add(at("role"), "role_type", fmt.Sprintf("Une question de rôle « %s » doit être de type « %s ».", q.Role, want))
+			errs.Add(at("role"), "role_type", fmt.Sprintf("Une question de rôle « %s » doit être de type « %s ».", q.Role.Label(), want.Label()))
 		}
 		roles[q.Role]++
 		if q.Role != RoleComment && roles[q.Role] > 1 {
-			errs.Add(at("role"), "role_duplicate", fmt.Sprintf("Une seule question peut avoir le rôle « %s ».", q.Role))
+			errs.Add(at("role"), "role_duplicate", fmt.Sprintf("Une seule question peut avoir le rôle « %s ».", q.Role.Label()))
 		}
 	}
 	if roles[RoleOverall] == 0 && len(qs) > 0 {
-		errs.Add("questions", "overall_missing", "Une question (de type échelle de satisfaction) doit porter le rôle « overall » : la satisfaction globale.")
+		errs.Add("questions", "overall_missing", "Une question de type « échelle de satisfaction » doit porter le rôle « Satisfaction globale » (overall).")
 	}
 }
 
