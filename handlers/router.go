@@ -287,6 +287,7 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	network := &federationPages{store: d.withFigures(), views: pages, audit: audit, now: d.Now, maxUpload: d.Config.MaxUploadBytes}
 	r.route(app, http.MethodGet, "/app/reseau", network.network, policyFederation)
 	r.route(app, http.MethodGet, "/app/regions/:region", network.region, policyRegion)
+	r.route(app, http.MethodGet, "/app/regions/:region/structures/:structure", network.structure, policyRegion)
 	r.route(app, http.MethodGet, "/app/reseau/structures", network.structures, policyFederation)
 	r.route(app, http.MethodPost, "/app/reseau/structures", network.createStructure, policyFederation)
 	networkUploads := r.Group("/app/reseau", markPages(pages), bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), backofficeHeaders(), authenticate(d.Store))
