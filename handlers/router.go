@@ -281,6 +281,8 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	r.route(sapp, http.MethodPost, "/administration/reglages", admin.saveSettings, policyStructureAdmin)
 	imports := &importPage{store: d.Store, views: pages, maxBytes: d.Config.MaxUploadBytes}
 	r.route(sapp, http.MethodGet, "/commandes/import", imports.show, policyStructure)
+	r.route(sapp, http.MethodGet, "/commandes/import/modele.csv", imports.templateCSV, policyStructure)
+	r.route(sapp, http.MethodGet, "/commandes/import/modele.xlsx", imports.templateXLSX, policyStructure)
 	// The confirmation carries the file in base64: a third larger.
 	importUploads := r.Group("/app/structures/:sid", markPages(pages), bodyLimit(d.Config.MaxUploadBytes*4/3+uploadEnvelopeBytes), backofficeHeaders(), authenticate(d.Store))
 	r.route(importUploads, http.MethodPost, "/commandes/import", imports.upload, policyStructure)

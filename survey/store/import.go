@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -106,7 +107,9 @@ func (s *Store) applyImport(ctx context.Context, f *survey.ImportFile, plan *sur
 			return fmt.Errorf("import: update order %s: %w", u.Order.ID, Translate(err))
 		}
 		report.Updated++
+		report.Orders = append(report.Orders, survey.ImportedOrder{Row: u.Row, ID: u.Order.ID, Reference: u.Input.Reference})
 	}
+	slices.SortFunc(report.Orders, func(a, b survey.ImportedOrder) int { return a.Row - b.Row })
 	return nil
 }
 
@@ -129,6 +132,14 @@ func (s *Store) insertImported(ctx context.Context, f *survey.ImportFile, plan *
 	}
 	_, err := s.db.Collection(colOrders).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	report.Created = len(plan.Inserts)
+	failed := map[int]bool{}
+	defer func() {
+		for i, ins := range plan.Inserts {
+			if !failed[i] {
+				report.Orders = append(report.Orders, survey.ImportedOrder{Row: ins.Row, ID: ins.Order.ID, Reference: ins.Order.Reference, Created: true})
+			}
+		}
+	}()
 	if err == nil {
 		return nil
 	}
@@ -141,6 +152,7 @@ func (s *Store) insertImported(ctx context.Context, f *survey.ImportFile, plan *
 			return fmt.Errorf("import: insert orders: %w", Translate(err))
 		}
 		ins := plan.Inserts[we.Index]
+		failed[we.Index] = true
 		plan.Reject(f, ins.Row, "reference", fmt.Sprintf("Une commande « %s » a été enregistrée pendant l'import : ligne ignorée, réimportez le fichier.", ins.Order.Reference))
 		report.Created--
 	}
