@@ -58,6 +58,7 @@ func newPageBase(c *gin.Context, store backofficeStore, active string) (pageBase
 		{Href: root, Label: "Tableau de bord"},
 		{Href: root + "/suivi", Label: "Suivi des insatisfactions"},
 		{Href: root + "/commandes", Label: "Bons de commande"},
+		{Href: root + "/reponses", Label: "Réponses"},
 		{Href: root + "/exports", Label: "Exports"},
 		{Href: root + "/questionnaires", Label: "Questionnaires"},
 	} {

@@ -2,12 +2,14 @@ package handlers
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"capsat/survey"
 	"capsat/survey/accounts"
@@ -72,7 +74,7 @@ func TestDashboardShowsFiguresTrendAndOpenFollowUps(t *testing.T) {
 	mustContain(t, body,
 		"Taux de réponse", "100 %", "n = 1 questionnaires envoyés",
 		"Satisfaction globale", "0 %", "NPS (recommandation)", "-100",
-		`<polyline class="trend-line"`, `<svg class="bar"`,
+		`<polyline class="trend-line"`, `<svg class="bar stacked"`,
 		"1 insatisfaction à traiter", "Intérimaire absent", `<table id="comparaison">`, "la région Normandie",
 		`value="2025-04-01"`, `value="2026-03-01"`)
 	if strings.Contains(body, "<script>alert") {
@@ -133,7 +135,37 @@ func TestFollowUpRecordAndClose(t *testing.T) {
 	}
 	body = b.get(rec.Header().Get("Location")).Body.String()
 	mustContain(t, body, "le suivi clôturé", "À traiter (0)", "Clôturées (1)", "Appel du client &lt;b&gt;le 2 mars&lt;/b&gt;", "charge@bocage.fr")
-	mustContain(t, b.get(b.root()).Body.String(), "0 insatisfaction à traiter")
+	mustContain(t, b.get(b.root()).Body.String(), "0 insatisfaction à traiter sur la période")
+}
+
+// TestFollowUpsArePagedWithinAPeriod: "Suivi" shows a period's items a page
+// at a time, open ones first, so that a page costs what it shows.
+func TestFollowUpsArePagedWithinAPeriod(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t) // one open item, BC-<1>
+	start := b.clock.T
+	for i := range FollowUpsPerPage + 4 {
+		_, link := b.exportOrder(b.st.ID, b.key, fmt.Sprintf("BC-P%02d", i), survey.ServiceMAD, start.Add(time.Duration(i+1)*time.Minute))
+		b.exportAnswer(link, b.clock.T.Add(time.Minute), "pas_du_tout_satisfait", "2", "", survey.ServiceMAD)
+	}
+	list := b.root() + "/suivi"
+	first := b.get(list).Body.String()
+	mustContain(t, first, "À traiter (25)", "Page 1 sur 2", `rel="next"`)
+	if n := strings.Count(first, `<li class="followup">`); n != FollowUpsPerPage {
+		t.Fatalf("page 1 shows %d items, want %d", n, FollowUpsPerPage)
+	}
+	second := b.get(list + "?page=2").Body.String()
+	if n := strings.Count(second, `<li class="followup">`); n != 5 {
+		t.Fatalf("page 2 shows %d items, want 5", n)
+	}
+	mustContain(t, second, "Page 2 sur 2", `rel="prev"`)
+	// A period before any survey holds nothing; a bad date is refused beside its field.
+	mustContain(t, b.get(list+"?from=2020-01-01&to=2020-12-31").Body.String(), "À traiter (0)")
+	rec := b.get(list + "?from=2026-13-01")
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("bad date: %d", rec.Code)
+	}
+	mustContain(t, rec.Body.String(), `id="from-error"`)
 }
 
 func TestFollowUpOfAnotherStructureIs404(t *testing.T) {
@@ -202,7 +234,7 @@ func TestBackofficePagesEscapeUserText(t *testing.T) {
 	root := b.root()
 	pages := map[string]string{
 		root: token, root + "/suivi": token, root + "/commandes": token, root + "/commandes/nouvelle": token,
-		root + "/commandes/" + b.orderID: token, root + "/commandes/" + b.orderID + "/modifier": token,
+		root + "/commandes/" + b.orderID: token, root + "/reponses": token, root + "/reponses/" + b.orderID: token,
 		root + "/commandes/import": token, root + "/exports": token, root + "/questionnaires": token,
 		root + "/administration": token, "/app/reseau": fedToken, "/app/reseau/structures": fedToken,
 		"/app/regions/Normandie": fedToken,

@@ -18,7 +18,6 @@ import (
 type dashboardStore interface {
 	backofficeStore
 	IndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error)
-	CountOpenFollowUps(ctx context.Context, sid string) (int, error)
 	Benchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error)
 }
 
@@ -29,14 +28,6 @@ type dashboardPage struct {
 	now   func() time.Time
 }
 
-// barView is one horizontal bar of the per-question chart.
-type barView struct {
-	Label   string
-	Value   string
-	Percent float64 // width of the bar, 0..100
-	N       int
-}
-
 // trendPoint is one month of the trend chart and its table.
 type trendPoint struct {
 	Label     string
@@ -44,6 +35,8 @@ type trendPoint struct {
 	Responses int
 	X, Y      float64
 	HasValue  bool
+	Few       bool    // fewer than smallMonth answers: drawn hatched
+	BandX     float64 // the month's column, for the hatching
 }
 
 // dashboardView is the data of dashboard.html.
@@ -54,7 +47,10 @@ type dashboardView struct {
 	Services          []survey.ServiceType
 	Period            string
 	Headlines         []headlineView
-	Bars              []barView
+	Distributions     []distributionView
+	FewNote           string
+	TrendStep         float64
+	HasFew            bool
 	Trend             []trendPoint
 	TrendLine         string // SVG polyline points
 	Comments          []survey.Verbatim
@@ -120,11 +116,6 @@ func (h *dashboardPage) show(c *gin.Context) {
 		refusePage(c, err)
 		return
 	}
-	open, err := h.store.CountOpenFollowUps(ctx, base.SID)
-	if err != nil {
-		refusePage(c, err)
-		return
-	}
 	in := survey.ComputeIndicators(src, q, h.now())
 	svc := survey.AllServices
 	if q.Service != "" {
@@ -132,9 +123,22 @@ func (h *dashboardPage) show(c *gin.Context) {
 	}
 	page.Period = q.Range.String()
 	page.Headlines = headlines(in, svc)
-	page.Bars = questionBars(in, svc)
 	page.Trend, page.TrendLine = trend(in, svc)
-	page.OpenFollowUps = open
+	page.Distributions, page.FewNote = distributions(in, svc, formatFigure), fewNote()
+	if len(page.Trend) > 1 {
+		page.TrendStep = page.Trend[1].X - page.Trend[0].X
+	} else {
+		page.TrendStep = trendWidth - trendLeft - trendRight
+	}
+	for i := range page.Trend {
+		page.Trend[i].BandX = page.Trend[i].X - page.TrendStep/2
+		page.HasFew = page.HasFew || page.Trend[i].Few
+	}
+	for _, fu := range src.FollowUps {
+		if fu.Open() {
+			page.OpenFollowUps++ // of the period: what it read already
+		}
+	}
 	page.Comments = in.Verbatims[:min(len(in.Verbatims), 5)]
 	span := survey.MonthSpan{From: survey.SummaryMonth(q.Range.From), To: survey.SummaryMonth(q.Range.To)}
 	bench, err := h.store.Benchmark(ctx, base.SID, span, q.Service)
@@ -178,30 +182,6 @@ func formatFigure(f survey.Figure) string {
 	return strconv.Itoa(int(v))
 }
 
-// questionBars are the per-question figures of the whole range: share of
-// satisfied (scales), of yes (yes/no) and the NPS placed on a 0..100 bar.
-func questionBars(in *survey.Indicators, svc string) []barView {
-	out := []barView{}
-	for _, q := range in.Questions {
-		if q.Type != survey.QuestionScale && q.Type != survey.QuestionYesNo && q.Type != survey.QuestionNPS {
-			continue
-		}
-		f, ok := in.Figure(q.IndicatorCode, survey.TotalPeriodKey, svc)
-		if !ok {
-			continue
-		}
-		b := barView{Label: q.Label, Value: formatFigure(f), N: f.N}
-		if f.Value != nil {
-			b.Percent = *f.Value * 100
-			if f.Kind == survey.KindNPS {
-				b.Percent = (*f.Value + 100) / 2
-			}
-		}
-		out = append(out, b)
-	}
-	return out
-}
-
 // trend places the monthly overall satisfaction on the chart: x by month,
 // y from 0 % (bottom) to 100 % (top); months without answers have no point.
 func trend(in *survey.Indicators, svc string) ([]trendPoint, string) {
@@ -217,7 +197,8 @@ func trend(in *survey.Indicators, svc string) ([]trendPoint, string) {
 	for i, p := range months {
 		f, _ := in.Figure(survey.CodeOverall, p.Key, svc)
 		resp, _ := in.Figure(survey.CodeResponses, p.Key, svc)
-		tp := trendPoint{Label: shortMonth(p.From), Value: formatFigure(f), Responses: resp.N, X: trendLeft + float64(i)*step}
+		tp := trendPoint{Label: shortMonth(p.From), Value: formatFigure(f), Responses: resp.N, X: trendLeft + float64(i)*step,
+			Few: f.N > 0 && f.N < smallMonth}
 		if f.Value != nil {
 			tp.HasValue = true
 			tp.Y = trendTop + (1-*f.Value)*(trendHeight-trendTop-trendBottom)

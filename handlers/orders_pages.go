@@ -24,6 +24,10 @@ type ordersPageStore interface {
 	IssueSurvey(ctx context.Context, sid, oid string) (*survey.SurveyLink, error)
 	CancelSurvey(ctx context.Context, sid, oid string) error
 	Validator() *survey.Validator
+	OrderHistory(ctx context.Context, sid, oid string) ([]survey.OrderEvent, error)
+	Response(ctx context.Context, sid, oid string) (*survey.Response, error)
+	FrozenQuestionnaire(ctx context.Context, id string) (*survey.Questionnaire, error)
+	IssueSurveysFor(ctx context.Context, sid string, oids []string) (*survey.BatchIssueResult, error)
 }
 
 // ordersPages serves the purchase order list, forms and order page.
@@ -66,10 +70,15 @@ type ordersListView struct {
 	Total            int
 	PrevURL, NextURL string
 	PageLabel        string
+	Selection        *formErrors // a refused selection of orders
 }
 
 // list shows one page of the orders matching the filters of the query.
-func (h *ordersPages) list(c *gin.Context) {
+func (h *ordersPages) list(c *gin.Context) { h.renderList(c, http.StatusOK, nil) }
+
+// renderList shows the list; selErr is the refusal of a selection (no
+// order checked), shown beside the checkboxes.
+func (h *ordersPages) renderList(c *gin.Context, status int, selErr *formErrors) {
 	base, ok := newPageBase(c, h.store, structurePagesPath(c.Param("sid"))+"/commandes")
 	if !ok {
 		return
@@ -81,7 +90,7 @@ func (h *ordersPages) list(c *gin.Context) {
 	if n, err := strconv.Atoi(c.Query("page")); err == nil && n > 0 && n <= 100000 {
 		f.Page = n
 	}
-	page := ordersListView{pageBase: base, Filter: f, Services: survey.ServiceTypes}
+	page := ordersListView{pageBase: base, Filter: f, Services: survey.ServiceTypes, Selection: selErr}
 	for _, s := range []survey.SurveyStatus{survey.SurveyNotIssued, survey.SurveyIssued, survey.SurveyAnswered, survey.SurveyExpired, survey.SurveyCancelled} {
 		page.Statuses = append(page.Statuses, statusOption{s, surveyStatusLabels[s]})
 	}
@@ -113,7 +122,7 @@ func (h *ordersPages) list(c *gin.Context) {
 	if res.Page < pages {
 		page.NextURL = link(res.Page + 1)
 	}
-	h.views.render(c, http.StatusOK, "orders", page)
+	h.views.render(c, status, "orders", page)
 }
 
 // orderForm is the typed content of the create and edit forms.
@@ -187,11 +196,16 @@ func (h *ordersPages) newForm(c *gin.Context) {
 	h.renderForm(c, http.StatusOK, "", orderForm{ServiceType: string(survey.ServiceMAD)}, nil)
 }
 
-// editForm shows the form filled with the order.
+// editForm shows the form filled with the order; an answered order is
+// never edited, so its page says so instead of a form that would be refused.
 func (h *ordersPages) editForm(c *gin.Context) {
 	o, err := h.store.Order(c.Request.Context(), c.Param("sid"), c.Param("oid"))
 	if err != nil {
 		refusePage(c, err)
+		return
+	}
+	if o.SurveyStatusAt(h.now()) == survey.SurveyAnswered {
+		h.renderOrder(c, http.StatusConflict, answeredNoEdit)
 		return
 	}
 	h.renderForm(c, http.StatusOK, o.ID, formOf(o), nil)
@@ -257,7 +271,10 @@ func (h *ordersPages) renderForm(c *gin.Context, status int, oid string, form or
 	h.views.render(c, status, "order_form", orderFormView{pageBase: base, OrderID: oid, Form: form, Errors: fe, Services: survey.ServiceTypes})
 }
 
-// orderView is the data of order.html.
+// answeredNoEdit is the refusal of an edit of an answered order.
+const answeredNoEdit = "Ce bon de commande a reçu la réponse du client : il ne peut plus être modifié."
+
+// orderView is the data of order.html: the order as the hub of its survey.
 type orderView struct {
 	pageBase
 	Order      *survey.Order
@@ -268,6 +285,14 @@ type orderView struct {
 	Message    string
 	CanIssue   bool
 	CanCancel  bool
+	CanEdit    bool // not once answered
+	HoursText  string
+	History    []survey.OrderEvent
+	// Response and Answers, once the client answered: question by question
+	// in the wording of the version answered.
+	Response      *survey.Response
+	Questionnaire *survey.Questionnaire
+	Answers       []answerRow
 }
 
 // show is the order page: details, status, survey link, QR codes, actions.
@@ -287,14 +312,46 @@ func (h *ordersPages) renderOrder(c *gin.Context, status int, message string) {
 	}
 	st := o.SurveyStatusAt(h.now())
 	v := orderView{pageBase: base, Order: o, Status: st, StatusText: surveyStatusLabels[st], Message: message,
-		Saved: c.Query("enregistre") == "1", CanIssue: st != survey.SurveyIssued && st != survey.SurveyAnswered, CanCancel: st == survey.SurveyIssued}
+		Saved: c.Query("enregistre") == "1", CanIssue: st != survey.SurveyIssued && st != survey.SurveyAnswered,
+		CanCancel: st == survey.SurveyIssued, CanEdit: st != survey.SurveyAnswered, HoursText: formOf(o).Hours}
 	if st == survey.SurveyIssued {
 		v.SurveyURL = surveyLinkURL(h.baseURL, o.Survey.Token)
+	}
+	ctx := c.Request.Context()
+	if v.History, err = h.store.OrderHistory(ctx, base.SID, o.ID); err != nil {
+		refusePage(c, err)
+		return
+	}
+	if st == survey.SurveyAnswered {
+		if !h.addAnswers(c, &v) {
+			return
+		}
 	}
 	if message == "" {
 		v.Message = linkNotice(c.Query("lien"))
 	}
 	h.views.render(c, status, "order", v)
+}
+
+// addAnswers puts the client's response on the order page; a response not
+// readable yet (its copy still being written) leaves the section out.
+func (h *ordersPages) addAnswers(c *gin.Context, v *orderView) bool {
+	ctx := c.Request.Context()
+	r, err := h.store.Response(ctx, v.SID, v.Order.ID)
+	if errors.Is(err, survey.ErrNotFound) {
+		return true
+	}
+	if err != nil {
+		refusePage(c, err)
+		return false
+	}
+	q, err := h.store.FrozenQuestionnaire(ctx, r.QuestionnaireID)
+	if err != nil {
+		refusePage(c, err)
+		return false
+	}
+	v.Response, v.Questionnaire, v.Answers = r, q, answerRows(q, r)
+	return true
 }
 
 func linkNotice(v string) string {
@@ -315,8 +372,38 @@ func (h *ordersPages) issue(c *gin.Context) {
 	})
 }
 
-// cancel cancels the order's live survey link.
+// cancelConfirmView is the data of cancel_link.html.
+type cancelConfirmView struct {
+	pageBase
+	Order *survey.Order
+}
+
+// confirmCancel asks before cancelling the live link: the client holding
+// it could no longer answer.
+func (h *ordersPages) confirmCancel(c *gin.Context) {
+	base, ok := newPageBase(c, h.store, structurePagesPath(c.Param("sid"))+"/commandes")
+	if !ok {
+		return
+	}
+	o, err := h.store.Order(c.Request.Context(), base.SID, c.Param("oid"))
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	if o.SurveyStatusAt(h.now()) != survey.SurveyIssued {
+		h.renderOrder(c, http.StatusConflict, "Ce bon de commande n'a pas de lien en cours à annuler.")
+		return
+	}
+	h.views.render(c, http.StatusOK, "cancel_link", cancelConfirmView{pageBase: base, Order: o})
+}
+
+// cancel cancels the order's live survey link once confirmed; a post
+// without the confirmation shows the question instead.
 func (h *ordersPages) cancel(c *gin.Context) {
+	if c.PostForm("confirmation") != "oui" {
+		h.confirmCancel(c)
+		return
+	}
 	h.linkAction(c, "annule", h.store.CancelSurvey)
 }
 

@@ -69,7 +69,7 @@ func TestOrderCreateShowIssueCancelAndEdit(t *testing.T) {
 		t.Fatalf("QR SVG: %d", svg.Code)
 	}
 
-	rec = b.post(orderPage+"/lien/annulation", url.Values{})
+	rec = b.post(orderPage+"/lien/annulation", url.Values{"confirmation": {"oui"}})
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("cancel: %d", rec.Code)
 	}

@@ -55,17 +55,17 @@ func TestBackofficePagesAnswerLinkStatesWithoutServerErrors(t *testing.T) {
 	answered := b.root() + "/commandes/" + b.orderID
 	mustFrenchPage(t, "edit an answered order", b.post(answered, orderFormValues()), http.StatusConflict, "il ne peut plus être modifié")
 	mustFrenchPage(t, "issue on an answered order", b.post(answered+"/lien", url.Values{}), http.StatusConflict, "pas possible dans l&#39;état actuel")
-	mustFrenchPage(t, "cancel on an answered order", b.post(answered+"/lien/annulation", url.Values{}), http.StatusConflict, "pas possible dans l&#39;état actuel")
+	mustFrenchPage(t, "cancel on an answered order", b.post(answered+"/lien/annulation", url.Values{"confirmation": {"oui"}}), http.StatusConflict, "pas possible dans l&#39;état actuel")
 	mustFrenchPage(t, "QR code of an answered order", b.get(answered+"/qr.png"), http.StatusConflict, "déjà répondu")
 
 	// A cancelled link: shown as such, no QR code, cancelling again is harmless.
 	cancelled := newOrder("BC-annule")
-	if rec := b.post(cancelled+"/lien/annulation", url.Values{}); rec.Code != http.StatusSeeOther {
+	if rec := b.post(cancelled+"/lien/annulation", url.Values{"confirmation": {"oui"}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("cancel: %d %s", rec.Code, rec.Body)
 	}
 	mustFrenchPage(t, "order with a cancelled link", b.get(cancelled), http.StatusOK, "Lien annulé")
 	mustFrenchPage(t, "QR code of a cancelled link", b.get(cancelled+"/qr.svg"), http.StatusConflict, "a été annulé")
-	if rec := b.post(cancelled+"/lien/annulation", url.Values{}); rec.Code != http.StatusSeeOther {
+	if rec := b.post(cancelled+"/lien/annulation", url.Values{"confirmation": {"oui"}}); rec.Code != http.StatusSeeOther {
 		t.Errorf("cancel a cancelled link: %d %s", rec.Code, rec.Body)
 	}
 

@@ -242,21 +242,29 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor) {
 	sapp := app.Group("/app/structures/:sid")
 	dashboard := &dashboardPage{store: d.withFigures(), views: pages, now: d.Now}
 	r.route(sapp, http.MethodGet, "", dashboard.show, policyStructure)
-	followUps := &followUpsPage{store: d.Store, views: pages, audit: audit}
+	followUps := &followUpsPage{store: d.withFigures(), views: pages, audit: audit, now: d.Now}
 	r.route(sapp, http.MethodGet, "/suivi", followUps.list, policyStructure)
 	r.route(sapp, http.MethodPost, "/suivi/:oid", followUps.record, policyStructure)
 	orders := &ordersPages{store: d.Store, views: pages, baseURL: d.Config.BaseURL, now: d.Now}
 	r.route(sapp, http.MethodGet, "/commandes", orders.list, policyStructure)
 	r.route(sapp, http.MethodGet, "/commandes/nouvelle", orders.newForm, policyStructure)
 	r.route(sapp, http.MethodPost, "/commandes", orders.create, policyStructure)
+	r.route(sapp, http.MethodPost, "/commandes/liens", orders.issueSelection, policyStructure)
+	r.route(sapp, http.MethodGet, "/commandes/liens", orders.selection, policyStructure)
+	r.route(sapp, http.MethodGet, "/commandes/liens.csv", orders.linksCSV, policyStructure)
+	r.route(sapp, http.MethodGet, "/commandes/qr", orders.printQR, policyStructure)
 	r.route(sapp, http.MethodGet, "/commandes/:oid", orders.show, policyStructure)
 	r.route(sapp, http.MethodGet, "/commandes/:oid/modifier", orders.editForm, policyStructure)
 	r.route(sapp, http.MethodPost, "/commandes/:oid", orders.update, policyStructure)
 	r.route(sapp, http.MethodPost, "/commandes/:oid/lien", orders.issue, policyStructure)
+	r.route(sapp, http.MethodGet, "/commandes/:oid/lien/annulation", orders.confirmCancel, policyStructure)
 	r.route(sapp, http.MethodPost, "/commandes/:oid/lien/annulation", orders.cancel, policyStructure)
 	qr := &qrAPI{store: d.Store, baseURL: d.Config.BaseURL, now: d.Now}
 	r.route(sapp, http.MethodGet, "/commandes/:oid/qr.png", qr.png, policyStructure)
 	r.route(sapp, http.MethodGet, "/commandes/:oid/qr.svg", qr.svg, policyStructure)
+	responses := &responsesPages{store: d.withFigures(), views: pages, now: d.Now}
+	r.route(sapp, http.MethodGet, "/reponses", responses.list, policyStructure)
+	r.route(sapp, http.MethodGet, "/reponses/:oid", responses.show, policyStructure)
 	exportPages := &exportsPage{store: d.withFigures(), views: pages, audit: audit, now: d.Now, maxUpload: d.Config.MaxUploadBytes, limits: export.DefaultUploadLimits}
 	r.route(sapp, http.MethodGet, "/exports", exportPages.show, policyStructure)
 	r.route(sapp, http.MethodGet, "/exports/classeur", exportPages.download, policyStructure)

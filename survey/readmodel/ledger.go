@@ -2,6 +2,7 @@ package readmodel
 
 import (
 	"capsat/survey"
+	"capsat/survey/packed"
 	"capsat/survey/store"
 	"context"
 	"encoding/binary"
@@ -36,7 +37,7 @@ type ledgerPart struct {
 	Version     int64  `bson:"version"`
 	// Issued holds lines of issued surveys (see appendIssued); Responses,
 	// the response documents, BSON laid end to end. Both are compressed
-	// binary data (see compress): the embedded store moves each as one
+	// binary data (see packed.Compress): the embedded store moves each as one
 	// value, where an array of documents would be converted field by field.
 	Issued    []byte `bson:"issued"`
 	Responses []byte `bson:"responses"`
@@ -67,10 +68,10 @@ func ledgerParts(sid, month string, version int64, issued []ledgerIssued, respon
 	}
 	for i := range parts {
 		var err error
-		if parts[i].Issued, err = compress(parts[i].Issued); err != nil {
+		if parts[i].Issued, err = packed.Compress(parts[i].Issued); err != nil {
 			return nil, fmt.Errorf("ledger %s: %w", survey.SummaryID(sid, month), err)
 		}
-		if parts[i].Responses, err = compress(parts[i].Responses); err != nil {
+		if parts[i].Responses, err = packed.Compress(parts[i].Responses); err != nil {
 			return nil, fmt.Errorf("ledger %s: %w", survey.SummaryID(sid, month), err)
 		}
 	}

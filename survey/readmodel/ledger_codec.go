@@ -3,10 +3,8 @@ package readmodel
 import (
 	"bytes"
 	"capsat/survey"
-	"compress/flate"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -14,36 +12,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 )
-
-// A ledger part's fields are compressed (DEFLATE, fastest level): the
-// embedded store converts a binary value to base64 text and back, so every
-// byte saved is saved twice, and response documents repeat their field
-// names and answer values.
-func compress(b []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	w, err := flate.NewWriter(&buf, flate.BestSpeed)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := w.Write(b); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-func decompress(b []byte) ([]byte, error) {
-	if len(b) == 0 {
-		return nil, nil
-	}
-	out, err := io.ReadAll(flate.NewReader(bytes.NewReader(b)))
-	if err != nil {
-		return nil, fmt.Errorf("ledger: decompress: %w", err)
-	}
-	return out, nil
-}
 
 // Issued surveys are packed as lines "<order id>\t<service>\t<issued at,
 // Unix ms>\t<1 when cancelled, else 0>\n" (order ids are hexadecimal).

@@ -2,6 +2,7 @@ package readmodel
 
 import (
 	"capsat/survey"
+	"capsat/survey/packed"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -63,10 +64,10 @@ func ledgerTestIssued(n int) []ledgerIssued {
 func unpackedPart(t *testing.T, p *ledgerPart) (issued, responses []byte) {
 	t.Helper()
 	var err error
-	if issued, err = decompress(p.Issued); err != nil {
+	if issued, err = packed.Decompress(p.Issued); err != nil {
 		t.Fatalf("part %s issued: %v", p.ID, err)
 	}
-	if responses, err = decompress(p.Responses); err != nil {
+	if responses, err = packed.Decompress(p.Responses); err != nil {
 		t.Fatalf("part %s responses: %v", p.ID, err)
 	}
 	return issued, responses

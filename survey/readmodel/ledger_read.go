@@ -2,13 +2,8 @@ package readmodel
 
 import (
 	"capsat/survey"
-	"capsat/survey/store"
 	"context"
-	"errors"
 	"fmt"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // readLedger returns the parts of structure sid's ledger for month,
@@ -26,7 +21,15 @@ func (s *Model) readLedger(ctx context.Context, sid, month string) ([]ledgerPart
 	const attempts = 3
 	for attempt := 0; attempt < attempts; attempt++ {
 		if pending.waiting() || attempt > 0 {
-			if err := s.RefreshSummary(ctx, sid, month); err != nil {
+			var err error
+			if pending.inProcess && !pending.whole && len(pending.orders) > 0 && attempt == 0 {
+				// The worker patches the month again later: harmless, and
+				// it keeps the queue's bookkeeping in one place.
+				err = s.patchSummary(ctx, sid, month, pending.orders)
+			} else {
+				err = s.RefreshSummary(ctx, sid, month)
+			}
+			if err != nil {
 				return nil, err
 			}
 			if pending.stored != nil && !pending.inProcess {
@@ -43,43 +46,6 @@ func (s *Model) readLedger(ctx context.Context, sid, month string) ([]ledgerPart
 		}
 	}
 	return nil, fmt.Errorf("%w: ledger %s kept changing while being read", survey.ErrConflict, id)
-}
-
-// readLedgerParts reads a ledger's parts and tells whether they match the
-// summary (no summary: no surveys that month, an empty ledger).
-func (s *Model) readLedgerParts(ctx context.Context, id string) ([]ledgerPart, bool, error) {
-	var head ledgerHead
-	err := store.Translate(s.db.Collection(colSummaries).FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(ledgerHeadFields)).Decode(&head))
-	switch {
-	case errors.Is(err, survey.ErrNotFound):
-		return nil, true, nil
-	case err != nil:
-		return nil, false, fmt.Errorf("read summary %s: %w", id, store.Translate(err))
-	case head.Format != ledgerFormat:
-		return nil, false, nil
-	}
-	parts := make([]ledgerPart, head.Parts)
-	for i := range parts {
-		err := s.findByID(ctx, colLedgers, ledgerPartID(id, i), &parts[i])
-		switch {
-		case errors.Is(err, survey.ErrNotFound):
-			return nil, false, nil
-		case err != nil:
-			return nil, false, fmt.Errorf("read ledger %s: %w", id, store.Translate(err))
-		case parts[i].Version != head.Version:
-			return nil, false, nil
-		}
-	}
-	for i := range parts {
-		var err error
-		if parts[i].Issued, err = decompress(parts[i].Issued); err != nil {
-			return nil, false, fmt.Errorf("read ledger %s: %w", parts[i].ID, store.Translate(err))
-		}
-		if parts[i].Responses, err = decompress(parts[i].Responses); err != nil {
-			return nil, false, fmt.Errorf("read ledger %s: %w", parts[i].ID, store.Translate(err))
-		}
-	}
-	return parts, true, nil
 }
 
 // IndicatorSource reads what the indicators of structure sid need for the

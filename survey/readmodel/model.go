@@ -36,6 +36,7 @@ type Model struct {
 	embedded     bool
 	log          *slog.Logger
 	summaries    summaryState // summary write locks and snapshot sequence (state.go)
+	rewrites     idLocks      // one rewrite (refresh or patch) of a month at a time (patch.go)
 	summaryQueue summaryQueue // deferred refreshes while the worker runs (queue.go)
 }
 

@@ -19,13 +19,17 @@ import (
 // enqueueSummary records that summary id needs a refresh; false when no
 // worker runs. The marker is written once per pending period: a change to
 // a structure-month already pending only wakes the worker.
-func (s *Model) enqueueSummary(ctx context.Context, id string) bool {
+func (s *Model) enqueueSummary(ctx context.Context, id, oid string) bool {
 	q := &s.summaryQueue
 	q.mu.Lock()
 	if !q.running {
 		q.mu.Unlock()
 		return false
 	}
+	if q.orders[id] == nil {
+		q.orders[id] = map[string]bool{}
+	}
+	q.orders[id][oid] = true
 	_, already := q.pending[id]
 	q.lastChange = time.Now()
 	gen := s.summaries.nextSeq()
@@ -54,16 +58,17 @@ func (s *Model) pendingRefresh(ctx context.Context, id string) (refreshState, er
 	q := &s.summaryQueue
 	q.mu.Lock()
 	_, inProcess := q.pending[id]
+	orders, whole := maps.Clone(q.orders[id]), q.whole[id]
 	q.mu.Unlock()
 	var m queueMarker
 	err := s.findByID(ctx, colSummaryQueue, id, &m)
 	switch {
 	case errors.Is(err, survey.ErrNotFound):
-		return refreshState{inProcess: inProcess}, nil
+		return refreshState{inProcess: inProcess, orders: orders, whole: whole}, nil
 	case err != nil:
 		return refreshState{}, fmt.Errorf("read summary queue: %w", store.Translate(err))
 	}
-	return refreshState{inProcess: inProcess, stored: &m}, nil
+	return refreshState{inProcess: inProcess, stored: &m, orders: orders, whole: whole}, nil
 }
 
 // RunSummaryWorker refreshes queued summaries until ctx ends. After a
@@ -82,6 +87,7 @@ func (s *Model) RunSummaryWorker(ctx context.Context, settle time.Duration, log 
 	q := &s.summaryQueue
 	q.mu.Lock()
 	q.running, q.pending, q.wake = true, map[string]int64{}, make(chan struct{}, 1)
+	q.orders, q.whole = map[string]map[string]bool{}, map[string]bool{}
 	q.mu.Unlock()
 	defer func() {
 		q.mu.Lock()
@@ -160,6 +166,7 @@ func (s *Model) loadQueuedSummaries(ctx context.Context, log *slog.Logger) {
 	q.mu.Lock()
 	for _, m := range markers {
 		q.pending[m.ID] = m.Generation
+		q.whole[m.ID] = true // which orders changed is not stored
 	}
 	q.mu.Unlock()
 }
@@ -175,8 +182,9 @@ const workerRest = 3
 func (s *Model) drainSummaries(ctx context.Context, log *slog.Logger) time.Duration {
 	q := &s.summaryQueue
 	q.mu.Lock()
-	batch := q.pending
+	batch, orders, whole := q.pending, q.orders, q.whole
 	q.pending, q.idle = map[string]int64{}, len(batch) == 0
+	q.orders, q.whole = map[string]map[string]bool{}, map[string]bool{}
 	q.mu.Unlock()
 	began, rested := time.Now(), time.Duration(0)
 	defer func() { q.mu.Lock(); q.idle = len(q.pending) == 0; q.mu.Unlock() }()
@@ -198,7 +206,13 @@ func (s *Model) drainSummaries(ctx context.Context, log *slog.Logger) time.Durat
 		if !ok {
 			continue
 		}
-		if err := s.refreshSummary(ctx, sid, month, pace); err != nil {
+		var err error
+		if whole[id] || len(orders[id]) == 0 {
+			err = s.refreshSummary(ctx, sid, month, pace)
+		} else {
+			err = s.patchSummary(ctx, sid, month, orders[id])
+		}
+		if err != nil {
 			if ctx.Err() == nil {
 				log.Error("summary refresh failed", "summary", id, "error", err.Error())
 			}
@@ -206,6 +220,11 @@ func (s *Model) drainSummaries(ctx context.Context, log *slog.Logger) time.Durat
 			if _, again := q.pending[id]; !again {
 				q.pending[id] = gen // its marker is still stored
 			}
+			if q.orders[id] == nil {
+				q.orders[id] = map[string]bool{}
+			}
+			maps.Copy(q.orders[id], orders[id])
+			q.whole[id] = q.whole[id] || whole[id]
 			q.mu.Unlock()
 			continue
 		}

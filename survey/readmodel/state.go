@@ -11,14 +11,20 @@ import (
 // summaryState serialises summary writes inside the process and hands out
 // snapshot sequence numbers. Its zero value is ready to use.
 type summaryState struct {
-	locks   [64]sync.Mutex
+	idLocks
 	lastSeq atomic.Int64
 }
 
-func (st *summaryState) lock(id string) func() {
+// idLocks are mutexes by document id, striped. Its zero value is ready to use.
+type idLocks struct {
+	locks [64]sync.Mutex
+}
+
+// lock locks id's stripe and returns its unlock.
+func (l *idLocks) lock(id string) func() {
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(id))
-	m := &st.locks[h.Sum32()%uint32(len(st.locks))]
+	m := &l.locks[h.Sum32()%uint32(len(l.locks))]
 	m.Lock()
 	return m.Unlock
 }
@@ -50,8 +56,14 @@ type summaryQueue struct {
 	// of their stored marker: the worker deletes the marker it saw, not one
 	// that a later change wrote while it was refreshing.
 	pending map[string]int64
-	wake    chan struct{}
-	idle    bool // the last drain ended with nothing pending
+	// orders lists, for each pending summary id, the orders whose changes
+	// it waits for (the worker patches the month with them); an id in
+	// whole (a marker an earlier run left, or a patch that failed) is
+	// refreshed from its sources instead.
+	orders map[string]map[string]bool
+	whole  map[string]bool
+	wake   chan struct{}
+	idle   bool // the last drain ended with nothing pending
 	// lastChange is when a change was last queued (real time).
 	lastChange time.Time
 }
@@ -68,6 +80,9 @@ type queueMarker struct {
 type refreshState struct {
 	inProcess bool
 	stored    *queueMarker
+	// orders are the orders the in-process refresh waits for, unless whole.
+	orders map[string]bool
+	whole  bool
 }
 
 func (r refreshState) waiting() bool { return r.inProcess || r.stored != nil }

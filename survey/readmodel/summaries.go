@@ -36,10 +36,22 @@ func (s *Model) RefreshSummary(ctx context.Context, sid, month string) error {
 // refreshSummary is RefreshSummary with a pace for the answered copies
 // (see writeAnsweredCopies; nil writes them straight away).
 func (s *Model) refreshSummary(ctx context.Context, sid, month string, pace func(took time.Duration)) error {
+	defer s.rewrites.lock(survey.SummaryID(sid, month))()
+	return s.refreshLocked(ctx, sid, month, pace)
+}
+
+// refreshLocked is refreshSummary, the month's rewrite lock held.
+func (s *Model) refreshLocked(ctx context.Context, sid, month string, pace func(took time.Duration)) error {
 	b, err := s.readMonth(ctx, sid, month)
 	if err != nil {
 		return fmt.Errorf("refresh summary %s: %w", survey.SummaryID(sid, month), store.Translate(err))
 	}
+	return s.storeBuilt(ctx, b, sid, month, pace)
+}
+
+// storeBuilt writes the summary and ledger b built for sid's month, then
+// the answered_at copies it found missing (see writeAnsweredCopies).
+func (s *Model) storeBuilt(ctx context.Context, b *summaryBuilder, sid, month string, pace func(took time.Duration)) error {
 	sum := b.summary(sid, month, b.seq)
 	parts, err := b.ledgerParts(sum.ID)
 	if err != nil {
@@ -52,7 +64,7 @@ func (s *Model) refreshSummary(ctx context.Context, sid, month string, pace func
 	_, err = s.putSummary(ctx, sum, parts)
 	release()
 	if err != nil {
-		return fmt.Errorf("refresh summary %s: %w", sum.ID, store.Translate(err))
+		return fmt.Errorf("store summary %s: %w", sum.ID, store.Translate(err))
 	}
 	return s.writeAnsweredCopies(ctx, b.answeredCopies, pace)
 }

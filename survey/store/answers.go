@@ -172,7 +172,7 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 			// `serve` runs), so that a burst of answers does not also queue
 			// for order updates.
 			s.recent.forget(token)
-			s.changed(ctx, c.Response.StructureID, c.Response.IssuedAt)
+			s.changed(ctx, c.Response.StructureID, c.Response.OrderID, c.Response.IssuedAt)
 			return c.Response, nil
 		case errors.Is(err, errChangeTaken) && attempt < maxClaims:
 			// Another change of the order came first: its end, or an edit.
@@ -200,7 +200,7 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 			// answer stands. Answers from before changes were numbered
 			// were checked above.
 			s.recent.forget(token)
-			s.changed(ctx, c.Response.StructureID, c.Response.IssuedAt)
+			s.changed(ctx, c.Response.StructureID, c.Response.OrderID, c.Response.IssuedAt)
 			return c.Response, nil
 		default:
 			// The claim may be stored without its response: the client's

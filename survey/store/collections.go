@@ -26,4 +26,7 @@ const (
 	// each with _id "<order id>:<n>": see "One fate per link" in
 	// order_change.go.
 	colChanges = "order_changes"
+	// colOrderCatalogue lists each structure's orders by creation month on
+	// the embedded store (see order_catalogue.go).
+	colOrderCatalogue = "order_catalogue"
 )

@@ -127,8 +127,13 @@ func (s *Store) insertImported(ctx context.Context, f *survey.ImportFile, plan *
 		return nil
 	}
 	docs := make([]any, len(plan.Inserts))
+	entries := make([]catalogueEdit, len(plan.Inserts))
 	for i, ins := range plan.Inserts {
-		docs[i] = ins.Order
+		docs[i], entries[i] = ins.Order, putEntry(ins.Order)
+	}
+	sid := plan.Inserts[0].Order.StructureID
+	if err := s.editCatalogue(ctx, sid, entries...); err != nil { // first, as for CreateOrder
+		return fmt.Errorf("import: %w", err)
 	}
 	_, err := s.db.Collection(colOrders).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	report.Created = len(plan.Inserts)
@@ -153,6 +158,9 @@ func (s *Store) insertImported(ctx context.Context, f *survey.ImportFile, plan *
 		}
 		ins := plan.Inserts[we.Index]
 		failed[we.Index] = true
+		if err := s.editCatalogue(ctx, sid, removeEntry(ins.Order)); err != nil {
+			s.log.Warn("order catalogue: entry of an order not imported left behind", "order_id", ins.Order.ID, "error", err.Error())
+		}
 		plan.Reject(f, ins.Row, "reference", fmt.Sprintf("Une commande « %s » a été enregistrée pendant l'import : ligne ignorée, réimportez le fichier.", ins.Order.Reference))
 		report.Created--
 	}

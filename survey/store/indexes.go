@@ -20,6 +20,9 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err := s.ensureReferenceIndex(ctx); err != nil {
 		return err
 	}
+	if err := s.ensureOrderCatalogue(ctx); err != nil {
+		return err
+	}
 	specs := map[string][]mongo.IndexModel{
 		colOrders: {
 			{Keys: bson.D{{Key: "structure_id", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("structure_created")},
@@ -53,7 +56,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 // collections lists every collection of the store.
 var collections = []string{
 	colStructures, colQuestionnaires, colOrders, colLinks, colResponses, colAPIKeys,
-	colUsers, colSessions, colLoginFailures, colAudit, colUploads, colMigrations, colHealth, colChanges,
+	colUsers, colSessions, colLoginFailures, colAudit, colUploads, colMigrations, colHealth, colChanges, colOrderCatalogue,
 }
 
 // EnsureCollections creates those of the named collections of db that do

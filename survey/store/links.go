@@ -55,7 +55,7 @@ func (s *Store) liveLink(ctx context.Context, st *orderState) (*survey.SurveyLin
 		if answered {
 			// The copy trails the answer; a refresh sets it from the
 			// response's date (queued again in case a crash lost it).
-			s.changed(ctx, o.StructureID, o.Survey.IssuedAt)
+			s.changed(ctx, o.StructureID, o.ID, o.Survey.IssuedAt)
 			return nil, survey.ErrAlreadyAnswered
 		}
 	}

@@ -70,7 +70,7 @@ func (s *Store) settle(ctx context.Context, st *orderState) error {
 	for _, t := range st.touched {
 		if m := survey.SummaryMonth(t); !months[m] {
 			months[m] = true
-			s.changed(ctx, o.StructureID, t)
+			s.changed(ctx, o.StructureID, o.ID, t)
 		}
 	}
 	st.pending, st.touched = nil, nil
@@ -139,7 +139,7 @@ func (s *Store) writeOrderCopy(ctx context.Context, st *orderState) error {
 	if _, err := s.db.Collection(colOrders).UpdateOne(ctx, filter, orderCopy(o, st.copySeq)); err != nil {
 		return fmt.Errorf("copy order %s: %w", o.ID, Translate(err))
 	}
-	return nil
+	return s.editCatalogue(ctx, o.StructureID, putEntry(o))
 }
 
 // orderCopy is the update that makes an order's document o, as change rev
@@ -247,17 +247,20 @@ func (s *Store) insertLink(ctx context.Context, l *survey.SurveyLink) error {
 // order, so one left behind would look open (its answer would be refused
 // all the same, by the deletion claimed before).
 func (s *Store) removeOrder(ctx context.Context, o *survey.Order) error {
-	return s.gated(ctx, func() error {
-		for _, token := range linkTokens(o) {
-			if _, err := s.db.Collection(colLinks).DeleteOne(ctx, bson.M{"_id": token}); err != nil {
-				return fmt.Errorf("delete order's survey links: %w", Translate(err))
-			}
+	unlock, err := s.lockCopies(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	for _, token := range linkTokens(o) {
+		if _, err := s.db.Collection(colLinks).DeleteOne(ctx, bson.M{"_id": token}); err != nil {
+			return fmt.Errorf("delete order's survey links: %w", Translate(err))
 		}
-		if _, err := s.db.Collection(colOrders).DeleteOne(ctx, bson.M{"_id": o.ID}); err != nil {
-			return fmt.Errorf("delete order: %w", Translate(err))
-		}
-		return nil
-	})
+	}
+	if _, err := s.db.Collection(colOrders).DeleteOne(ctx, bson.M{"_id": o.ID}); err != nil {
+		return fmt.Errorf("delete order: %w", Translate(err))
+	}
+	return s.editCatalogue(ctx, o.StructureID, removeEntry(o))
 }
 
 // linkTokens lists every link token of the order, the current one included.
@@ -305,7 +308,7 @@ func (s *Store) ensureResponse(ctx context.Context, c *orderChange) error {
 	}
 	if err == nil {
 		s.log.Info("answer completed from its claim", "order", c.OrderID)
-		s.changed(ctx, c.Response.StructureID, c.Response.IssuedAt)
+		s.changed(ctx, c.Response.StructureID, c.Response.OrderID, c.Response.IssuedAt)
 	}
 	return nil
 }
@@ -327,6 +330,12 @@ func (s *Store) markAnswered(ctx context.Context, oid string, at time.Time) erro
 		return err
 	}
 	update := bson.M{"$set": bson.M{"survey.answered_at": at, "updated_at": at}}
+	written := o // the document after the update
+	if o.Survey != nil {
+		sv, answered := *o.Survey, at
+		sv.AnsweredAt = &answered
+		written.Survey, written.UpdatedAt = &sv, at
+	}
 	changes, err := s.changesAfter(ctx, oid, o.Rev)
 	if err != nil {
 		return err
@@ -340,9 +349,11 @@ func (s *Store) markAnswered(ctx context.Context, oid string, at time.Time) erro
 			answered := at
 			st.order.Survey.AnsweredAt = &answered
 			st.order.UpdatedAt = at
-			update = orderCopy(&st.order, st.seq)
+			update, written = orderCopy(&st.order, st.seq), st.order
 		}
 	}
-	_, err = s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": oid}, update)
-	return Translate(err)
+	if _, err = s.db.Collection(colOrders).UpdateOne(ctx, bson.M{"_id": oid}, update); err != nil {
+		return Translate(err)
+	}
+	return s.editCatalogue(ctx, written.StructureID, putEntry(&written))
 }

@@ -22,7 +22,15 @@ func (s *Store) CreateOrder(ctx context.Context, sid string, in survey.OrderInpu
 		Client: in.Client, JobTitle: in.JobTitle, StartDate: in.StartDate, EndDate: in.EndDate,
 		Hours: in.Hours, Notes: in.Notes, CreatedAt: now, UpdatedAt: now,
 	}
+	// The entry goes first: one left by a crash before the insert is
+	// dropped by the first page that shows it (see ordersOf).
+	if err := s.editCatalogue(ctx, sid, putEntry(o)); err != nil {
+		return nil, fmt.Errorf("create order: %w", err)
+	}
 	if _, err := s.db.Collection(colOrders).InsertOne(ctx, o); err != nil {
+		if err := s.editCatalogue(context.WithoutCancel(ctx), sid, removeEntry(o)); err != nil {
+			s.log.Warn("order catalogue: entry of an order not created left behind", "order_id", o.ID, "error", err.Error())
+		}
 		return nil, fmt.Errorf("create order: %w", orderWriteError(err))
 	}
 	return o, nil
@@ -114,10 +122,12 @@ func (s *Store) editOrderKeyed(ctx context.Context, st *orderState, in survey.Or
 
 // refuseTakenReference is ErrDuplicateReference when another order of o's
 // structure has reference key key (the unique index on structure_id and
-// reference_key would refuse the copy of the edit, after its claim). It
-// filters the orders: a scan on the embedded store, only when an edit
-// changes the reference key.
+// reference_key would refuse the copy of the edit, after its claim). On
+// the embedded store it reads the structure's order catalogue.
 func (s *Store) refuseTakenReference(ctx context.Context, o *survey.Order, key string) error {
+	if s.embedded {
+		return s.refuseCataloguedReference(ctx, o, key)
+	}
 	n, err := s.db.Collection(colOrders).CountDocuments(ctx, bson.M{"structure_id": o.StructureID, "reference_key": key, "_id": bson.M{"$ne": o.ID}})
 	switch {
 	case err != nil:

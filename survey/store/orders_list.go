@@ -15,15 +15,19 @@ import (
 var ordersSort = bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}
 
 // ListOrders returns one page of a structure's orders matching f, newest
-// first. Without text search the store filters, counts and pages (MongoDB
-// uses the structure_created index); the accent-insensitive text search is
-// done in Go over the store-filtered orders.
+// first. On MongoDB, without text search, the store filters, counts and
+// pages (with the structure_created index); the accent-insensitive text
+// search is done in Go over the store-filtered orders. The embedded store
+// reads the structure's order catalogue instead (order_catalogue.go).
 func (s *Store) ListOrders(ctx context.Context, sid string, f survey.OrderFilter) (*survey.OrderPage, error) {
 	if err := s.validate.OrderFilter(&f); err != nil {
 		return nil, err
 	}
 	page := &survey.OrderPage{Orders: []survey.Order{}, Page: f.Page, PerPage: f.PerPage}
 	skip := (f.Page - 1) * f.PerPage
+	if s.embedded {
+		return page, s.listCatalogued(ctx, sid, f, page)
+	}
 	if f.Q != "" {
 		all, err := s.matchingOrders(ctx, sid, f)
 		if err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -30,11 +31,14 @@ type SourceOrder struct {
 	ID          string             `bson:"_id"`
 	StructureID string             `bson:"structure_id"`
 	ServiceType survey.ServiceType `bson:"service_type"`
-	Survey      *struct {
-		IssuedAt    time.Time  `bson:"issued_at"`
-		CancelledAt *time.Time `bson:"cancelled_at,omitempty"`
-		AnsweredAt  *time.Time `bson:"answered_at,omitempty"`
-	} `bson:"survey"`
+	Survey      *SourceSurvey      `bson:"survey"`
+}
+
+// SourceSurvey is what a summary reads of an order's survey.
+type SourceSurvey struct {
+	IssuedAt    time.Time  `bson:"issued_at"`
+	CancelledAt *time.Time `bson:"cancelled_at,omitempty"`
+	AnsweredAt  *time.Time `bson:"answered_at,omitempty"`
 }
 
 // sourceOrderFields projects an order on SourceOrder; of a response the
@@ -135,4 +139,31 @@ func (s *Store) UploadsIn(ctx context.Context, p survey.MonthSpan) ([]survey.Upl
 		return nil, fmt.Errorf("read uploads: %w", Translate(err))
 	}
 	return out, nil
+}
+
+// SourceOrderByID reads order oid as summaries read it, by _id; nil when
+// it is gone.
+func (s *Store) SourceOrderByID(ctx context.Context, oid string) (*SourceOrder, error) {
+	var o SourceOrder
+	err := Translate(s.db.Collection(colOrders).FindOne(ctx, bson.M{"_id": oid}, options.FindOne().SetProjection(sourceOrderFields)).Decode(&o))
+	switch {
+	case errors.Is(err, survey.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("read order %s: %w", oid, err)
+	}
+	return &o, nil
+}
+
+// ResponseDocument reads the response to order oid as stored, by _id; nil
+// without one.
+func (s *Store) ResponseDocument(ctx context.Context, oid string) (bson.Raw, error) {
+	raw, err := s.db.Collection(colResponses).FindOne(ctx, bson.M{"_id": oid}).Raw()
+	switch err = Translate(err); {
+	case errors.Is(err, survey.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("read response %s: %w", oid, err)
+	}
+	return raw, nil
 }

@@ -39,6 +39,7 @@ type Store struct {
 	// this process: the embedded store loses concurrent updates of one
 	// document, and a draft's revision check must not race its save.
 	questionnaireWrites sync.Mutex
+	catalogueLocks      orderLocks // by structure id: its order catalogue written one edit at a time
 }
 
 // Options configure a Store.
@@ -52,9 +53,10 @@ type Options struct {
 }
 
 // ChangeSink is told of every committed change to an order's survey or
-// response, with the date that survey was issued (the read model).
+// response: the order, and the date that survey was issued (the read
+// model, which then reads that order and its response again by _id).
 type ChangeSink interface {
-	Changed(ctx context.Context, sid string, issuedAt time.Time)
+	Changed(ctx context.Context, sid, oid string, issuedAt time.Time)
 }
 
 // NewStore returns a store on db.
@@ -82,9 +84,9 @@ func (s *Store) DB() *mongo.Database { return s.db }
 func (s *Store) Embedded() bool { return s.embedded }
 
 // changed tells the change sink, if any, of a committed change.
-func (s *Store) changed(ctx context.Context, sid string, issuedAt time.Time) {
+func (s *Store) changed(ctx context.Context, sid, oid string, issuedAt time.Time) {
 	if s.changes != nil {
-		s.changes.Changed(ctx, sid, issuedAt)
+		s.changes.Changed(ctx, sid, oid, issuedAt)
 	}
 }
 
