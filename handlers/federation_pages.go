@@ -20,6 +20,7 @@ import (
 
 // federationPagesStore is what the federation and region pages need.
 type federationPagesStore interface {
+	backofficeStore
 	Aggregate(ctx context.Context, q survey.AggregateQuery) (*survey.Aggregate, error)
 	ListStructures(ctx context.Context, f survey.StructureFilter) ([]survey.Structure, error)
 	CreateStructure(ctx context.Context, in survey.StructureInput) (*survey.Structure, error)
@@ -56,24 +57,30 @@ func networkNav(c *gin.Context, active string) pageBase {
 	return b
 }
 
-// netRow is one line of a network table (a region, a type, a structure).
+// netRow is one line of a network table (a region, a type, a structure):
+// Href, when set, is the structure's own page.
 type netRow struct {
-	Label, Region, Type string
-	Figures             []netFigureView
+	Label, Region, Type, Href string
+	Figures                   []netFigureView
 }
 
 // networkView is the data of network.html.
 type networkView struct {
 	pageBase
 	Scope        string
+	IsRegion     bool
 	From, To     string
 	Service      string
 	Services     []survey.ServiceType
 	Errors       *formErrors
-	Headlines    []headlineView
+	Headlines    []compareHeadline
 	Columns      []string
+	SortColumns  []sortColumn
 	Regions      []netRow
+	Types        []netRow
 	Structures   []netRow
+	Trend        []netTrendPoint
+	TrendLine    string
 	DownloadURL  string
 	MinResponses int
 }
@@ -81,7 +88,8 @@ type networkView struct {
 // network shows the whole network's figures (federation).
 func (h *federationPages) network(c *gin.Context) { h.show(c, "") }
 
-// region shows one region's figures (federation or that region's users).
+// region shows one region's figures beside the network's (federation or
+// that region's users).
 func (h *federationPages) region(c *gin.Context) {
 	if !survey.ValidRegion(c.Param("region")) {
 		refusePage(c, survey.ErrNotFound)
@@ -90,12 +98,17 @@ func (h *federationPages) region(c *gin.Context) {
 	h.show(c, c.Param("region"))
 }
 
+// structurePagePath is a structure's aggregate-only page, under its region.
+func structurePagePath(region, id string) string {
+	return "/app/regions/" + url.PathEscape(region) + "/structures/" + url.PathEscape(id)
+}
+
 func (h *federationPages) show(c *gin.Context, region string) {
 	active, scope, download := "/app/reseau", "Réseau national", "/api/v1/federation/exports/consolidated.xlsx"
 	if region != "" {
 		active, scope, download = "/app/regions/"+url.PathEscape(region), "Région "+region, "/api/v1/regions/"+url.PathEscape(region)+"/exports/consolidated.xlsx"
 	}
-	v := networkView{pageBase: networkNav(c, active), Scope: scope, From: c.Query("from"), To: c.Query("to"), Service: c.Query("service"),
+	v := networkView{pageBase: networkNav(c, active), Scope: scope, IsRegion: region != "", From: c.Query("from"), To: c.Query("to"), Service: c.Query("service"),
 		Services: survey.ServiceTypes, MinResponses: survey.MinResponses}
 	for _, col := range networkCodes {
 		v.Columns = append(v.Columns, col.label)
@@ -119,18 +132,41 @@ func (h *federationPages) show(c *gin.Context, region string) {
 	v.From, v.To = q.Period.From, q.Period.To
 	query := url.Values{"from": {q.Period.From}, "to": {q.Period.To}, "service": {string(q.Service)}}
 	v.DownloadURL = download + "?" + query.Encode()
+	// A region's headlines are its own figures (its row of the aggregate),
+	// the network's beside them; the network page shows the network's.
+	scopeFigures := agg.Network
+	if region != "" {
+		scopeFigures = survey.NetFigures{}
+		for _, r := range agg.Regions {
+			if r.Key == region {
+				scopeFigures = r.Figures
+			}
+		}
+	}
 	for _, hc := range networkCodes[1:] {
-		f := netFigure(agg.Network[hc.code])
-		v.Headlines = append(v.Headlines, headlineView{Label: hc.label, Value: f.Value, N: f.N, Unit: "réponses"})
+		v.Headlines = append(v.Headlines, compareHeadline{Code: hc.code, Label: hc.label,
+			Scope: counted(hc.code, scopeFigures[hc.code]), Network: counted(hc.code, agg.Network[hc.code])})
 	}
 	if region == "" {
 		for _, r := range agg.Regions {
-			v.Regions = append(v.Regions, netRow{Label: r.Key, Figures: netFigures(r.Figures)})
+			v.Regions = append(v.Regions, netRow{Label: r.Key, Href: "/app/regions/" + url.PathEscape(r.Key) + "?" + query.Encode(), Figures: netFigures(r.Figures)})
 		}
 	}
-	for _, s := range agg.Structures {
-		v.Structures = append(v.Structures, netRow{Label: s.Name, Region: s.Region, Type: string(s.Type), Figures: netFigures(s.Figures)})
+	for _, t := range agg.Types {
+		v.Types = append(v.Types, netRow{Label: structureTypeLabel(t.Key), Figures: netFigures(t.Figures)})
 	}
+	sorting := parseTableSort(c.Query("tri"), c.Query("ordre"))
+	v.SortColumns = sorting.columns(query, active, region == "")
+	lines := append([]survey.StructureFigures(nil), agg.Structures...)
+	sortStructureLines(lines, sorting)
+	for _, s := range lines {
+		row := netRow{Label: s.Name, Region: s.Region, Type: structureTypeLabel(string(s.Type)), Figures: netFigures(s.Figures)}
+		if !s.Anonymous && s.ID != "" {
+			row.Href = structurePagePath(s.Region, s.ID) + "?" + query.Encode()
+		}
+		v.Structures = append(v.Structures, row)
+	}
+	v.Trend, v.TrendLine = netTrend(agg.Months)
 	h.views.render(c, http.StatusOK, "network", v)
 }
 
@@ -275,4 +311,85 @@ func (h *federationPages) uploadWorkbook(c *gin.Context) {
 	}
 	v = structuresView{Uploaded: fmt.Sprintf("Classeur de %s importé : %d mois (%s).", st.Name, len(res.Months), strings.Join(res.Months, ", "))}
 	h.renderStructures(c, http.StatusCreated, v)
+}
+
+// structureView is the data of network_structure.html.
+type structureView struct {
+	pageBase
+	Name, Region, Type string
+	RegionHref         string
+	From, To           string
+	Service            string
+	Services           []survey.ServiceType
+	Errors             *formErrors
+	Rows               []structureCompareRow
+	MinResponses       int
+}
+
+// structureCompareRow is one figure of a structure beside its region and
+// the network.
+type structureCompareRow struct {
+	Code, Label                string
+	Structure, Region, Network countedFigure
+}
+
+// structure shows one structure's figures beside its region's and the
+// network's, for the network's eyes: aggregates only, withheld under the
+// small-numbers threshold, never an order or a client. A structure that
+// chose not to be named has no such page.
+func (h *federationPages) structure(c *gin.Context) {
+	region := c.Param("region")
+	if !survey.ValidRegion(region) {
+		refusePage(c, survey.ErrNotFound)
+		return
+	}
+	st, err := h.store.Structure(c.Request.Context(), c.Param("structure"))
+	if err == nil && (st.Region != region || st.Settings.Anonymous) {
+		err = survey.ErrNotFound
+	}
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	active := "/app/regions/" + url.PathEscape(region)
+	if principal(c).Role == accounts.RoleFederation {
+		active = "/app/reseau"
+	}
+	v := structureView{pageBase: networkNav(c, active), Name: st.Name, Region: region, Type: structureTypeLabel(string(st.Type)),
+		From: c.Query("from"), To: c.Query("to"), Service: c.Query("service"), Services: survey.ServiceTypes, MinResponses: survey.MinResponses}
+	q, err := aggregateQuery(c, h.now())
+	if fe, bad := newFormErrors(err, []string{"from", "to", "service"}, nil); bad {
+		v.Errors = fe
+		h.views.render(c, http.StatusUnprocessableEntity, "network_structure", v)
+		return
+	}
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	q.Region = region
+	agg, err := h.store.Aggregate(c.Request.Context(), q)
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	v.From, v.To = q.Period.From, q.Period.To
+	query := url.Values{"from": {q.Period.From}, "to": {q.Period.To}, "service": {string(q.Service)}}
+	v.RegionHref = "/app/regions/" + url.PathEscape(region) + "?" + query.Encode()
+	mine, regional := survey.NetFigures{}, survey.NetFigures{}
+	for _, s := range agg.Structures {
+		if s.ID == st.ID {
+			mine = s.Figures
+		}
+	}
+	for _, r := range agg.Regions {
+		if r.Key == region {
+			regional = r.Figures
+		}
+	}
+	for _, col := range networkCodes[1:] {
+		v.Rows = append(v.Rows, structureCompareRow{Code: col.code, Label: col.label,
+			Structure: counted(col.code, mine[col.code]), Region: counted(col.code, regional[col.code]), Network: counted(col.code, agg.Network[col.code])})
+	}
+	h.views.render(c, http.StatusOK, "network_structure", v)
 }

@@ -636,6 +636,37 @@ func formCases() []formCase {
 			noInput: "a button alone",
 		},
 		{
+			// bo_editor_browser_test.go: formQuestionnaireEditor.
+			key: "POST /app/structures/:sid/questionnaires/:id/modifier", roles: structureRoles,
+			open: func(t *testing.T, f *formsFx, _ accounts.Role) (string, string) {
+				f.ensureDraft(t)
+				return f.root() + "/questionnaires", `form[action$="/suppression"]`
+			},
+			valid: func(t *testing.T, f *formsFx, tab context.Context, _ accounts.Role, _ string) {
+				formQuestionnaireEditor(t, tab, f.e, f.srv.URL, f.st.ID, true)
+			},
+			invalid: func(t *testing.T, f *formsFx, tab context.Context, _ accounts.Role, _ string) {
+				formQuestionnaireEditor(t, tab, f.e, f.srv.URL, f.st.ID, false)
+			},
+		},
+		{
+			key: "POST /app/structures/:sid/questionnaires/:id/suppression", roles: structureRoles,
+			open: func(t *testing.T, f *formsFx, _ accounts.Role) (string, string) {
+				f.ensureDraft(t)
+				return f.root() + "/questionnaires", `form[action$="/suppression"]`
+			},
+			valid: func(t *testing.T, f *formsFx, tab context.Context, _ accounts.Role, form string) {
+				submitIn(t, tab, form)
+				mustSay(t, tab, "delete draft", "Le brouillon a été supprimé")
+				qs, _ := f.e.store.ListQuestionnaires(t.Context(), f.st.ID)
+				if slices.ContainsFunc(qs, func(q survey.Questionnaire) bool { return q.Status == survey.StatusDraft }) {
+					t.Error("the draft is still stored")
+				}
+				f.ensureDraft(t) // the next role's pages show the draft's forms too
+			},
+			noInput: "a button alone; a published version is refused with a 409 (questionnaire_editor_test.go)",
+		},
+		{
 			// The questionnaire preview shows the client's form as it is;
 			// its "apercu" token is no link, so sending it records nothing.
 			key: "POST /s/apercu", roles: structureRoles,
@@ -770,7 +801,7 @@ func formCases() []formCase {
 			},
 		},
 		{
-			key: "GET /app/regions/:region", roles: []accounts.Role{accounts.RoleRegionViewer},
+			key: "GET /app/regions/:region", roles: []accounts.Role{accounts.RoleRegionViewer, accounts.RoleFederation},
 			open: func(t *testing.T, f *formsFx, _ accounts.Role) (string, string) {
 				return "/app/regions/Normandie", "form.filters"
 			},
@@ -784,6 +815,24 @@ func formCases() []formCase {
 				submitIn(t, tab, form)
 				if msg := fieldMessage(t, tab, "to"); !strings.Contains(msg, "précéder") {
 					t.Errorf("region message %q", msg)
+				}
+			},
+		},
+		{
+			key: "GET /app/regions/:region/structures/:sid", roles: []accounts.Role{accounts.RoleRegionViewer, accounts.RoleFederation},
+			open: func(t *testing.T, f *formsFx, _ accounts.Role) (string, string) {
+				return structurePagePath("Normandie", f.st.ID), "form.filters"
+			},
+			valid: func(t *testing.T, f *formsFx, tab context.Context, _ accounts.Role, form string) {
+				browse(t, tab, "period", chromedp.SetValue(chromedp.ID("from"), "2026-01"), chromedp.SetValue(chromedp.ID("to"), "2026-03"))
+				submitIn(t, tab, form)
+				mustSay(t, tab, "structure figures", "AI du Bocage", "Région Normandie", "Réseau national")
+			},
+			invalid: func(t *testing.T, f *formsFx, tab context.Context, _ accounts.Role, form string) {
+				browse(t, tab, "bad period", chromedp.SetValue(chromedp.ID("from"), "2026-03"), chromedp.SetValue(chromedp.ID("to"), "2026-01"))
+				submitIn(t, tab, form)
+				if msg := fieldMessage(t, tab, "to"); !strings.Contains(msg, "précéder") {
+					t.Errorf("structure page message %q", msg)
 				}
 			},
 		},

@@ -22,6 +22,7 @@ type importPageStore interface {
 	backofficeStore
 	ImportOrders(ctx context.Context, sid string, f *survey.ImportFile, dryRun bool) (*survey.ImportReport, error)
 	SaveImportBatch(ctx context.Context, sid string, ids []string) (string, error)
+	Order(ctx context.Context, sid, oid string) (*survey.Order, error)
 }
 
 // importPage imports orders in two steps: the upload shows a dry-run
@@ -38,10 +39,15 @@ type importView struct {
 	pageBase
 	Errors   *formErrors
 	Preview  *survey.ImportReport
+	Rows     []importPreviewRow       // the file's first rows, with their errors
+	More     int                      // rows of the file after them
+	Later    []survey.ImportRejection // errors of the rows after them
 	FileName string
 	Data     string // the uploaded file, base64, for the confirmation
 	Done     *survey.ImportReport
-	Batch    string // the created orders, for "Envoyer les questionnaires" (mail_pages.go)
+	Batch    string         // the created orders, for "Envoyer les questionnaires" (mail_pages.go)
+	Imported []survey.Order // the orders of the applied import the page links (at most importLinked)
+	Columns  []importfile.Column
 }
 
 // show draws the upload form, or the result of an applied import.
@@ -50,8 +56,21 @@ func (h *importPage) show(c *gin.Context) {
 	if c.Query("applique") == "1" {
 		v.Done = &survey.ImportReport{Created: atoiOr0(c.Query("crees")), Updated: atoiOr0(c.Query("modifies")), Unchanged: atoiOr0(c.Query("inchanges"))}
 		v.Batch = c.Query("lot")
+		v.Imported = h.importedOrders(c, c.QueryArray("bon"))
 	}
 	h.render(c, http.StatusOK, v)
+}
+
+// importedOrders reads the orders an applied import names in its result's
+// address, each by _id; another structure's or a deleted one is left out.
+func (h *importPage) importedOrders(c *gin.Context, ids []string) []survey.Order {
+	var out []survey.Order
+	for _, id := range ids[:min(len(ids), importLinked)] {
+		if o, err := h.store.Order(c.Request.Context(), c.Param("sid"), id); err == nil {
+			out = append(out, *o)
+		}
+	}
+	return out
 }
 
 func atoiOr0(s string) int {
@@ -65,6 +84,7 @@ func (h *importPage) render(c *gin.Context, status int, v importView) {
 		return
 	}
 	v.pageBase = base
+	v.Columns = importfile.Columns()
 	h.views.render(c, status, "import", v)
 }
 
@@ -92,11 +112,16 @@ func (h *importPage) upload(c *gin.Context) {
 					q.Set("lot", lot)
 				}
 			}
+			for _, o := range report.Orders[:min(len(report.Orders), importLinked)] {
+				q.Add("bon", o.ID)
+			}
 			c.Redirect(http.StatusSeeOther, structurePagesPath(c.Param("sid"))+"/commandes/import?"+q.Encode())
 			return
 		}
 		if err == nil {
-			h.render(c, http.StatusOK, importView{Preview: report, FileName: name, Data: base64.StdEncoding.EncodeToString(data)})
+			v := importView{Preview: report, FileName: name, Data: base64.StdEncoding.EncodeToString(data)}
+			v.Rows, v.More, v.Later = importPreview(f, report)
+			h.render(c, http.StatusOK, v)
 			return
 		}
 	}
@@ -137,4 +162,22 @@ func (h *importPage) file(c *gin.Context) (string, []byte, error) {
 		return "", nil, fmt.Errorf("read upload: %w", err)
 	}
 	return filepath.Base(fh.Filename), data, nil
+}
+
+// templateCSV sends the import template as CSV.
+func (h *importPage) templateCSV(c *gin.Context) {
+	c.Header("Content-Disposition", `attachment; filename="modele-import-bons.csv"`)
+	c.Header("Cache-Control", "no-store")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", importfile.TemplateCSV())
+}
+
+// templateXLSX sends the import template as an Excel workbook.
+func (h *importPage) templateXLSX(c *gin.Context) {
+	data, err := importfile.TemplateXLSX()
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	sendWorkbook(c, "modèle import bons", data)
 }

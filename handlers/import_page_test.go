@@ -2,6 +2,10 @@ package handlers
 
 import (
 	"bytes"
+	"capsat/survey"
+	"capsat/survey/importfile"
+	"fmt"
+	"html/template"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -49,7 +53,13 @@ func TestImportPagePreviewsThenApplies(t *testing.T) {
 		t.Fatalf("preview: %d %s", rec.Code, rec.Body)
 	}
 	body := rec.Body.String()
-	mustContain(t, body, "encore été enregistré", "<strong>1</strong>\u00a0bon créé", "Lignes refusées", `<th scope="row">3</th>`)
+	mustContain(t, body, "encore été enregistré", "<strong>1</strong>\u00a0bon créé", `id="apercu-lignes"`, `<th scope="row">3</th>`)
+	// Each row beside its errors: row 3's date, none for row 2.
+	row3 := body[strings.Index(body, `id="ligne-3"`):]
+	row3 = row3[:strings.Index(row3, "</tr>")]
+	mustContain(t, row3, "BC-11", "Date début", "row-problems")
+	row2 := body[strings.Index(body, `id="ligne-2"`):]
+	mustContain(t, row2[:strings.Index(row2, "</tr>")], "BC-10", "Crèche &lt;Les Pâquerettes&gt;", "02/03/2026", "Aucune")
 	if n := b.orderCount(b.st.ID, b.key); n != 1 {
 		t.Fatalf("the preview wrote orders: %d", n)
 	}
@@ -61,7 +71,13 @@ func TestImportPagePreviewsThenApplies(t *testing.T) {
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("confirm: %d %s", rec.Code, rec.Body)
 	}
-	mustContain(t, b.get(rec.Header().Get("Location")).Body.String(), "Import terminé\u00a0: 1\u00a0bon créé")
+	result := b.get(rec.Header().Get("Location")).Body.String()
+	mustContain(t, result, "Import terminé\u00a0: 1\u00a0bon créé", ">BC-10</a>", "commandes?status=not_issued")
+	created := regexp.MustCompile(`href="(` + regexp.QuoteMeta(b.root()) + `/commandes/[^"/]+)">BC-10</a>`).FindStringSubmatch(result)
+	if created == nil {
+		t.Fatal("the result does not link the created order")
+	}
+	mustContain(t, b.get(created[1]).Body.String(), "Crèche &lt;Les Pâquerettes&gt;")
 	if n := b.orderCount(b.st.ID, b.key); n != 2 {
 		t.Fatalf("orders after the import: %d", n)
 	}
@@ -70,5 +86,62 @@ func TestImportPagePreviewsThenApplies(t *testing.T) {
 	rec = b.postMultipart(page, map[string]string{"confirm": "1", "data": "%%%"}, "", nil)
 	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "déposez-le de nouveau") {
 		t.Fatalf("broken kept file: %d", rec.Code)
+	}
+}
+
+func TestImportTemplatesAndColumns(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	page := b.get(b.root() + "/commandes/import").Body.String()
+	for _, c := range importfile.Columns() {
+		mustContain(t, page, "<th scope=\"row\">"+template.HTMLEscapeString(c.Label)+"</th>")
+		for _, n := range c.Names {
+			mustContain(t, page, template.HTMLEscapeString(n))
+		}
+	}
+	for _, name := range []string{"modele.csv", "modele.xlsx"} {
+		path := b.root() + "/commandes/import/" + name
+		mustContain(t, page, `href="`+path+`"`)
+		rec := b.get(path)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") {
+			t.Fatalf("%s: %d %v", name, rec.Code, rec.Header())
+		}
+		// The template, uploaded as it is, previews one valid order.
+		prev := b.postMultipart(b.root()+"/commandes/import", nil, name, rec.Body.Bytes())
+		if prev.Code != http.StatusOK || !strings.Contains(prev.Body.String(), "<strong>1</strong> bon créé") || strings.Contains(prev.Body.String(), "row-problems") {
+			t.Fatalf("%s previewed: %d", name, prev.Code)
+		}
+	}
+	// Another structure's template: 404 as any of its pages.
+	other, _ := b.structure("ACI des Marais", "Normandie")
+	if rec := b.get(structurePagesPath(other.ID) + "/commandes/import/modele.csv"); rec.Code != http.StatusNotFound {
+		t.Fatalf("another structure's template: %d", rec.Code)
+	}
+}
+
+func TestImportPreviewShowsFiftyRowsAndLaterErrors(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	var csv strings.Builder
+	csv.WriteString(importHeader + "\r\n")
+	for i := range 60 {
+		date := "02/03/2026"
+		if i == 55 {
+			date = "n'importe"
+		}
+		fmt.Fprintf(&csv, "BC-%d;MAD;Client %d;;;;;Agent;%s;;35\r\n", i, i, date)
+	}
+	rec := b.postMultipart(b.root()+"/commandes/import", nil, "gros.csv", []byte(csv.String()))
+	body := rec.Body.String()
+	if rec.Code != http.StatusOK || strings.Count(body, `<tr id="ligne-`) != 50 {
+		t.Fatalf("preview: %d, %d rows", rec.Code, strings.Count(body, `<tr id="ligne-`))
+	}
+	mustContain(t, body, "et 10 autres après", "Erreurs des lignes suivantes", `<th scope="row">57</th>`)
+
+	// A result naming another structure's order does not show it.
+	other, otherKey := b.structure("ACI des Marais", "Normandie")
+	oid, _ := b.exportOrder(other.ID, otherKey, "BC-AUTRE", survey.ServiceMAD, b.clock.T)
+	if res := b.get(b.root() + "/commandes/import?applique=1&crees=1&bon=" + oid).Body.String(); strings.Contains(res, "BC-AUTRE") {
+		t.Fatal("the result shows another structure's order")
 	}
 }

@@ -57,6 +57,7 @@ func apiOperations() []apiOperation {
 		{Method: "PUT", Path: sapi + "/questionnaires/:qid", Tag: "questionnaires", Summary: "Remplacer un brouillon (409 pour une version publiée ou archivée)", Request: survey.QuestionnaireInput{}, Status: 200, Reply: survey.Questionnaire{}},
 		{Method: "POST", Path: sapi + "/questionnaires/:qid/publish", Tag: "questionnaires", Summary: "Publier un brouillon (administrateur) : la dernière version publiée sert aux nouveaux liens", Status: 200, Reply: survey.Questionnaire{}},
 		{Method: "POST", Path: sapi + "/questionnaires/:qid/archive", Tag: "questionnaires", Summary: "Archiver une version (administrateur)", Status: 200, Reply: survey.Questionnaire{}},
+		{Method: "DELETE", Path: sapi + "/questionnaires/:qid", Tag: "questionnaires", Summary: "Supprimer un brouillon (409 pour une version publiée ou archivée)", Status: 204},
 		{Method: "POST", Path: sapi + "/questionnaires/:qid/versions", Tag: "questionnaires", Summary: "Créer la version suivante (copie en brouillon)", Status: 201, Reply: survey.Questionnaire{}},
 
 		{Method: "GET", Path: sapi + "/orders", Tag: "orders", Summary: "Bons de commande filtrés, du plus récent au plus ancien", Query: orderFilters, Status: 200, Reply: orderListJSON{}},

@@ -18,6 +18,7 @@ type questionnaireStore interface {
 	PublishQuestionnaire(ctx context.Context, sid, id string) (*survey.Questionnaire, error)
 	ArchiveQuestionnaire(ctx context.Context, sid, id string) (*survey.Questionnaire, error)
 	NewQuestionnaireVersion(ctx context.Context, sid, id string) (*survey.Questionnaire, error)
+	DeleteQuestionnaire(ctx context.Context, sid, id string) error
 }
 
 // questionnairesAPI serves /api/v1/structures/{sid}/questionnaires. Drafts
@@ -91,4 +92,13 @@ func (h *questionnairesAPI) transition(c *gin.Context, do func(context.Context, 
 		return
 	}
 	c.JSON(status, q)
+}
+
+// remove deletes a draft; a published or archived version is a 409.
+func (h *questionnairesAPI) remove(c *gin.Context) {
+	if err := h.store.DeleteQuestionnaire(c.Request.Context(), c.Param("sid"), c.Param("qid")); err != nil {
+		respondError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }

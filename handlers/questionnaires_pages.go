@@ -35,6 +35,7 @@ type questionnaireRow struct {
 	Services    string
 	CanVersion  bool // a published version with no draft after it
 	CanPublish  bool
+	CanEdit     bool // a draft: edited and deleted in the editor
 }
 
 // questionnairesView is the data of questionnaires.html.
@@ -68,7 +69,9 @@ func (h *questionnairePages) render(c *gin.Context, status int, message string) 
 	v := questionnairesView{pageBase: base, IsAdmin: principal(c).Role == accounts.RoleStructureAdmin, Message: message}
 	switch c.Query("fait") {
 	case "version":
-		v.Notice = "La nouvelle version a été créée en brouillon : modifiez-la par l'API ou publiez-la telle quelle."
+		v.Notice = "La nouvelle version a été créée en brouillon : modifiez-la, puis publiez-la."
+	case "supprime":
+		v.Notice = "Le brouillon a été supprimé."
 	case "publie":
 		v.Notice = "La version a été publiée : les nouveaux liens l'utiliseront."
 	}
@@ -88,6 +91,7 @@ func (h *questionnairePages) render(c *gin.Context, status int, message string) 
 		}
 		row.CanVersion = q.Status == survey.StatusPublished && !hasDraft[q.FamilyID]
 		row.CanPublish = q.Status == survey.StatusDraft && v.IsAdmin
+		row.CanEdit = q.Status == survey.StatusDraft
 		v.Rows = append(v.Rows, row)
 	}
 	h.views.render(c, status, "questionnaires", v)

@@ -160,6 +160,7 @@ func NewRouter(d Deps) (*Router, error) {
 	r.route(sapi, http.MethodPost, "/questionnaires/:qid/publish", questionnaires.publish, policyStructureAdmin)
 	r.route(sapi, http.MethodPost, "/questionnaires/:qid/archive", questionnaires.archive, policyStructureAdmin)
 	r.route(sapi, http.MethodPost, "/questionnaires/:qid/versions", questionnaires.newVersion, policyStructure)
+	r.route(sapi, http.MethodDelete, "/questionnaires/:qid", questionnaires.remove, policyStructure)
 
 	// The API's own description: public, so that clients can be generated.
 	r.route(api, http.MethodGet, "/openapi.json", openAPIHandler(d.Config.BaseURL), policyPublic)
@@ -300,6 +301,10 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, mail *mailP
 	r.route(sapp, http.MethodGet, "/questionnaires/:qid/apercu", questionnaires.preview, policyStructure)
 	r.route(sapp, http.MethodPost, "/questionnaires/:qid/version", questionnaires.newVersion, policyStructure)
 	r.route(sapp, http.MethodPost, "/questionnaires/:qid/publication", questionnaires.publish, policyStructureAdmin)
+	editor := &questionnaireEditor{store: d.Store, views: pages, list: questionnaires.render}
+	r.route(sapp, http.MethodGet, "/questionnaires/:qid/modifier", editor.show, policyStructure)
+	r.route(sapp, http.MethodPost, "/questionnaires/:qid/modifier", editor.save, policyStructure)
+	r.route(sapp, http.MethodPost, "/questionnaires/:qid/suppression", editor.remove, policyStructure)
 	admin := &adminPages{store: d.Store, views: pages, audit: audit}
 	r.route(sapp, http.MethodGet, "/administration", admin.show, policyStructureAdmin)
 	r.route(sapp, http.MethodPost, "/administration/utilisateurs", admin.createUser, policyStructureAdmin)
@@ -309,12 +314,15 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, mail *mailP
 	r.route(sapp, http.MethodPost, "/administration/reglages", admin.saveSettings, policyStructureAdmin)
 	imports := &importPage{store: d.Store, views: pages, maxBytes: d.Config.MaxUploadBytes}
 	r.route(sapp, http.MethodGet, "/commandes/import", imports.show, policyStructure)
+	r.route(sapp, http.MethodGet, "/commandes/import/modele.csv", imports.templateCSV, policyStructure)
+	r.route(sapp, http.MethodGet, "/commandes/import/modele.xlsx", imports.templateXLSX, policyStructure)
 	// The confirmation carries the file in base64: a third larger.
 	importUploads := r.Group("/app/structures/:sid", markPages(pages), bodyLimit(d.Config.MaxUploadBytes*4/3+uploadEnvelopeBytes), backofficeHeaders(), authenticate(d.Store))
 	r.route(importUploads, http.MethodPost, "/commandes/import", imports.upload, policyStructure)
 	network := &federationPages{store: d.withFigures(), views: pages, audit: audit, now: d.Now, maxUpload: d.Config.MaxUploadBytes}
 	r.route(app, http.MethodGet, "/app/reseau", network.network, policyFederation)
 	r.route(app, http.MethodGet, "/app/regions/:region", network.region, policyRegion)
+	r.route(app, http.MethodGet, "/app/regions/:region/structures/:structure", network.structure, policyRegion)
 	r.route(app, http.MethodGet, "/app/reseau/structures", network.structures, policyFederation)
 	r.route(app, http.MethodPost, "/app/reseau/structures", network.createStructure, policyFederation)
 	networkUploads := r.Group("/app/reseau", markPages(pages), bodyLimit(d.Config.MaxUploadBytes+uploadEnvelopeBytes), backofficeHeaders(), authenticate(d.Store))

@@ -65,6 +65,17 @@ type ImportReport struct {
 	// CreatedIDs are the orders the import created ("Envoyer les
 	// questionnaires" offers to send them all).
 	CreatedIDs []string `json:"-"`
+	// Orders are the orders an applied import created or changed, in the
+	// file's order, for the page to link them.
+	Orders []ImportedOrder `json:"-"`
+}
+
+// ImportedOrder is one order an applied import created or changed.
+type ImportedOrder struct {
+	Row       int
+	ID        string
+	Reference string
+	Created   bool
 }
 
 // ImportRejection is one problem of one row: the row as a spreadsheet shows

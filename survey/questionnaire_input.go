@@ -11,6 +11,9 @@ type QuestionnaireInput struct {
 	Intro        string        `json:"intro" validate:"max=1000" text:"multiline"`
 	ServiceTypes []ServiceType `json:"service_types" validate:"required,min=1,max=2,dive,service_type"`
 	Questions    []Question    `json:"questions" validate:"required,min=1,max=40,dive"`
+	// Revision, when given, is the draft revision the caller edited: a
+	// save over any other revision is a conflict (lost update refused).
+	Revision *int `json:"revision,omitempty"`
 }
 
 // Questionnaire normalises a questionnaire input and checks it: field
@@ -89,15 +92,15 @@ func checkQuestionRules(qs []Question, errs *ValidationError) {
 			continue
 		}
 		if want := roleType(q.Role); q.Type != want {
-			errs.Add(at("role"), "role_type", fmt.Sprintf("Une question de rôle « %s » doit être de type « %s ».", q.Role, want))
+			errs.Add(at("role"), "role_type", fmt.Sprintf("Une question de rôle « %s » doit être de type « %s ».", q.Role.Label(), want.Label()))
 		}
 		roles[q.Role]++
 		if q.Role != RoleComment && roles[q.Role] > 1 {
-			errs.Add(at("role"), "role_duplicate", fmt.Sprintf("Une seule question peut avoir le rôle « %s ».", q.Role))
+			errs.Add(at("role"), "role_duplicate", fmt.Sprintf("Une seule question peut avoir le rôle « %s ».", q.Role.Label()))
 		}
 	}
 	if roles[RoleOverall] == 0 && len(qs) > 0 {
-		errs.Add("questions", "overall_missing", "Une question (de type échelle de satisfaction) doit porter le rôle « overall » : la satisfaction globale.")
+		errs.Add("questions", "overall_missing", "Une question de type « échelle de satisfaction » doit porter le rôle « Satisfaction globale » (overall).")
 	}
 }
 

@@ -157,11 +157,14 @@ type Questionnaire struct {
 	Intro        string              `bson:"intro,omitempty" json:"intro,omitempty"`
 	ServiceTypes []ServiceType       `bson:"service_types" json:"service_types"`
 	Status       QuestionnaireStatus `bson:"status" json:"status"`
-	Questions    []Question          `bson:"questions" json:"questions"`
-	CreatedAt    time.Time           `bson:"created_at" json:"created_at"`
-	UpdatedAt    time.Time           `bson:"updated_at" json:"updated_at"`
-	PublishedAt  *time.Time          `bson:"published_at,omitempty" json:"published_at,omitempty"`
-	ArchivedAt   *time.Time          `bson:"archived_at,omitempty" json:"archived_at,omitempty"`
+	// Revision counts the saves of a draft, so that an editor who saves
+	// over a revision they did not read is told instead of overwriting it.
+	Revision    int        `bson:"revision" json:"revision"`
+	Questions   []Question `bson:"questions" json:"questions"`
+	CreatedAt   time.Time  `bson:"created_at" json:"created_at"`
+	UpdatedAt   time.Time  `bson:"updated_at" json:"updated_at"`
+	PublishedAt *time.Time `bson:"published_at,omitempty" json:"published_at,omitempty"`
+	ArchivedAt  *time.Time `bson:"archived_at,omitempty" json:"archived_at,omitempty"`
 }
 
 // Client is the client company (or household) of a purchase order.

@@ -118,7 +118,9 @@ func (s *Store) applyImport(ctx context.Context, f *survey.ImportFile, plan *sur
 			return fmt.Errorf("import: update order %s: %w", u.Order.ID, Translate(err))
 		}
 		report.Updated++
+		report.Orders = append(report.Orders, survey.ImportedOrder{Row: u.Row, ID: u.Order.ID, Reference: u.Input.Reference})
 	}
+	slices.SortFunc(report.Orders, func(a, b survey.ImportedOrder) int { return a.Row - b.Row })
 	return nil
 }
 
@@ -151,6 +153,7 @@ func (s *Store) insertImported(ctx context.Context, f *survey.ImportFile, plan *
 		for i, ins := range plan.Inserts {
 			if !refused[i] {
 				report.CreatedIDs = append(report.CreatedIDs, ins.Order.ID)
+				report.Orders = append(report.Orders, survey.ImportedOrder{Row: ins.Row, ID: ins.Order.ID, Reference: ins.Order.Reference, Created: true})
 			}
 		}
 	}()

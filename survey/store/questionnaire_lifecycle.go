@@ -30,7 +30,13 @@ func (s *Store) CreateQuestionnaire(ctx context.Context, sid string, in survey.Q
 // UpdateQuestionnaire replaces the content of a draft. A published or
 // archived version never changes: ErrConflict, with a message that says to
 // create the next version.
+//
+// When in.Revision is given, the save is refused (survey.ErrStaleDraft)
+// unless the draft is still at that revision: two people editing one
+// draft never silently lose one's work. Every save increments the revision.
 func (s *Store) UpdateQuestionnaire(ctx context.Context, sid, id string, in survey.QuestionnaireInput) (*survey.Questionnaire, error) {
+	s.questionnaireWrites.Lock()
+	defer s.questionnaireWrites.Unlock()
 	q, err := s.Questionnaire(ctx, sid, id)
 	if err != nil {
 		return nil, err
@@ -38,15 +44,19 @@ func (s *Store) UpdateQuestionnaire(ctx context.Context, sid, id string, in surv
 	if q.Status != survey.StatusDraft {
 		return nil, survey.ErrNotDraft(q)
 	}
+	if in.Revision != nil && *in.Revision != q.Revision {
+		return nil, survey.ErrStaleDraft(q)
+	}
 	if err := s.validate.Questionnaire(&in); err != nil {
 		return nil, err
 	}
 	q.SetContent(in)
 	q.UpdatedAt = s.Now()
-	set := bson.M{"title": q.Title, "intro": q.Intro, "service_types": q.ServiceTypes, "questions": q.Questions, "updated_at": q.UpdatedAt}
+	set := bson.M{"title": q.Title, "intro": q.Intro, "service_types": q.ServiceTypes, "questions": q.Questions, "updated_at": q.UpdatedAt, "revision": q.Revision + 1}
 	if err := s.setDraft(ctx, q, set); err != nil {
 		return nil, fmt.Errorf("update questionnaire: %w", Translate(err))
 	}
+	q.Revision++
 	return q, nil
 }
 
@@ -54,6 +64,8 @@ func (s *Store) UpdateQuestionnaire(ctx context.Context, sid, id string, in surv
 // types use (the latest published wins). Publishing a published version
 // changes nothing; an archived one is refused.
 func (s *Store) PublishQuestionnaire(ctx context.Context, sid, id string) (*survey.Questionnaire, error) {
+	s.questionnaireWrites.Lock()
+	defer s.questionnaireWrites.Unlock()
 	q, err := s.Questionnaire(ctx, sid, id)
 	if err != nil {
 		return nil, err
@@ -81,6 +93,8 @@ func (s *Store) PublishQuestionnaire(ctx context.Context, sid, id string) (*surv
 // already issued keep it. Archiving the last published questionnaire of a
 // service type is refused, since new links of that type would have none.
 func (s *Store) ArchiveQuestionnaire(ctx context.Context, sid, id string) (*survey.Questionnaire, error) {
+	s.questionnaireWrites.Lock()
+	defer s.questionnaireWrites.Unlock()
 	q, err := s.Questionnaire(ctx, sid, id)
 	if err != nil {
 		return nil, err
@@ -126,6 +140,8 @@ func (s *Store) refuseLastPublished(ctx context.Context, q *survey.Questionnaire
 // one exists, it is a conflict naming it. The unique (family, version) index
 // refuses a concurrent copy.
 func (s *Store) NewQuestionnaireVersion(ctx context.Context, sid, id string) (*survey.Questionnaire, error) {
+	s.questionnaireWrites.Lock()
+	defer s.questionnaireWrites.Unlock()
 	src, err := s.Questionnaire(ctx, sid, id)
 	if err != nil {
 		return nil, err
@@ -146,7 +162,7 @@ func (s *Store) NewQuestionnaireVersion(ctx context.Context, sid, id string) (*s
 	}
 	now := s.Now()
 	next := *src
-	next.ID, next.Version, next.Status = survey.NewID(), last+1, survey.StatusDraft
+	next.ID, next.Version, next.Status, next.Revision = survey.NewID(), last+1, survey.StatusDraft, 0
 	next.CreatedAt, next.UpdatedAt, next.PublishedAt, next.ArchivedAt = now, now, nil, nil
 	next.Questions = append([]survey.Question(nil), src.Questions...)
 	next.ServiceTypes = append([]survey.ServiceType(nil), src.ServiceTypes...)
@@ -156,13 +172,46 @@ func (s *Store) NewQuestionnaireVersion(ctx context.Context, sid, id string) (*s
 	return &next, nil
 }
 
-// setDraft changes q only while it is still a draft. The status in the
-// filter makes the check and the write one operation, so that a version
-// published meanwhile is never altered; on the embedded store this filter
-// costs a scan of the (small) questionnaires collection, a price worth
-// paying on such a rare write.
+// DeleteQuestionnaire deletes a draft. Published and archived versions
+// are refused (survey.ErrNotDeletable): links and responses point to them.
+func (s *Store) DeleteQuestionnaire(ctx context.Context, sid, id string) error {
+	s.questionnaireWrites.Lock()
+	defer s.questionnaireWrites.Unlock()
+	q, err := s.Questionnaire(ctx, sid, id)
+	if err != nil {
+		return err
+	}
+	if q.Status != survey.StatusDraft {
+		return survey.ErrNotDeletable(q)
+	}
+	res, err := s.db.Collection(colQuestionnaires).DeleteOne(ctx, bson.M{"_id": q.ID, "status": survey.StatusDraft})
+	if err != nil {
+		return fmt.Errorf("delete questionnaire: %w", Translate(err))
+	}
+	if res.DeletedCount == 0 {
+		now, err := s.Questionnaire(ctx, sid, id)
+		if err != nil {
+			return err
+		}
+		return survey.ErrNotDeletable(now)
+	}
+	return nil
+}
+
+// setDraft changes q only while it is still a draft at the revision q was
+// read at. Status and revision in the filter make the check and the write
+// one operation on MongoDB, so that a version published or saved
+// meanwhile by another instance is never altered (questionnaireWrites does
+// it inside the process, the embedded store's only one); on the embedded
+// store this filter costs a scan of the (small) questionnaires collection,
+// a price worth paying on such a rare write.
 func (s *Store) setDraft(ctx context.Context, q *survey.Questionnaire, set bson.M) error {
-	res, err := s.db.Collection(colQuestionnaires).UpdateOne(ctx, bson.M{"_id": q.ID, "status": survey.StatusDraft}, bson.M{"$set": set})
+	filter := bson.M{"_id": q.ID, "status": survey.StatusDraft, "revision": q.Revision}
+	if q.Revision == 0 {
+		// Drafts stored before revisions were counted have none.
+		filter["revision"] = bson.M{"$in": bson.A{0, nil}}
+	}
+	res, err := s.db.Collection(colQuestionnaires).UpdateOne(ctx, filter, bson.M{"$set": set})
 	if err != nil {
 		return Translate(err)
 	}
@@ -170,6 +219,9 @@ func (s *Store) setDraft(ctx context.Context, q *survey.Questionnaire, set bson.
 		now, err := s.Questionnaire(ctx, q.StructureID, q.ID)
 		if err != nil {
 			return err
+		}
+		if now.Status == survey.StatusDraft {
+			return survey.ErrStaleDraft(now)
 		}
 		return survey.ErrNotDraft(now)
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -36,6 +37,10 @@ type Store struct {
 	orderLocks     orderLocks      // copies of one order written one at a time (embedded store)
 	catalogueLocks orderLocks      // by structure id: its order catalogue written one edit at a time
 	declared       declaredIndexes // what EnsureIndexes declared (indexes.go)
+	// questionnaireWrites serialises the (rare) questionnaire writes of
+	// this process: the embedded store loses concurrent updates of one
+	// document, and a draft's revision check must not race its save.
+	questionnaireWrites sync.Mutex
 }
 
 // Options configure a Store.
