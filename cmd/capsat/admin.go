@@ -13,6 +13,7 @@ import (
 	"capsat/config"
 	"capsat/survey"
 	"capsat/survey/accounts"
+	"capsat/survey/readmodel"
 )
 
 // admin runs one administration command on the configured store and prints
@@ -196,8 +197,22 @@ func adminRebuildSummaries(ctx context.Context, st *openedStore, v map[string]st
 	stop := p.every(every)
 	rep, err := st.figures.RebuildSummariesWithProgress(ctx, p.set)
 	stop()
-	if err == nil {
-		p.line()
+	if err != nil {
+		return nil, err
 	}
-	return rep, err
+	p.line()
+	// The embedded store's order catalogue is a copy too: rebuilt with the
+	// rest, for a store that was written by hand or restored in part.
+	n, err := st.store.RebuildOrderCatalogue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return rebuildOutput{RebuildReport: rep, OrdersCatalogued: n}, nil
+}
+
+// rebuildOutput is what rebuild-summaries prints: the read model's report,
+// and on the embedded store how many orders the catalogue lists.
+type rebuildOutput struct {
+	*readmodel.RebuildReport
+	OrdersCatalogued int `json:"orders_catalogued,omitempty"`
 }
