@@ -18,7 +18,7 @@ import (
 // but an exact _id); new orders are inserted in bulk, changed ones updated
 // by _id. An order that already has a response is never changed.
 func (s *Store) ImportOrders(ctx context.Context, sid string, f *survey.ImportFile, dryRun bool) (*survey.ImportReport, error) {
-	existing, err := s.ordersByReference(ctx, sid)
+	existing, err := s.ordersByReference(ctx, sid, f)
 	if err != nil {
 		return nil, err
 	}
@@ -54,8 +54,15 @@ var importProjection = bson.M{
 	"hours": 1, "notes": 1, "survey": 1,
 }
 
-// ordersByReference loads the structure's orders in one query.
-func (s *Store) ordersByReference(ctx context.Context, sid string) (map[string]*survey.Order, error) {
+// ordersByReference loads the structure's orders the file may update: on
+// MongoDB all of them in one query; on the embedded store, where that
+// query converts every structure's orders, those whose reference key a
+// row of the file has, found in the structure's order catalogue and read
+// by _id.
+func (s *Store) ordersByReference(ctx context.Context, sid string, f *survey.ImportFile) (map[string]*survey.Order, error) {
+	if s.embedded {
+		return s.cataloguedByReference(ctx, sid, f)
+	}
 	cur, err := s.db.Collection(colOrders).Find(ctx, bson.M{"structure_id": sid}, options.Find().SetProjection(importProjection))
 	if err != nil {
 		return nil, fmt.Errorf("load orders for import: %w", Translate(err))

@@ -4,8 +4,10 @@ import (
 	"capsat/survey"
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
+	"strings"
 )
 
 // listCatalogued fills page with the orders of structure sid matching f,
@@ -138,4 +140,40 @@ func (s *Store) refuseCataloguedReference(ctx context.Context, o *survey.Order, 
 		}
 	}
 	return nil
+}
+
+// cataloguedByReference reads, by _id, the orders of structure sid whose
+// reference key is one of the file's rows', keyed by reference (see
+// ordersByReference).
+func (s *Store) cataloguedByReference(ctx context.Context, sid string, f *survey.ImportFile) (map[string]*survey.Order, error) {
+	keys := make(map[string]bool, len(f.Rows))
+	for _, r := range f.Rows {
+		keys[survey.ReferenceKey(strings.TrimSpace(r.Input.Reference))] = true
+	}
+	head, err := s.catalogueHead(ctx, sid)
+	if err != nil {
+		return nil, err
+	}
+	byRef := map[string]*survey.Order{}
+	for m := range head.Months {
+		entries, err := s.catalogueEntries(ctx, sid, m)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if !keys[e.ReferenceKey] {
+				continue
+			}
+			var o survey.Order
+			err := s.findByID(ctx, colOrders, e.ID, &o)
+			switch {
+			case errors.Is(err, survey.ErrNotFound):
+				continue // its entry outlived it: the insert will tell
+			case err != nil:
+				return nil, fmt.Errorf("load orders for import: %w", err)
+			}
+			byRef[o.Reference] = &o
+		}
+	}
+	return byRef, nil
 }
