@@ -40,6 +40,8 @@ type federationPages struct {
 	audit     auditor
 	now       func() time.Time
 	maxUpload int64
+	// storeWarning says the embedded store nears its limits (Deps).
+	storeWarning string
 }
 
 // networkNav is the navigation of the federation and region pages.
@@ -67,6 +69,7 @@ type netRow struct {
 // networkView is the data of network.html.
 type networkView struct {
 	pageBase
+	StoreWarning string
 	Scope        string
 	IsRegion     bool
 	From, To     string
@@ -108,7 +111,7 @@ func (h *federationPages) show(c *gin.Context, region string) {
 	if region != "" {
 		active, scope, download = "/app/regions/"+url.PathEscape(region), "Région "+region, "/api/v1/regions/"+url.PathEscape(region)+"/exports/consolidated.xlsx"
 	}
-	v := networkView{pageBase: networkNav(c, active), Scope: scope, IsRegion: region != "", From: c.Query("from"), To: c.Query("to"), Service: c.Query("service"),
+	v := networkView{pageBase: networkNav(c, active), StoreWarning: h.storeWarning, Scope: scope, IsRegion: region != "", From: c.Query("from"), To: c.Query("to"), Service: c.Query("service"),
 		Services: survey.ServiceTypes, MinResponses: survey.MinResponses}
 	for _, col := range networkCodes {
 		v.Columns = append(v.Columns, col.label)

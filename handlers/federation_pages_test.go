@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -112,4 +113,22 @@ func TestStructuresPageUploadsASelfHostedWorkbook(t *testing.T) {
 	if code != http.StatusCreated || !strings.Contains(body, "Classeur de AI &lt;du&gt; Bocage importé\u00a0: 1 mois (2026-01).") {
 		t.Fatalf("upload: %d %s", code, body)
 	}
+}
+
+// The federation page says so when the embedded store nears its limits
+// (cmd measures it at start and hands the French sentence over).
+func TestNetworkPageShowsTheStoreWarning(t *testing.T) {
+	t.Parallel()
+	b := newBackofficeEnv(t)
+	fed := b.user("federation@reseau.fr", accounts.RoleFederation, "", "")
+	token, _ := b.testEnv.session(fed.ID)
+	if strings.Contains(getWithCookie(b.router, "/app/reseau", token).Body.String(), `id="limite-stockage"`) {
+		t.Fatal("a warning without a full store")
+	}
+	r, err := NewRouter(Deps{Store: b.store, ReadModel: b.figures, Config: b.cfg, Logger: slog.New(slog.DiscardHandler), Now: b.clock.Now,
+		StoreWarning: "Le stockage intégré occupe 900 Mo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, getWithCookie(r, "/app/reseau", token).Body.String(), `id="limite-stockage">Le stockage intégré occupe 900 Mo</p>`)
 }

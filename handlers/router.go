@@ -35,6 +35,9 @@ type Deps struct {
 	MailConfigured bool
 	MailTemplates  *mailer.Templates
 	WakeMailer     func()
+	// StoreWarning, when set, is shown on the federation pages: the
+	// embedded store nears its limits (said by cmd at start).
+	StoreWarning string
 }
 
 // storeWithFigures is the store with its read model, for the handlers that
@@ -319,7 +322,7 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, mail *mailP
 	// The confirmation carries the file in base64: a third larger.
 	importUploads := r.Group("/app/structures/:sid", markPages(pages), bodyLimit(d.Config.MaxUploadBytes*4/3+uploadEnvelopeBytes), backofficeHeaders(), authenticate(d.Store))
 	r.route(importUploads, http.MethodPost, "/commandes/import", imports.upload, policyStructure)
-	network := &federationPages{store: d.withFigures(), views: pages, audit: audit, now: d.Now, maxUpload: d.Config.MaxUploadBytes}
+	network := &federationPages{store: d.withFigures(), views: pages, audit: audit, now: d.Now, maxUpload: d.Config.MaxUploadBytes, storeWarning: d.StoreWarning}
 	r.route(app, http.MethodGet, "/app/reseau", network.network, policyFederation)
 	r.route(app, http.MethodGet, "/app/regions/:region", network.region, policyRegion)
 	r.route(app, http.MethodGet, "/app/regions/:region/structures/:structure", network.structure, policyRegion)

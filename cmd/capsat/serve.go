@@ -47,7 +47,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	router, err := handlers.NewRouter(handlers.Deps{Store: st.store, ReadModel: st.figures, Config: cfg, Logger: log, Now: time.Now,
-		MailConfigured: mail.Configured(), MailTemplates: mail.Templates(), WakeMailer: mail.Wake})
+		MailConfigured: mail.Configured(), MailTemplates: mail.Templates(), WakeMailer: mail.Wake, StoreWarning: capacityWarning(cfg, log)})
 	if err != nil {
 		return err
 	}
