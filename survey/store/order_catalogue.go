@@ -171,6 +171,15 @@ func (s *Store) catalogueHead(ctx context.Context, sid string) (*catalogueHead, 
 
 // catalogueEntries reads one month's entries, newest first.
 func (s *Store) catalogueEntries(ctx context.Context, sid, month string) ([]catalogueEntry, error) {
+	raw, err := s.catalogueLines(ctx, sid, month)
+	if err != nil {
+		return nil, err
+	}
+	return decodeEntries(raw)
+}
+
+// catalogueLines reads one month's entries as packed lines, newest first.
+func (s *Store) catalogueLines(ctx context.Context, sid, month string) ([]byte, error) {
 	var part cataloguePart
 	err := s.findByID(ctx, colOrderCatalogue, cataloguePartID(sid, month), &part)
 	switch {
@@ -183,5 +192,5 @@ func (s *Store) catalogueEntries(ctx context.Context, sid, month string) ([]cata
 	if err != nil {
 		return nil, fmt.Errorf("order catalogue %s: %w", part.ID, err)
 	}
-	return decodeEntries(raw)
+	return raw, nil
 }

@@ -114,32 +114,41 @@ func appendEntry(b []byte, e *catalogueEntry) []byte {
 func decodeEntries(packed []byte) ([]catalogueEntry, error) {
 	var out []catalogueEntry
 	for line := range strings.Lines(string(packed)) {
-		f := strings.Split(strings.TrimSuffix(line, "\n"), "\t")
-		if len(f) != entryFields {
-			return nil, fmt.Errorf("order catalogue: entry with %d fields", len(f))
-		}
-		created, err1 := strconv.ParseInt(f[1], 10, 64)
-		issued, err2 := strconv.ParseInt(f[5], 10, 64)
-		expires, err3 := strconv.ParseInt(f[6], 10, 64)
-		if err1 != nil || err2 != nil || err3 != nil {
-			return nil, fmt.Errorf("order catalogue: entry %s: bad time", f[0])
-		}
-		e := catalogueEntry{
-			ID: f[0], Created: time.UnixMilli(created).UTC(), Service: survey.ServiceType(f[2]), StartDate: f[3],
-			ReferenceKey: f[4], Reference: f[9], Company: f[10],
-		}
-		if issued != 0 {
-			e.Survey = &survey.OrderSurvey{IssuedAt: time.UnixMilli(issued).UTC(), ExpiresAt: time.UnixMilli(expires).UTC()}
-			if f[7] == "1" {
-				e.Survey.AnsweredAt = &e.Survey.IssuedAt
-			}
-			if f[8] == "1" {
-				e.Survey.CancelledAt = &e.Survey.IssuedAt
-			}
+		e, err := decodeEntry(line)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// decodeEntry reads one packed line (its newline optional).
+func decodeEntry(line string) (catalogueEntry, error) {
+	f := strings.Split(strings.TrimSuffix(line, "\n"), "\t")
+	if len(f) != entryFields {
+		return catalogueEntry{}, fmt.Errorf("order catalogue: entry with %d fields", len(f))
+	}
+	created, err1 := strconv.ParseInt(f[1], 10, 64)
+	issued, err2 := strconv.ParseInt(f[5], 10, 64)
+	expires, err3 := strconv.ParseInt(f[6], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return catalogueEntry{}, fmt.Errorf("order catalogue: entry %s: bad time", f[0])
+	}
+	e := catalogueEntry{
+		ID: f[0], Created: time.UnixMilli(created).UTC(), Service: survey.ServiceType(f[2]), StartDate: f[3],
+		ReferenceKey: f[4], Reference: f[9], Company: f[10],
+	}
+	if issued != 0 {
+		e.Survey = &survey.OrderSurvey{IssuedAt: time.UnixMilli(issued).UTC(), ExpiresAt: time.UnixMilli(expires).UTC()}
+		if f[7] == "1" {
+			e.Survey.AnsweredAt = &e.Survey.IssuedAt
+		}
+		if f[8] == "1" {
+			e.Survey.CancelledAt = &e.Survey.IssuedAt
+		}
+	}
+	return e, nil
 }
 
 func encodeEntries(entries []catalogueEntry) []byte {

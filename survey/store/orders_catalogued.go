@@ -73,16 +73,25 @@ func (s *Store) catalogueMatches(ctx context.Context, sid string, months []strin
 	var out []catalogueEntry
 	total := 0
 	for _, m := range months {
-		entries, err := s.catalogueEntries(ctx, sid, m)
+		lines, err := s.catalogueLines(ctx, sid, m)
 		if err != nil {
 			return nil, 0, err
 		}
-		for i := range entries {
-			if !entries[i].matches(f, q, now) {
+		for line := range strings.Lines(string(lines)) {
+			// A searched text is in its entry's line, folded: most lines
+			// are passed over without decoding them.
+			if q != "" && !strings.Contains(line, q) {
+				continue
+			}
+			e, err := decodeEntry(line)
+			if err != nil {
+				return nil, 0, err
+			}
+			if !e.matches(f, q, now) {
 				continue
 			}
 			if total >= skip && len(out) < f.PerPage {
-				out = append(out, entries[i])
+				out = append(out, e)
 			}
 			total++
 		}
