@@ -159,7 +159,7 @@ func formImport(t *testing.T, tab context.Context, e *testEnv, site, sid string,
 		t.Fatalf("preview row 3: %q", row)
 	}
 	clickAndLoad(t, tab, "confirm the import", "form.actions button[type=submit]")
-	if res := textOf(t, tab, "#resultat-import"); !strings.Contains(res, "2 bons créés") || !strings.Contains(res, "BC-IMP-2") {
+	if res := textOf(t, tab, "#resultat-import"); !strings.Contains(res, "2\u00a0bons créés") || !strings.Contains(res, "BC-IMP-2") {
 		t.Fatalf("result: %q", res)
 	}
 	clickAndLoad(t, tab, "open an imported order", "ul.imported li:last-child a")

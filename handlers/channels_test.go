@@ -115,9 +115,9 @@ func TestResponseRateByChannel(t *testing.T) {
 	}
 	body := rec.Body.String()
 	for _, want := range []string{
-		`<tr data-code="TAUX_REPONSE_MAIL"><th scope="row">Lien envoyé par e-mail</th><td>2</td><td>40 %</td></tr>`,
-		`<tr data-code="TAUX_REPONSE_LIEN"><th scope="row">Lien copié</th><td>1</td><td>20 %</td></tr>`,
-		`<tr data-code="TAUX_REPONSE_QR"><th scope="row">QR code</th><td>1</td><td>20 %</td></tr>`,
+		`<tr data-code="TAUX_REPONSE_MAIL"><th scope="row">Lien envoyé par e-mail</th><td>2</td><td>40 %</td></tr>`,
+		`<tr data-code="TAUX_REPONSE_LIEN"><th scope="row">Lien copié</th><td>1</td><td>20 %</td></tr>`,
+		`<tr data-code="TAUX_REPONSE_QR"><th scope="row">QR code</th><td>1</td><td>20 %</td></tr>`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %s", want)

@@ -108,7 +108,7 @@ func TestImportTemplatesAndColumns(t *testing.T) {
 		}
 		// The template, uploaded as it is, previews one valid order.
 		prev := b.postMultipart(b.root()+"/commandes/import", nil, name, rec.Body.Bytes())
-		if prev.Code != http.StatusOK || !strings.Contains(prev.Body.String(), "<strong>1</strong> bon créé") || strings.Contains(prev.Body.String(), "row-problems") {
+		if prev.Code != http.StatusOK || !strings.Contains(prev.Body.String(), "<strong>1</strong>\u00a0bon créé") || strings.Contains(prev.Body.String(), "row-problems") {
 			t.Fatalf("%s previewed: %d", name, prev.Code)
 		}
 	}

@@ -34,9 +34,12 @@ var layoutNotPages = map[string]string{
 	"/static/*filepath": "stylesheet, scripts, icons",
 	"/favicon.ico":      "icon",
 	"/":                 "redirect to the sign-in page or the home page",
-	"/app/structures/:sid/commandes/:oid/qr.png": "image",
-	"/app/structures/:sid/commandes/:oid/qr.svg": "image",
-	"/app/structures/:sid/exports/classeur":      "workbook download",
+	"/app/structures/:sid/commandes/:oid/qr.png":        "image",
+	"/app/structures/:sid/commandes/:oid/qr.svg":        "image",
+	"/app/structures/:sid/exports/classeur":             "workbook download",
+	"/app/structures/:sid/commandes/import/modele.csv":  "import template download",
+	"/app/structures/:sid/commandes/import/modele.xlsx": "import template download",
+	"/app/structures/:sid/commandes/liens.csv":          "links download",
 }
 
 // layoutFixtures are the data of the layout test: a structure with orders
@@ -68,11 +71,12 @@ func newLayoutFixtures(t *testing.T, e *testEnv) *layoutFixtures {
 	}
 	f.params = map[string][]string{
 		// An order with a live link and an answered one.
-		"sid":    {f.a.ID},
-		"oid":    {f.orderA, answered},
-		"qid":    {qs[0].ID},
-		"region": {"Normandie"},
-		"token":  {f.tokenA},
+		"sid":       {f.a.ID},
+		"oid":       {f.orderA, answered},
+		"qid":       {qs[0].ID},
+		"region":    {"Normandie"},
+		"structure": {f.a.ID},
+		"token":     {f.tokenA},
 	}
 	return f
 }

@@ -116,7 +116,7 @@ func TestQuestionnaireEditorSavesADraft(t *testing.T) {
 	if stored, _ = b.store.Questionnaire(context.Background(), b.st.ID, draft.ID); len(stored.Questions) != n {
 		t.Fatalf("after removal: %d questions", len(stored.Questions))
 	}
-	mustContain(t, b.get(rec.Header().Get("Location")).Body.String(), "Réactivité : délai de réponse", "Envoyer mes réponses")
+	mustContain(t, b.get(rec.Header().Get("Location")).Body.String(), "Réactivité\u00a0: délai de réponse", "Envoyer mes réponses")
 }
 
 func TestQuestionnaireEditorExplainsMistakes(t *testing.T) {

@@ -35,7 +35,7 @@ func pageFigures(body, scope string) (map[string]string, map[string]int) {
 	for _, m := range regexp.MustCompile(`data-figure="`+scope+`:(\w+)">(?:<strong[^>]*>)?([^<]*)<`).FindAllStringSubmatch(body, -1) {
 		values[m[1]] = html.UnescapeString(m[2])
 	}
-	for _, m := range regexp.MustCompile(`data-n="`+scope+`:(\w+)">n = (\d+)`).FindAllStringSubmatch(body, -1) {
+	for _, m := range regexp.MustCompile(`data-n="`+scope+`:(\w+)">n\x{00a0}=\x{00a0}(\d+)`).FindAllStringSubmatch(body, -1) {
 		ns[m[1]], _ = strconv.Atoi(m[2])
 	}
 	return values, ns
@@ -74,7 +74,7 @@ func TestRegionPageFiguresMatchTheAPI(t *testing.T) {
 	if region[survey.FigureOverall] == network[survey.FigureOverall] {
 		t.Errorf("region and network show the same satisfaction %q", region[survey.FigureOverall])
 	}
-	mustContain(t, body, "n = 8 réponses (hors « Sans objet »)", "n = 13 réponses (hors « Sans objet »)", "questionnaires envoyés")
+	mustContain(t, body, "n\u00a0=\u00a08 réponses (hors « Sans objet »)", "n\u00a0=\u00a013 réponses (hors « Sans objet »)", "questionnaires envoyés")
 	assertNoClientData(t, "region page", body)
 }
 
@@ -147,7 +147,7 @@ func TestStructureNetworkPage(t *testing.T) {
 			t.Fatalf("structure page: %d", rec.Code)
 		}
 		body := rec.Body.String()
-		mustContain(t, body, "AI du Bocage", "Région Normandie", "Réseau national", "n = 6 réponses (hors « Sans objet »)", "n = 8 réponses (hors « Sans objet »)")
+		mustContain(t, body, "AI du Bocage", "Région Normandie", "Réseau national", "n\u00a0=\u00a06 réponses (hors « Sans objet »)", "n\u00a0=\u00a08 réponses (hors « Sans objet »)")
 		assertNoClientData(t, "structure page", body)
 	}
 	// Few responses: withheld.

@@ -58,7 +58,7 @@ func TestPasswordResetByEmail(t *testing.T) {
 
 	// The sign-in page links to the form.
 	rec := getWithCookie(e.router, loginPath, "")
-	if !strings.Contains(rec.Body.String(), `href="/mot-de-passe/oublie">Mot de passe oublié ?</a>`) {
+	if !strings.Contains(rec.Body.String(), "href=\"/mot-de-passe/oublie\">Mot de passe oublié\u202f?</a>") {
 		t.Fatal("sign-in page lacks the link")
 	}
 	known := postForm(e.router, forgotPath, url.Values{"email": {" Charge@Bocage.fr "}}, "", "198.51.100.1")
