@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // listCatalogued fills page with the orders of structure sid matching f,
@@ -99,15 +100,28 @@ func (s *Store) catalogueMatches(ctx context.Context, sid string, months []strin
 	return out, total, nil
 }
 
-// ordersOf reads the orders of entries by _id, in their order. An entry
-// whose order is gone or differs from its document is repaired (a crash
-// between an order's write and its entry's): the page shows the documents.
+// ordersOf reads the orders of entries by _id, in their order, a few at a
+// time (the embedded store answers reads in parallel). An entry whose order
+// is gone or differs from its document is repaired (a crash between an
+// order's write and its entry's): the page shows the documents.
 func (s *Store) ordersOf(ctx context.Context, sid string, entries []catalogueEntry) ([]survey.Order, error) {
+	read := make([]survey.Order, len(entries))
+	errs := make([]error, len(entries))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 4)
+	for i := range entries {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			errs[i] = s.findByID(ctx, colOrders, entries[i].ID, &read[i])
+		}()
+	}
+	wg.Wait()
 	out := make([]survey.Order, 0, len(entries))
 	var repairs []catalogueEdit
-	for _, e := range entries {
-		var o survey.Order
-		err := s.findByID(ctx, colOrders, e.ID, &o)
+	for i, e := range entries {
+		o, err := &read[i], errs[i]
 		switch {
 		case errors.Is(err, survey.ErrNotFound) || (err == nil && o.StructureID != sid):
 			repairs = append(repairs, catalogueEdit{month: catalogueMonth(e.Created), entry: e, remove: true})
@@ -115,10 +129,10 @@ func (s *Store) ordersOf(ctx context.Context, sid string, entries []catalogueEnt
 		case err != nil:
 			return nil, err
 		}
-		if fresh := entryOf(&o); !sameEntry(fresh, e) {
-			repairs = append(repairs, catalogueEdit{month: catalogueMonth(e.Created), entry: e, remove: true}, putEntry(&o))
+		if fresh := entryOf(o); !sameEntry(fresh, e) {
+			repairs = append(repairs, catalogueEdit{month: catalogueMonth(e.Created), entry: e, remove: true}, putEntry(o))
 		}
-		out = append(out, o)
+		out = append(out, *o)
 	}
 	if len(repairs) > 0 {
 		if err := s.editCatalogue(ctx, sid, repairs...); err != nil {
