@@ -21,6 +21,7 @@ import (
 
 	"capsat/survey"
 	"capsat/survey/accounts"
+	"capsat/survey/store"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -161,6 +162,8 @@ func newFormsFx(t *testing.T) *formsFx {
 	// Orders in every state, so that every order form shows somewhere.
 	f.order(t, true)
 	f.order(t, false)
+	// An order with the client's e-mail: the order page offers to send it.
+	f.orderWithEmail(t)
 	f.srv = httptest.NewServer(e.router)
 	t.Cleanup(f.srv.Close)
 	return f
@@ -175,6 +178,15 @@ func (f *formsFx) order(t *testing.T, issued bool) string {
 		f.e.issueSurveyToken(f.st.ID, oid, f.key)
 	}
 	return oid
+}
+
+// orderWithEmail creates an order, no link yet, whose client has an
+// e-mail address, and returns its id and reference.
+func (f *formsFx) orderWithEmail(t *testing.T) (oid, ref string) {
+	t.Helper()
+	f.n++
+	ref = fmt.Sprintf("BC-F%03d", f.n)
+	return f.e.seedOrder(f.st.ID, f.key, ref, "Mairie de Vire", "Mme Durand", "durand@vire.fr", ""), ref
 }
 
 // ensureDraft makes sure the structure has a draft questionnaire.
@@ -388,6 +400,30 @@ func formCases() []formCase {
 			},
 		},
 		{
+			key: "GET /app/structures/:sid/suivi", roles: structureRoles,
+			open: func(t *testing.T, f *formsFx, _ accounts.Role) (string, string) {
+				return f.root() + "/suivi", sel(f.root() + "/suivi")
+			},
+			valid: func(t *testing.T, f *formsFx, tab context.Context, _ accounts.Role, form string) {
+				browse(t, tab, "period", chromedp.SetValue(chromedp.ID("from"), "2026-01-01"), chromedp.SetValue(chromedp.ID("to"), "2026-03-31"))
+				submitIn(t, tab, form)
+				mustSay(t, tab, "follow-ups of a period", "BC-REPONDU")
+				if got := read(t, tab, chromedp.Value(chromedp.ID("from"))); got != "2026-01-01" {
+					t.Errorf("the period's start is not kept: %q", got)
+				}
+				browse(t, tab, "an earlier period", chromedp.SetValue(chromedp.ID("from"), "2025-01-01"), chromedp.SetValue(chromedp.ID("to"), "2025-03-31"))
+				submitIn(t, tab, form)
+				mustSay(t, tab, "follow-ups of an empty period", "Aucune insatisfaction à traiter.", "Aucune insatisfaction clôturée.")
+			},
+			invalid: func(t *testing.T, f *formsFx, tab context.Context, _ accounts.Role, form string) {
+				browse(t, tab, "bad period", chromedp.SetValue(chromedp.ID("from"), "2026-03-31"), chromedp.SetValue(chromedp.ID("to"), "2026-01-01"))
+				submitIn(t, tab, form)
+				if msg := fieldMessage(t, tab, "to"); !strings.Contains(msg, "précéder") {
+					t.Errorf("follow-ups period message %q", msg)
+				}
+			},
+		},
+		{
 			key: "GET /app/structures/:sid/commandes", roles: structureRoles,
 			open: func(t *testing.T, f *formsFx, _ accounts.Role) (string, string) {
 				return f.root() + "/commandes", `form.filters`
@@ -506,6 +542,53 @@ func formCases() []formCase {
 				}
 			},
 			noInput: "the confirmation step itself: a post without it asks again (TestOrderPageIsTheHubOfItsSurvey)",
+		},
+		{
+			// No SMTP server in tests: the message waits in the outbox, and
+			// the pages say so.
+			key: "POST /app/structures/:sid/commandes/:id/envoi", roles: structureRoles,
+			open: func(t *testing.T, f *formsFx, _ accounts.Role) (string, string) {
+				oid, _ := f.orderWithEmail(t)
+				return f.root() + "/commandes/" + oid, sel(f.root() + "/commandes/" + oid + "/envoi")
+			},
+			valid: func(t *testing.T, f *formsFx, tab context.Context, _ accounts.Role, form string) {
+				submitIn(t, tab, form)
+				mustSay(t, tab, "send by e-mail", "Le questionnaire a été mis dans la file d’envoi",
+					"Aucun serveur d’envoi d’e-mails n’est configuré", "Historique des messages", "durand@vire.fr", "Planifié")
+				loc, _ := url.Parse(read(t, tab, chromedp.Location()))
+				oid := filepath.Base(loc.Path)
+				msgs, err := f.e.store.OrderMessages(t.Context(), f.st.ID, oid)
+				if err != nil || len(msgs) != 1 || msgs[0].Kind != survey.KindInvitation || msgs[0].Status != survey.MessageQueued ||
+					msgs[0].To != "durand@vire.fr" || !msgs[0].Manual {
+					t.Errorf("queued messages of the order: %+v (%v)", msgs, err)
+				}
+				if f.storedOrder(t, oid).Survey == nil {
+					t.Error("sending by e-mail issued no link")
+				}
+			},
+			noInput: "a button alone, shown only for an order with the client's e-mail; refusals (no e-mail, answered, opted out) are tested in mail_api_test.go",
+		},
+		{
+			key: "GET /app/structures/:sid/envois", roles: structureRoles,
+			open: func(t *testing.T, f *formsFx, _ accounts.Role) (string, string) {
+				return f.root() + "/envois", sel(f.root() + "/envois")
+			},
+			valid: func(t *testing.T, f *formsFx, tab context.Context, _ accounts.Role, form string) {
+				mustSay(t, tab, "outbox", "Aucun serveur d’envoi d’e-mails n’est configuré")
+				browse(t, tab, "sent only", chromedp.SetValue(chromedp.ID("statut"), string(survey.MessageSent)))
+				submitIn(t, tab, form)
+				mustSay(t, tab, "outbox, sent", "Aucun message.")
+				browse(t, tab, "queued invitations", chromedp.SetValue(chromedp.ID("statut"), string(survey.MessageQueued)),
+					chromedp.SetValue(chromedp.ID("type"), string(survey.KindInvitation)))
+				submitIn(t, tab, form)
+				mustSay(t, tab, "outbox, queued", "durand@vire.fr", "Planifié")
+				page, err := f.e.store.StructureMessages(t.Context(), f.st.ID, store.MessageFilter{Status: survey.MessageQueued, Kind: survey.KindInvitation, PerPage: 50})
+				rows := read(t, tab, chromedp.Evaluate[int](`document.querySelectorAll("#envois tbody tr[data-status]").length`))
+				if err != nil || len(page.Messages) == 0 || rows != len(page.Messages) {
+					t.Errorf("outbox rows %d, stored queued invitations %d (%v)", rows, len(page.Messages), err)
+				}
+			},
+			noInput: "two lists of fixed choices; an unknown value is ignored (every message is listed)",
 		},
 		{
 			key: "GET /app/structures/:sid/reponses", roles: structureRoles,
@@ -667,17 +750,19 @@ func formCases() []formCase {
 			noInput: "a button alone; a published version is refused with a 409 (questionnaire_editor_test.go)",
 		},
 		{
-			// The questionnaire preview shows the client's form as it is;
-			// its "apercu" token is no link, so sending it records nothing.
-			key: "POST /s/apercu", roles: structureRoles,
+			// The questionnaire preview shows the client's form as it is; it
+			// has no link, so its form posts to the preview's own address,
+			// which takes no post: sending it records nothing.
+			key: "POST /app/structures/:sid/questionnaires/:id/apercu", roles: structureRoles,
 			open: func(t *testing.T, f *formsFx, _ accounts.Role) (string, string) {
 				qs, _ := f.e.store.ListQuestionnaires(t.Context(), f.st.ID)
-				return f.root() + "/questionnaires/" + qs[0].ID + "/apercu", sel("/s/apercu")
+				return f.root() + "/questionnaires/" + qs[0].ID + "/apercu", `form[method="post"].form`
 			},
 			valid: func(t *testing.T, f *formsFx, tab context.Context, _ accounts.Role, form string) {
-				before, _ := f.e.figures.Responses(t.Context(), f.st.ID, survey.DateRange{From: f.e.clock.T.AddDate(0, -1, 0), To: f.e.clock.T.AddDate(0, 1, 0)})
+				period := survey.DateRange{From: f.e.clock.T.AddDate(0, -1, 0), To: f.e.clock.T.AddDate(0, 1, 0)}
+				before, _ := f.e.figures.Responses(t.Context(), f.st.ID, period)
 				submitIn(t, tab, form)
-				after, _ := f.e.figures.Responses(t.Context(), f.st.ID, survey.DateRange{From: f.e.clock.T.AddDate(0, -1, 0), To: f.e.clock.T.AddDate(0, 1, 0)})
+				after, _ := f.e.figures.Responses(t.Context(), f.st.ID, period)
 				if len(after) != len(before) {
 					t.Error("sending the preview stored a response")
 				}
@@ -781,6 +866,35 @@ func formCases() []formCase {
 				submitIn(t, tab, form)
 				if msg := fieldMessage(t, tab, "survey_expiry_days"); msg == "" {
 					t.Error("no message beside the expiry")
+				}
+			},
+		},
+		{
+			key: "POST /app/structures/:sid/reglages-email", roles: adminOnly,
+			open: func(t *testing.T, f *formsFx, _ accounts.Role) (string, string) {
+				return f.root() + "/reglages-email", sel(f.root() + "/reglages-email")
+			},
+			valid: func(t *testing.T, f *formsFx, tab context.Context, _ accounts.Role, form string) {
+				browse(t, tab, "settings", chromedp.SetValue(chromedp.ID("reminder_after_days"), "10"), chromedp.SetValue(chromedp.ID("reminders"), "1"),
+					chromedp.SetValue(chromedp.ID("reply_to"), "contact@bocage.fr"), chromedp.SetValue(chromedp.ID("signature"), "L’équipe du Bocage"))
+				submitIn(t, tab, form)
+				mustSay(t, tab, "e-mail settings", "Les réglages ont été enregistrés.", "L’équipe du Bocage")
+				s, err := f.e.store.EmailSettings(t.Context(), f.st.ID)
+				if err != nil || s.ReminderAfterDays != 10 || s.Reminders != 1 || s.ReplyTo != "contact@bocage.fr" || s.Signature != "L’équipe du Bocage" || s.AutoSend {
+					t.Errorf("stored e-mail settings %+v (%v)", s, err)
+				}
+			},
+			invalid: func(t *testing.T, f *formsFx, tab context.Context, _ accounts.Role, form string) {
+				browse(t, tab, "too many reminders", chromedp.SetValue(chromedp.ID("reminders"), "9"), chromedp.SetValue(chromedp.ID("reply_to"), "pas-une-adresse"))
+				submitIn(t, tab, form)
+				if msg := fieldMessage(t, tab, "reminders"); !strings.Contains(msg, "compris entre 0 et 5") {
+					t.Errorf("e-mail settings message %q", msg)
+				}
+				if msg := fieldMessage(t, tab, "reply_to"); !strings.Contains(msg, "Adresse e-mail de réponse invalide") {
+					t.Errorf("e-mail settings message %q", msg)
+				}
+				if s, _ := f.e.store.EmailSettings(t.Context(), f.st.ID); s.ReplyTo != "contact@bocage.fr" {
+					t.Errorf("a refused form changed the settings: %+v", s)
 				}
 			},
 		},
@@ -902,6 +1016,28 @@ func formCases() []formCase {
 					t.Errorf("password message %q", msg)
 				}
 			},
+		},
+		{
+			key: "POST /compte/e-mails", roles: everyRole,
+			open: func(t *testing.T, f *formsFx, _ accounts.Role) (string, string) {
+				return homePath, sel("/compte/e-mails")
+			},
+			valid: func(t *testing.T, f *formsFx, tab context.Context, role accounts.Role, form string) {
+				if !read(t, tab, chromedp.Evaluate[bool](`document.getElementById("alerts").checked && document.getElementById("digest").checked`)) {
+					t.Error("a new account does not get every e-mail")
+				}
+				browse(t, tab, "no digest", chromedp.Click(chromedp.ID("digest")))
+				submitIn(t, tab, form)
+				mustSay(t, tab, "mail preferences", "Vos choix d’e-mails sont enregistrés.")
+				if read(t, tab, chromedp.Evaluate[bool](`document.getElementById("digest").checked || !document.getElementById("alerts").checked`)) {
+					t.Error("the page does not show the saved choices")
+				}
+				u, err := f.e.store.User(t.Context(), f.users[role].ID)
+				if err != nil || !u.MailOff.Digest || u.MailOff.Alerts {
+					t.Errorf("stored mail preferences %+v (%v)", u.MailOff, err)
+				}
+			},
+			noInput: "two check boxes: every combination is a valid choice",
 		},
 		{
 			key: "POST /deconnexion", roles: everyRole,
