@@ -750,24 +750,19 @@ func formCases() []formCase {
 			noInput: "a button alone; a published version is refused with a 409 (questionnaire_editor_test.go)",
 		},
 		{
-			// The questionnaire preview shows the client's form as it is; it
-			// has no link, so its form posts to the preview's own address,
-			// which takes no post: sending it records nothing.
+			// The questionnaire preview shows the client's form as it is, its
+			// send button disabled: it has no link, nothing to record.
 			key: "POST /app/structures/:sid/questionnaires/:id/apercu", roles: structureRoles,
 			open: func(t *testing.T, f *formsFx, _ accounts.Role) (string, string) {
 				qs, _ := f.e.store.ListQuestionnaires(t.Context(), f.st.ID)
 				return f.root() + "/questionnaires/" + qs[0].ID + "/apercu", `form[method="post"].form`
 			},
 			valid: func(t *testing.T, f *formsFx, tab context.Context, _ accounts.Role, form string) {
-				period := survey.DateRange{From: f.e.clock.T.AddDate(0, -1, 0), To: f.e.clock.T.AddDate(0, 1, 0)}
-				before, _ := f.e.figures.Responses(t.Context(), f.st.ID, period)
-				submitIn(t, tab, form)
-				after, _ := f.e.figures.Responses(t.Context(), f.st.ID, period)
-				if len(after) != len(before) {
-					t.Error("sending the preview stored a response")
-				}
-				if lang := read(t, tab, chromedp.Evaluate[string](`document.documentElement.lang`)); lang != "fr" {
-					t.Errorf("after sending the preview: a page in %q", lang)
+				mustSay(t, tab, "preview", "Rien n’est envoyé depuis l’aperçu")
+				disabled := read(t, tab, chromedp.Evaluate[bool](fmt.Sprintf(`!!document.querySelector(%q)`, form+" button[disabled]")))
+				sends := read(t, tab, chromedp.Evaluate[bool](fmt.Sprintf(`!!document.querySelector(%q)`, form+` button[type="submit"]`)))
+				if !disabled || sends {
+					t.Errorf("the preview's send button: disabled %v, a submit button %v", disabled, sends)
 				}
 			},
 			noInput: "a preview: nothing it sends is recorded",

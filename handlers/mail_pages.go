@@ -318,7 +318,7 @@ func (h *mailPages) saveSettings(c *gin.Context) {
 			in.AlertAddresses = append(in.AlertAddresses, a)
 		}
 	}
-	fe := &formErrors{}
+	var fe *formErrors // addFormError makes it at the first error
 	var err error
 	if in.ReminderAfterDays, err = strconv.Atoi(strings.TrimSpace(c.PostForm("reminder_after_days"))); err != nil {
 		fe = addFormError(fe, "reminder_after_days", "Indiquez un nombre de jours.")
@@ -326,7 +326,7 @@ func (h *mailPages) saveSettings(c *gin.Context) {
 	if in.Reminders, err = strconv.Atoi(strings.TrimSpace(c.PostForm("reminders"))); err != nil {
 		fe = addFormError(fe, "reminders", "Indiquez un nombre de relances.")
 	}
-	if len(fe.Fields) == 0 {
+	if fe == nil {
 		_, err = h.store.SaveEmailSettings(c.Request.Context(), base.SID, in)
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, structurePagesPath(base.SID)+"/reglages-email?enregistre=1")

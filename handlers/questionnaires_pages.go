@@ -98,7 +98,7 @@ func (h *questionnairePages) render(c *gin.Context, status int, message string) 
 }
 
 // preview draws a version with the survey page's template, as a client
-// sees it; its form posts nowhere useful (no token).
+// sees it, its send button disabled (no link, nothing to store).
 func (h *questionnairePages) preview(c *gin.Context) {
 	ctx := c.Request.Context()
 	q, err := h.store.Questionnaire(ctx, c.Param("sid"), c.Param("qid"))
@@ -115,7 +115,7 @@ func (h *questionnairePages) preview(c *gin.Context) {
 	if len(q.ServiceTypes) > 0 {
 		service = q.ServiceTypes[0].Label() + " — aperçu du questionnaire"
 	}
-	p := surveyFormPage{Token: "apercu", Structure: st.Name, Service: service, Title: q.Title, Intro: q.Intro, Version: q.Version}
+	p := surveyFormPage{Token: "apercu", Structure: st.Name, Service: service, Title: q.Title, Intro: q.Intro, Version: q.Version, Preview: true}
 	for i, qu := range q.Questions {
 		p.Questions = append(p.Questions, newQuestionView(i+1, qu, ""))
 	}

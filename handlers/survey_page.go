@@ -311,6 +311,9 @@ func (h *surveyPage) renderState(c *gin.Context, sc *survey.SurveyContext, err e
 type surveyFormPage struct {
 	Token     string
 	Action    string // the form's path, with the channel the client came through
+	// Preview is a structure's look at a questionnaire: the form sends
+	// nothing (no link, no answer to store).
+	Preview bool
 	FormToken string
 	Structure string
 	Service   string // "Mise à disposition — agent d'entretien, du 3 au 14 mars 2026"
