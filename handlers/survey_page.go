@@ -309,11 +309,11 @@ func (h *surveyPage) renderState(c *gin.Context, sc *survey.SurveyContext, err e
 
 // surveyFormPage is the data of survey.html.
 type surveyFormPage struct {
-	Token     string
-	Action    string // the form's path, with the channel the client came through
+	Token  string
+	Action string // the form's path, with the channel the client came through
 	// Preview is a structure's look at a questionnaire: the form sends
 	// nothing (no link, no answer to store).
-	Preview bool
+	Preview   bool
 	FormToken string
 	Structure string
 	Service   string // "Mise à disposition — agent d'entretien, du 3 au 14 mars 2026"
