@@ -78,6 +78,18 @@ func TestImportPagePreviewsThenApplies(t *testing.T) {
 		t.Fatal("the result does not link the created order")
 	}
 	mustContain(t, b.get(created[1]).Body.String(), "Crèche &lt;Les Pâquerettes&gt;")
+	// "All from this import": the created orders get their links at once.
+	lot := regexp.MustCompile(`name="lot" value="([^"]+)"`).FindStringSubmatch(result)
+	if lot == nil || !strings.Contains(result, "Créer les liens des bons créés") {
+		t.Fatal("the result offers no links for the orders it created")
+	}
+	if rec := b.post(b.root()+"/commandes/liens", url.Values{"lot": {lot[1]}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("links for the import: %d %s", rec.Code, rec.Body)
+	}
+	oid := created[1][strings.LastIndex(created[1], "/")+1:]
+	if o, err := b.store.Order(t.Context(), b.st.ID, oid); err != nil || o.Survey == nil {
+		t.Fatalf("the imported order has no link: %+v %v", o, err)
+	}
 	if n := b.orderCount(b.st.ID, b.key); n != 2 {
 		t.Fatalf("orders after the import: %d", n)
 	}

@@ -28,6 +28,7 @@ type ordersPageStore interface {
 	Response(ctx context.Context, sid, oid string) (*survey.Response, error)
 	FrozenQuestionnaire(ctx context.Context, id string) (*survey.Questionnaire, error)
 	IssueSurveysFor(ctx context.Context, sid string, oids []string) (*survey.BatchIssueResult, error)
+	ImportBatch(ctx context.Context, sid, id string) ([]string, error)
 }
 
 // ordersPages serves the purchase order list, forms and order page.

@@ -36,11 +36,22 @@ type selectionView struct {
 	WithLink, WithoutIt int
 }
 
-// issueSelection creates the links of the checked orders and shows them;
-// an empty or too large selection is told beside the checkboxes.
+// issueSelection creates the links of the checked orders (or of those an
+// import created, lot) and shows them; an empty or too large selection is
+// told beside the checkboxes.
 func (h *ordersPages) issueSelection(c *gin.Context) {
 	sid := c.Param("sid")
 	oids := c.PostFormArray("oid")
+	if lot := c.PostForm("lot"); lot != "" {
+		// "All from this import": the orders it created, as kept for the
+		// result page (see SaveImportBatch), at most a selection's worth.
+		batch, err := h.store.ImportBatch(c.Request.Context(), sid, lot)
+		if err != nil {
+			refusePage(c, err)
+			return
+		}
+		oids = batch[:min(len(batch), survey.MaxSelection)]
+	}
 	res, err := h.store.IssueSurveysFor(c.Request.Context(), sid, oids)
 	if fe, bad := newFormErrors(err, []string{"oid"}, nil); bad {
 		fe.Message = "Aucun lien n'a été créé."
