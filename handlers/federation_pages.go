@@ -116,20 +116,11 @@ func (h *federationPages) show(c *gin.Context, region string) {
 	for _, col := range networkCodes {
 		v.Columns = append(v.Columns, col.label)
 	}
-	q, err := aggregateQuery(c, h.now())
-	if fe, bad := newFormErrors(err, []string{"from", "to", "service"}, nil); bad {
+	q, agg, ok := h.aggregateOf(c, region, func(fe *formErrors) {
 		v.Errors = fe
 		h.views.render(c, http.StatusUnprocessableEntity, "network", v)
-		return
-	}
-	if err != nil {
-		refusePage(c, err)
-		return
-	}
-	q.Region = region
-	agg, err := h.store.Aggregate(c.Request.Context(), q)
-	if err != nil {
-		refusePage(c, err)
+	})
+	if !ok {
 		return
 	}
 	v.From, v.To = q.Period.From, q.Period.To
@@ -360,20 +351,11 @@ func (h *federationPages) structure(c *gin.Context) {
 	}
 	v := structureView{pageBase: networkNav(c, active), Name: st.Name, Region: region, Type: structureTypeLabel(string(st.Type)),
 		From: c.Query("from"), To: c.Query("to"), Service: c.Query("service"), Services: survey.ServiceTypes, MinResponses: survey.MinResponses}
-	q, err := aggregateQuery(c, h.now())
-	if fe, bad := newFormErrors(err, []string{"from", "to", "service"}, nil); bad {
+	q, agg, ok := h.aggregateOf(c, region, func(fe *formErrors) {
 		v.Errors = fe
 		h.views.render(c, http.StatusUnprocessableEntity, "network_structure", v)
-		return
-	}
-	if err != nil {
-		refusePage(c, err)
-		return
-	}
-	q.Region = region
-	agg, err := h.store.Aggregate(c.Request.Context(), q)
-	if err != nil {
-		refusePage(c, err)
+	})
+	if !ok {
 		return
 	}
 	v.From, v.To = q.Period.From, q.Period.To
@@ -395,4 +377,27 @@ func (h *federationPages) structure(c *gin.Context) {
 			Structure: counted(col.code, mine[col.code]), Region: counted(col.code, regional[col.code]), Network: counted(col.code, agg.Network[col.code])})
 	}
 	h.views.render(c, http.StatusOK, "network_structure", v)
+}
+
+// aggregateOf reads the period and service the query asks for and the
+// aggregate of region ("": the network). Bad input goes to badInput (the
+// page with its messages, 422), a store fault to the refusal page; ok is
+// false when the request was answered.
+func (h *federationPages) aggregateOf(c *gin.Context, region string, badInput func(*formErrors)) (survey.AggregateQuery, *survey.Aggregate, bool) {
+	q, err := aggregateQuery(c, h.now())
+	if fe, bad := newFormErrors(err, []string{"from", "to", "service"}, nil); bad {
+		badInput(fe)
+		return q, nil, false
+	}
+	if err != nil {
+		refusePage(c, err)
+		return q, nil, false
+	}
+	q.Region = region
+	agg, err := h.store.Aggregate(c.Request.Context(), q)
+	if err != nil {
+		refusePage(c, err)
+		return q, nil, false
+	}
+	return q, agg, true
 }
