@@ -16,7 +16,7 @@ import (
 // dashboardStore is what the structure dashboard needs.
 type dashboardStore interface {
 	backofficeStore
-	IndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error)
+	SummaryIndicatorSource(ctx context.Context, sid string, r survey.DateRange, now time.Time) (*survey.IndicatorSource, error)
 	Benchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error)
 }
 
@@ -118,7 +118,7 @@ func (h *dashboardPage) show(c *gin.Context) {
 		page.From, page.To = q.Range.From.Format(time.DateOnly), q.Range.To.Format(time.DateOnly)
 	}
 	ctx := c.Request.Context()
-	src, err := h.store.IndicatorSource(ctx, base.SID, q.Range)
+	src, err := h.store.SummaryIndicatorSource(ctx, base.SID, q.Range, h.now())
 	if err != nil {
 		refusePage(c, err)
 		return
@@ -142,11 +142,7 @@ func (h *dashboardPage) show(c *gin.Context) {
 		page.Trend[i].BandX = page.Trend[i].X - page.TrendStep/2
 		page.HasFew = page.HasFew || page.Trend[i].Few
 	}
-	for _, fu := range src.FollowUps {
-		if fu.Open() {
-			page.OpenFollowUps++ // of the period: what it read already
-		}
-	}
+	page.OpenFollowUps = src.OpenFollowUps() // of the period: what it read already
 	page.Comments = in.Verbatims[:min(len(in.Verbatims), 5)]
 	span := survey.MonthSpan{From: survey.SummaryMonth(q.Range.From), To: survey.SummaryMonth(q.Range.To)}
 	bench, err := h.store.Benchmark(ctx, base.SID, span, q.Service)

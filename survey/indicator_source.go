@@ -13,6 +13,11 @@ type IndicatorSource struct {
 	// first, with their follow-up but without their answers (the rows in
 	// Responses have them).
 	FollowUps []Response
+	// Tallies stand for the responses and surveys of whole months, counted
+	// already (see MonthTally); Verbatims are the comments read beside them
+	// (the latest ones only: a dashboard shows a few).
+	Tallies   []MonthTally
+	Verbatims []Verbatim
 	// Codes are the question codes of the answer columns of the rows.
 	Codes   []string
 	columns map[string]int    // code → column
@@ -162,4 +167,19 @@ func (s *IndicatorSource) InternBytes(b []byte) string {
 func (s *IndicatorSource) SetAnswerBytes(row *ResponseRow, code []byte, value uint32) {
 	s.init()
 	s.setAnswerKey(row, code, value)
+}
+
+// OpenFollowUps counts the source's follow-ups still open: those listed and
+// those of the tallied months.
+func (s *IndicatorSource) OpenFollowUps() int {
+	n := 0
+	for i := range s.FollowUps {
+		if s.FollowUps[i].Open() {
+			n++
+		}
+	}
+	for i := range s.Tallies {
+		n += s.Tallies[i].Service.OpenFollowUps
+	}
+	return n
 }

@@ -13,12 +13,14 @@ type tally struct {
 	total  int
 }
 
-func (t *tally) add(v string) {
+func (t *tally) add(v string) { t.addN(v, 1) }
+
+func (t *tally) addN(v string, n int) {
 	if t.counts == nil {
 		t.counts = map[string]int{}
 	}
-	t.counts[v]++
-	t.total++
+	t.counts[v] += n
+	t.total += n
 }
 
 // bucket accumulates one period × service selection.

@@ -263,6 +263,14 @@ func ComputeIndicators(src *IndicatorSource, q IndicatorQuery, now time.Time) *I
 			answered[r.OrderID] = true
 		}
 	}
+	for i := range src.Tallies {
+		c.addTally(&src.Tallies[i])
+	}
+	for _, v := range src.Verbatims {
+		if c.q.Range.Contains(v.IssuedAt) && (c.q.Service == "" || v.ServiceType == c.q.Service) {
+			c.verbs = append(c.verbs, v)
+		}
+	}
 	for _, s := range src.Surveys {
 		if s.Cancelled || answered[s.OrderID] {
 			continue // answered: counted once, from its response

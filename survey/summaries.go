@@ -35,6 +35,19 @@ type ServiceSummary struct {
 	Responses int             `bson:"responses" json:"responses"` // those answered
 	Questions []QuestionTally `bson:"questions" json:"questions"` // sorted by code
 	Versions  []VersionTally  `bson:"versions" json:"versions"`   // questionnaire versions answered
+	// The counts below let a structure's own dashboard be drawn from its
+	// summaries alone; the federation's figures do not use them.
+	Comments      int            `bson:"comments,omitempty" json:"comments,omitempty"`               // responses with a comment
+	Flagged       int            `bson:"flagged,omitempty" json:"flagged,omitempty"`                 // dissatisfied responses
+	OpenFollowUps int            `bson:"open_follow_ups,omitempty" json:"open_follow_ups,omitempty"` // of those, not closed
+	Channels      []ChannelTally `bson:"channels,omitempty" json:"channels,omitempty"`
+	LastAnswer    time.Time      `bson:"last_answer,omitempty" json:"last_answer,omitzero"` // the latest response's submission
+}
+
+// ChannelTally counts the responses of one channel within a ServiceSummary.
+type ChannelTally struct {
+	Channel   Channel `bson:"channel" json:"channel"`
+	Responses int     `bson:"responses" json:"responses"`
 }
 
 // QuestionTally counts the answers of one question code by stored value
@@ -55,3 +68,31 @@ type VersionTally struct {
 
 // SummaryID is the deterministic _id of a structure's month summary.
 func SummaryID(sid, month string) string { return sid + ":" + month }
+
+// MonthTally is one structure-month's summary of one service, counted
+// already: a source holding tallies instead of the rows of those months
+// gives the same figures for every period made of whole months, without
+// reading a response (the embedded store's dashboard reads a dozen small
+// summaries where the rows of a busy year weigh megabytes).
+type MonthTally struct {
+	Month   string // "YYYY-MM", see SummaryMonth
+	Service ServiceSummary
+}
+
+// TalliesCover tells whether r is made of whole months of issue as of now:
+// it starts on the 1st of a month and ends on the last day of a month or
+// on or after today (no survey is issued later than now). Only such a
+// range may be computed from tallies.
+func TalliesCover(r DateRange, now time.Time) bool {
+	loc := IndicatorLocation()
+	from, to := r.From.In(loc), r.To.In(loc)
+	if from.Day() != 1 || from.Hour() != 0 || from.Minute() != 0 {
+		return false
+	}
+	if to.AddDate(0, 0, 1).Day() == 1 {
+		return true
+	}
+	n := now.In(loc)
+	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
+	return !to.Before(today)
+}

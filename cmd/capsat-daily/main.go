@@ -98,8 +98,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "measuring %d runs of %d requests\n", o.runs, len(daily.Requests()))
-	rows, err := measure(ctx, fx, daily.Requests(), o.runs)
+	reqs := selectRequests(daily.Requests(), o.only)
+	fmt.Fprintf(stderr, "measuring %d runs of %d requests\n", o.runs, len(reqs))
+	stopProfile, err := startProfile(o.profile)
+	if err != nil {
+		return err
+	}
+	rows, err := measure(ctx, fx, reqs, o.runs)
+	stopProfile()
 	if err != nil {
 		return err
 	}

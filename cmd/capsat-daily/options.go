@@ -12,6 +12,8 @@ type options struct {
 	responses int
 	network   int
 	runs      int
+	only      string // measure only the requests whose name contains it
+	profile   string // CPU profile of the measuring phase
 }
 
 func parseOptions(args []string, stderr io.Writer) (options, error) {
@@ -45,6 +47,8 @@ order read by _id (the baseline), the largest response, and peak RSS
 	fs.IntVar(&o.responses, "responses", 1000, "responses of the measured structure (e.g. 1000, 10000, 50000)")
 	fs.IntVar(&o.network, "network", 1, "structures in the store: the measured one and network-1 others of 1,000 responses")
 	fs.IntVar(&o.runs, "runs", 20, "runs of each daily request")
+	fs.StringVar(&o.only, "only", "", "measure only the requests whose name contains this text (the baseline is always measured)")
+	fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the measuring phase to this file")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -65,6 +65,34 @@ func TestLedgerAndIndexedReadersAgree(t *testing.T) {
 			})
 		}
 	}
+	for _, st := range structures {
+		for i := range 4 {
+			now := clock.Now().In(survey.IndicatorLocation())
+			from := time.Date(2026, time.Month(1+rng.IntN(int(now.Month()))), 1, 0, 0, 0, 0, survey.IndicatorLocation())
+			to := from.AddDate(0, 1+rng.IntN(3), -1)
+			if i == 0 || to.After(now) {
+				to = now // up to today, as the dashboard's default
+			}
+			r := dateRange(t, from.Format(time.DateOnly), to.Format(time.DateOnly))
+			t.Run(fmt.Sprintf("summaries %s/%d %s", st.Name, i, r), func(t *testing.T) {
+				if !survey.TalliesCover(r, clock.Now()) {
+					t.Fatalf("%s is made of whole months", r)
+				}
+				tallied, err := rm.SummaryIndicatorSource(ctx, st.ID, r, clock.Now())
+				if err != nil {
+					t.Fatal(err)
+				}
+				ledger, err := rm.LedgerIndicatorSource(ctx, st.ID, r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(tallied.Responses) != 0 || len(tallied.Tallies) == 0 && len(ledger.Surveys)+len(ledger.Responses) > 0 {
+					t.Fatalf("%d rows and %d tallies: not read from the summaries", len(tallied.Responses), len(tallied.Tallies))
+				}
+				assertSameDashboard(t, tallied, ledger, r, clock.Now())
+			})
+		}
+	}
 	if h.answered == 0 || h.cancelled == 0 || h.deleted == 0 {
 		t.Fatalf("the history lacks a kind of event: %d answered, %d cancelled, %d deleted", h.answered, h.cancelled, h.deleted)
 	}

@@ -20,7 +20,11 @@ import (
 // ledgerFormat is the layout of the ledger parts; a summary written with
 // another (or none, before ledgers existed) has its month refreshed before
 // it is read.
-const ledgerFormat = 1
+const ledgerFormat = 2 // 2: a last part with the month's notes
+
+// ledgerMigration names the one-off rebuild of every ledger into the
+// current layout (renamed with ledgerFormat).
+const ledgerMigration = "summaries.ledger_format_2"
 
 // ledgerPartBytes bounds a part's packed documents, well under the 16 MB
 // of a document.
@@ -41,6 +45,9 @@ type ledgerPart struct {
 	// value, where an array of documents would be converted field by field.
 	Issued    []byte `bson:"issued"`
 	Responses []byte `bson:"responses"`
+	// Notes, set on the last part only, hold the month's ledgerNotes,
+	// compressed; that part has no issued surveys or responses.
+	Notes []byte `bson:"notes,omitempty"`
 }
 
 func ledgerPartID(summaryID string, part int) string {
@@ -167,6 +174,7 @@ func addLedgerPart(src *survey.IndicatorSource, p *ledgerPart, r survey.DateRang
 type cohortLedger struct {
 	issued    map[string]*ledgerIssued // by order id
 	responses []bson.Raw
+	notes     ledgerNotes
 }
 
 func (l *cohortLedger) addOrder(id string, st survey.ServiceType, issuedAt time.Time, cancelled bool) {
@@ -194,5 +202,14 @@ func (l *cohortLedger) parts(sid, month string, version int64) ([]ledgerPart, er
 		issued = append(issued, *li)
 	}
 	slices.SortFunc(issued, func(a, b ledgerIssued) int { return strings.Compare(a.OrderID, b.OrderID) })
-	return ledgerParts(sid, month, version, issued, l.responses)
+	parts, err := ledgerParts(sid, month, version, issued, l.responses)
+	if err != nil {
+		return nil, err
+	}
+	notes, err := l.notes.pack()
+	if err != nil {
+		return nil, fmt.Errorf("ledger %s: notes: %w", survey.SummaryID(sid, month), err)
+	}
+	n := len(parts)
+	return append(parts, ledgerPart{ID: ledgerPartID(survey.SummaryID(sid, month), n), StructureID: sid, Month: month, Part: n, Version: version, Notes: notes}), nil
 }

@@ -13,39 +13,55 @@ import (
 // ledgers existed, or parts of another version than the summary's (a
 // rewrite interrupted or racing) is refreshed first, synchronously.
 func (s *Model) readLedger(ctx context.Context, sid, month string) ([]ledgerPart, error) {
+	var parts []ledgerPart
+	err := s.readCurrent(ctx, sid, month, func() (bool, error) {
+		var current bool
+		var err error
+		parts, current, err = s.readLedgerParts(ctx, survey.SummaryID(sid, month))
+		return current, err
+	})
+	return parts, err
+}
+
+// readCurrent calls read, which tells whether what it read of sid's month
+// is current, after bringing the month up to date when a refresh is
+// pending, and again after a refresh when it was not current.
+func (s *Model) readCurrent(ctx context.Context, sid, month string, read func() (bool, error)) error {
 	id := survey.SummaryID(sid, month)
 	pending, err := s.pendingRefresh(ctx, id)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	const attempts = 3
 	for attempt := 0; attempt < attempts; attempt++ {
 		if pending.waiting() || attempt > 0 {
 			var err error
 			if pending.inProcess && !pending.whole && len(pending.orders) > 0 && attempt == 0 {
-				// The worker patches the month again later: harmless, and
-				// it keeps the queue's bookkeeping in one place.
-				err = s.patchSummary(ctx, sid, month, pending.orders)
+				// Patched here, the month leaves the worker's queue unless
+				// a change came meanwhile (see patchedByReader).
+				if err = s.patchSummary(ctx, sid, month, pending.orders); err == nil {
+					s.patchedByReader(ctx, id, pending)
+				}
 			} else {
 				err = s.RefreshSummary(ctx, sid, month)
 			}
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if pending.stored != nil && !pending.inProcess {
 				s.dropMarker(ctx, id, pending.stored.Generation) // done by this refresh
 			}
 			pending = refreshState{}
 		}
-		parts, current, err := s.readLedgerParts(ctx, id)
+		current, err := read()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if current {
-			return parts, nil
+			return nil
 		}
 	}
-	return nil, fmt.Errorf("%w: ledger %s kept changing while being read", survey.ErrConflict, id)
+	return fmt.Errorf("%w: ledger %s kept changing while being read", survey.ErrConflict, id)
 }
 
 // IndicatorSource reads what the indicators of structure sid need for the

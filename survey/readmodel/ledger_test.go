@@ -461,7 +461,7 @@ func assertLedgerCurrent(t *testing.T, s *store.Store, sid, month string) {
 	ctx := context.Background()
 	id := survey.SummaryID(sid, month)
 	version, format, parts := storedLedgerHead(t, s, id)
-	if format != 1 || parts < 1 {
+	if format != readmodel.LedgerFormat || parts < 1 {
 		t.Fatalf("summary %s: ledger_format %d, ledger_parts %d", id, format, parts)
 	}
 	for i := range parts {
@@ -521,7 +521,7 @@ func TestDamagedLedgersAreRepairedWhenRead(t *testing.T) {
 			return err
 		}},
 		{"more parts counted than stored", func(ctx context.Context, db *mongo.Database, sid string) error {
-			_, err := db.Collection("summaries").UpdateOne(ctx, bson.M{"_id": survey.SummaryID(sid, "2026-04")}, bson.M{"$set": bson.M{"ledger_parts": 2}})
+			_, err := db.Collection("summaries").UpdateOne(ctx, bson.M{"_id": survey.SummaryID(sid, "2026-04")}, bson.M{"$inc": bson.M{"ledger_parts": 1}})
 			return err
 		}},
 		{"a refresh queued by another process", func(ctx context.Context, db *mongo.Database, sid string) error {
@@ -602,5 +602,42 @@ func TestIndicatorSourceOfAStructureWithoutSurveys(t *testing.T) {
 	assertSameSource(t, got, want)
 	if _, err := rm.Summary(context.Background(), st.ID, "2026-01"); !errors.Is(err, survey.ErrNotFound) {
 		t.Fatalf("reading created a summary: %v", err)
+	}
+}
+
+// assertSameDashboard compares what a dashboard shows from the summaries
+// (got) and from the ledgers (want): every figure for both service types
+// together and each one, the latest comments, the open follow-ups.
+func assertSameDashboard(t *testing.T, got, want *survey.IndicatorSource, r survey.DateRange, now time.Time) {
+	t.Helper()
+	for _, svc := range append([]survey.ServiceType{""}, survey.ServiceTypes...) {
+		q := survey.IndicatorQuery{Range: r, By: survey.ByMonth, Service: svc}
+		g, w := survey.ComputeIndicators(got, q, now), survey.ComputeIndicators(want, q, now)
+		if len(g.Figures) != len(w.Figures) {
+			t.Errorf("%q: %d figures from the summaries, %d from the ledgers", svc, len(g.Figures), len(w.Figures))
+		}
+		for _, wf := range w.Figures {
+			gf, ok := g.Figure(wf.Code, wf.Period, wf.Service)
+			if !ok || gf.Numerator != wf.Numerator || gf.Denominator != wf.Denominator || gf.N != wf.N {
+				t.Errorf("%q: figure %s %s %s: summaries %v/%v n=%d (found %v), ledgers %v/%v n=%d", svc, wf.Code, wf.Period, wf.Service,
+					gf.Numerator, gf.Denominator, gf.N, ok, wf.Numerator, wf.Denominator, wf.N)
+			}
+		}
+		if gq, wq := fmt.Sprint(g.Questionnaires), fmt.Sprint(w.Questionnaires); gq != wq {
+			t.Errorf("%q: questionnaires %s from the summaries, %s from the ledgers", svc, gq, wq)
+		}
+		shown := min(len(w.Verbatims), 5)
+		if len(g.Verbatims) < shown {
+			t.Fatalf("%q: %d comments from the summaries, want at least %d", svc, len(g.Verbatims), shown)
+		}
+		for i := range shown {
+			gv, wv := g.Verbatims[i], w.Verbatims[i]
+			if gv.OrderID != wv.OrderID || gv.Text != wv.Text || !gv.SubmittedAt.Equal(wv.SubmittedAt) || gv.QuestionCode != wv.QuestionCode {
+				t.Errorf("%q: comment %d: summaries %+v, ledgers %+v", svc, i, gv, wv)
+			}
+		}
+	}
+	if g, w := got.OpenFollowUps(), want.OpenFollowUps(); g != w {
+		t.Errorf("%d open follow-ups from the summaries, %d from the ledgers", g, w)
 	}
 }

@@ -83,8 +83,24 @@ func (m *Model) Prepare(ctx context.Context) error {
 	if err := store.EnsureCollections(ctx, m.db, collections...); err != nil {
 		return err
 	}
-	return m.store.DeclareIndexes(ctx, colSummaries,
+	err := m.store.DeclareIndexes(ctx, colSummaries,
 		mongo.IndexModel{Keys: bson.D{{Key: "month", Value: 1}}, Options: options.Index().SetName("month")})
+	if err != nil || !m.embedded {
+		return err
+	}
+	// Ledgers of an older layout would each be refreshed from filtered
+	// finds on their first read, which the embedded store pays with a scan
+	// of the collections per month: rebuild them all once, here.
+	return m.store.RunOnce(ctx, ledgerMigration, func(ctx context.Context) (int, error) {
+		rep, err := m.RebuildSummariesWithProgress(ctx, nil)
+		if err != nil {
+			return 0, err
+		}
+		if rep.Written > 0 {
+			m.log.Info("summaries and ledgers rebuilt in the current layout", "summaries", rep.Written, "ledger_format", ledgerFormat)
+		}
+		return rep.Written, nil
+	})
 }
 
 // findByID decodes the document with that _id of one of the read model's collections.

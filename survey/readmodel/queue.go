@@ -36,6 +36,10 @@ func (s *Model) enqueueSummary(ctx context.Context, id, oid string) bool {
 		q.orders[id] = map[string]bool{}
 	}
 	q.orders[id][oid] = true
+	if q.changes == nil {
+		q.changes = map[string]int{}
+	}
+	q.changes[id]++
 	_, already := q.pending[id]
 	q.lastChange = time.Now()
 	gen := s.summaries.nextSeq()
@@ -69,18 +73,40 @@ func (s *Model) storeMarker(ctx context.Context, id string, gen int64) {
 func (s *Model) pendingRefresh(ctx context.Context, id string) (refreshState, error) {
 	q := &s.summaryQueue
 	q.mu.Lock()
-	_, inProcess := q.pending[id]
-	orders, whole := maps.Clone(q.orders[id]), q.whole[id]
+	gen, inProcess := q.pending[id]
+	st := refreshState{inProcess: inProcess, gen: gen, changes: q.changes[id], orders: maps.Clone(q.orders[id]), whole: q.whole[id]}
 	q.mu.Unlock()
 	var m queueMarker
 	err := s.findByID(ctx, colSummaryQueue, id, &m)
 	switch {
 	case errors.Is(err, survey.ErrNotFound):
-		return refreshState{inProcess: inProcess, orders: orders, whole: whole}, nil
+		return st, nil
 	case err != nil:
 		return refreshState{}, fmt.Errorf("read summary queue: %w", store.Translate(err))
 	}
-	return refreshState{inProcess: inProcess, stored: &m, orders: orders, whole: whole}, nil
+	st.stored = &m
+	return st, nil
+}
+
+// patchedByReader takes summary id off the worker's queue after a reader
+// patched it with the orders of st, unless a change was queued since (it
+// stays for the worker, which patches the month again): under a steady
+// flow of answers the worker may wait, and every reader would otherwise
+// patch the same month again.
+func (s *Model) patchedByReader(ctx context.Context, id string, st refreshState) {
+	q := &s.summaryQueue
+	q.mu.Lock()
+	gen, still := q.pending[id]
+	settled := still && gen == st.gen && q.changes[id] == st.changes && !q.whole[id]
+	if settled {
+		delete(q.pending, id)
+		delete(q.orders, id)
+		delete(q.changes, id)
+	}
+	q.mu.Unlock()
+	if settled {
+		s.dropMarker(ctx, id, gen)
+	}
 }
 
 // RunSummaryWorker refreshes queued summaries until ctx ends. After a
@@ -222,7 +248,7 @@ func (s *Model) drainSummaries(ctx context.Context, log *slog.Logger) time.Durat
 	q.mu.Lock()
 	batch, orders, whole := q.pending, q.orders, q.whole
 	q.pending, q.idle = map[string]int64{}, len(batch) == 0
-	q.orders, q.whole = map[string]map[string]bool{}, map[string]bool{}
+	q.orders, q.whole, q.changes = map[string]map[string]bool{}, map[string]bool{}, map[string]int{}
 	q.mu.Unlock()
 	began, rested := time.Now(), time.Duration(0)
 	defer func() { q.mu.Lock(); q.idle = len(q.pending) == 0; q.mu.Unlock() }()

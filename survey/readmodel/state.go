@@ -69,6 +69,9 @@ type summaryQueue struct {
 	idle   bool // the last drain ended with nothing pending
 	// lastChange is when a change was last queued (real time).
 	lastChange time.Time
+	// changes counts the changes queued to each pending id, so that a
+	// reader that patched a month itself can tell that none came since.
+	changes map[string]int
 }
 
 // queueMarker is the stored form of a pending refresh.
@@ -82,6 +85,8 @@ type queueMarker struct {
 // process's worker, or (by its stored marker) in any process's.
 type refreshState struct {
 	inProcess bool
+	gen       int64 // the in-process generation
+	changes   int   // the changes queued to it when read
 	stored    *queueMarker
 	// orders are the orders the in-process refresh waits for, unless whole.
 	orders map[string]bool

@@ -211,6 +211,10 @@ type serviceCohort struct {
 	responses int
 	questions map[string]*survey.QuestionTally
 	versions  map[string]*survey.VersionTally
+	// What the structure's own pages count beside the figures.
+	comments, flagged, open int
+	channels                [3]int // responses by position in survey.Channels
+	lastAnswer              time.Time
 }
 
 func (c *cohort) service(st survey.ServiceType) *serviceCohort {
@@ -220,16 +224,6 @@ func (c *cohort) service(st survey.ServiceType) *serviceCohort {
 		c.services[st] = sc
 	}
 	return sc
-}
-
-type summaryResponse struct {
-	OrderID         string             `bson:"_id"`
-	StructureID     string             `bson:"structure_id"`
-	ServiceType     survey.ServiceType `bson:"service_type"`
-	QuestionnaireID string             `bson:"questionnaire_id"`
-	IssuedAt        time.Time          `bson:"issued_at"`
-	SubmittedAt     time.Time          `bson:"submitted_at"`
-	Answers         map[string]string  `bson:"answers"`
 }
 
 func newSummaryBuilder(s *Model) *summaryBuilder {
@@ -278,12 +272,15 @@ func (b *summaryBuilder) addResponse(ctx context.Context, r summaryResponse, raw
 		b.answeredCopies = append(b.answeredCopies, answeredCopy{orderID: r.OrderID, at: r.SubmittedAt})
 	}
 	c := b.cohort(r.StructureID, r.IssuedAt)
+	commentCode, comment := commentOf(q, r.Answers)
 	if b.s.embedded {
 		c.ledger.addResponse(raw, r.OrderID, r.ServiceType, r.IssuedAt)
+		c.ledger.notes.add(&r, commentCode, comment)
 	}
 	sc := c.service(r.ServiceType)
 	sc.issued[r.OrderID] = true // an answered order was sent, whatever its link says now
 	sc.responses++
+	sc.countPageFacts(&r, comment)
 	vk := fmt.Sprintf("%s/%d", q.FamilyID, q.Version)
 	if sc.versions[vk] == nil {
 		sc.versions[vk] = &survey.VersionTally{Family: q.FamilyID, Version: q.Version}
@@ -352,7 +349,13 @@ func (b *summaryBuilder) serviceSummary(c *cohort, st survey.ServiceType) (surve
 	if sc == nil || len(sc.issued) == 0 {
 		return survey.ServiceSummary{}, false
 	}
-	ss := survey.ServiceSummary{Service: st, Issued: len(sc.issued), Responses: sc.responses, Questions: []survey.QuestionTally{}, Versions: []survey.VersionTally{}}
+	ss := survey.ServiceSummary{Service: st, Issued: len(sc.issued), Responses: sc.responses, Questions: []survey.QuestionTally{}, Versions: []survey.VersionTally{},
+		Comments: sc.comments, Flagged: sc.flagged, OpenFollowUps: sc.open, LastAnswer: sc.lastAnswer}
+	for i, ch := range survey.Channels {
+		if sc.channels[i] > 0 {
+			ss.Channels = append(ss.Channels, survey.ChannelTally{Channel: ch, Responses: sc.channels[i]})
+		}
+	}
 	for _, k := range slices.Sorted(maps.Keys(sc.questions)) {
 		ss.Questions = append(ss.Questions, *sc.questions[k])
 	}
@@ -376,4 +379,35 @@ func (b *summaryBuilder) readSources(ctx context.Context, q store.SourceQuery) e
 		}
 		return b.addResponse(ctx, r, raw)
 	})
+}
+
+// countPageFacts counts what the structure's dashboard and follow-up list
+// show beside the figures: comments, dissatisfied answers and their
+// follow-ups, channels, and the latest answer (which tells readers of the
+// month's notes how far back to go).
+func (sc *serviceCohort) countPageFacts(r *summaryResponse, comment string) {
+	if comment != "" {
+		sc.comments++
+	}
+	if r.Flagged {
+		sc.flagged++
+		if r.FollowUp == nil || r.FollowUp.ClosedAt == nil {
+			sc.open++
+		}
+	}
+	sc.channels[slices.Index(survey.Channels, r.Channel.Normal())]++
+	if r.SubmittedAt.After(sc.lastAnswer) {
+		sc.lastAnswer = r.SubmittedAt
+	}
+}
+
+// commentOf is a response's answer to its version's comment question, and
+// that question's code.
+func commentOf(q *survey.Questionnaire, answers map[string]string) (code, text string) {
+	for _, qu := range q.Questions {
+		if qu.Role == survey.RoleComment {
+			return qu.Code, answers[qu.Code]
+		}
+	}
+	return "", ""
 }

@@ -2,10 +2,12 @@ package readmodel
 
 import (
 	"capsat/survey"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // summaryRecord is how a Summary is stored: its tallies packed into one
@@ -41,8 +43,10 @@ func (r *summaryRecord) summary() (*survey.Summary, error) {
 //	S <service> <issued> <responses>
 //	Q <code> <type> <role or -> <counts>
 //	V <family> <version> <responses>
+//	X <comments> <flagged> <open follow-ups> <last answer, Unix seconds>
+//	C <channel> <responses>
 //
-// Q and V lines belong to the S line above them. Counts of known scales
+// Q, V, X and C lines belong to the S line above them. Counts of known scales
 // are positional (scale levels in ScaleLevels order, oui,non, 0…10); other
 // types are a query string value=count.
 func encodeTallies(services []survey.ServiceSummary) string {
@@ -58,6 +62,12 @@ func encodeTallies(services []survey.ServiceSummary) string {
 		}
 		for _, v := range ss.Versions {
 			fmt.Fprintf(&b, "V %s %d %d\n", url.QueryEscape(v.Family), v.Version, v.Responses)
+		}
+		if ss.Responses > 0 {
+			fmt.Fprintf(&b, "X %d %d %d %d\n", ss.Comments, ss.Flagged, ss.OpenFollowUps, ss.LastAnswer.Unix())
+		}
+		for _, ch := range ss.Channels {
+			fmt.Fprintf(&b, "C %s %d\n", url.QueryEscape(string(ch.Channel)), ch.Responses)
 		}
 	}
 	return b.String()
@@ -204,6 +214,23 @@ func decodeLine(services *[]survey.ServiceSummary, f []string) error {
 			return fmt.Errorf("bad version")
 		}
 		ss.Versions = append(ss.Versions, survey.VersionTally{Family: unescaped[1], Version: version, Responses: n})
+	case len(f) == 5 && f[0] == "X":
+		var err [4]error
+		var last int64
+		ss.Comments, err[0] = strconv.Atoi(f[1])
+		ss.Flagged, err[1] = strconv.Atoi(f[2])
+		ss.OpenFollowUps, err[2] = strconv.Atoi(f[3])
+		last, err[3] = strconv.ParseInt(f[4], 10, 64)
+		if e := errors.Join(err[:]...); e != nil {
+			return fmt.Errorf("bad counts: %w", e)
+		}
+		ss.LastAnswer = time.Unix(last, 0).UTC()
+	case len(f) == 3 && f[0] == "C":
+		n, err := strconv.Atoi(f[2])
+		if err != nil {
+			return fmt.Errorf("bad channel count")
+		}
+		ss.Channels = append(ss.Channels, survey.ChannelTally{Channel: survey.Channel(unescaped[1]), Responses: n})
 	default:
 		return fmt.Errorf("unknown line")
 	}

@@ -22,3 +22,6 @@ func (s *Model) SnapshotSummaryForTest(ctx context.Context, sid, month string) (
 func (s *Model) RebuildSummariesInGroupsForTest(ctx context.Context, size int) (*RebuildReport, error) {
 	return s.rebuildSummaries(ctx, size, nil)
 }
+
+// LedgerFormat is the layout of the ledgers this build writes.
+const LedgerFormat = ledgerFormat

@@ -3,13 +3,11 @@ package store
 import (
 	"capsat/survey"
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -30,25 +28,13 @@ func (s *Store) ensureOrderCatalogue(ctx context.Context) error {
 	if !s.embedded {
 		return nil
 	}
-	err := s.db.Collection(colMigrations).FindOne(ctx, bson.M{"_id": migrationOrderCatalogue}).Err()
-	switch {
-	case err == nil:
-		return nil
-	case !errors.Is(err, mongo.ErrNoDocuments):
-		return fmt.Errorf("order catalogue: read migration: %w", err)
-	}
-	n, err := s.RebuildOrderCatalogue(ctx)
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		s.log.Info("order catalogue built", "orders", n)
-	}
-	_, err = s.db.Collection(colMigrations).InsertOne(ctx, bson.M{"_id": migrationOrderCatalogue, "done_at": s.Now(), "orders": n})
-	if err != nil && !mongo.IsDuplicateKeyError(err) {
-		return fmt.Errorf("order catalogue: record migration: %w", err)
-	}
-	return nil
+	return s.RunOnce(ctx, migrationOrderCatalogue, func(ctx context.Context) (int, error) {
+		n, err := s.RebuildOrderCatalogue(ctx)
+		if n > 0 {
+			s.log.Info("order catalogue built", "orders", n)
+		}
+		return n, err
+	})
 }
 
 // RebuildOrderCatalogue rewrites every structure's order catalogue from the

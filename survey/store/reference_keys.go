@@ -3,7 +3,6 @@ package store
 import (
 	"capsat/survey"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -91,12 +90,12 @@ func (s *Store) ensureReferenceIndex(ctx context.Context) error {
 		Keys:    bson.D{{Key: "structure_id", Value: 1}, {Key: "reference_key", Value: 1}},
 		Options: options.Index().SetUnique(true).SetName("structure_reference_key"),
 	}
-	err := s.db.Collection(colMigrations).FindOne(ctx, bson.M{"_id": migrationReferenceKeys}).Err()
-	if err == nil {
-		return s.createIndexes(ctx, colOrders, index)
-	}
-	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("reference keys: read migration: %w", err)
+	done, err := s.migrated(ctx, migrationReferenceKeys)
+	if err != nil || done {
+		if err == nil {
+			err = s.createIndexes(ctx, colOrders, index)
+		}
+		return err
 	}
 	set, err := s.backfillReferenceKeys(ctx)
 	if err != nil {
@@ -108,9 +107,5 @@ func (s *Store) ensureReferenceIndex(ctx context.Context) error {
 	if err := s.createIndexes(ctx, colOrders, index); err != nil {
 		return err
 	}
-	_, err = s.db.Collection(colMigrations).InsertOne(ctx, bson.M{"_id": migrationReferenceKeys, "done_at": s.Now(), "orders": set})
-	if err != nil && !mongo.IsDuplicateKeyError(err) { // another instance finished first
-		return fmt.Errorf("reference keys: record migration: %w", err)
-	}
-	return nil
+	return s.recordMigration(ctx, migrationReferenceKeys, set)
 }
