@@ -6,10 +6,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"capsat/survey"
 	"capsat/survey/accounts"
+	"capsat/survey/readmodel"
 
 	"github.com/gin-gonic/gin"
 )
@@ -19,7 +21,7 @@ type followUpStore interface {
 	backofficeStore
 	// IndicatorSource lists a period's follow-ups (from the read model:
 	// by _id per month on the embedded store).
-	IndicatorSource(ctx context.Context, sid string, r survey.DateRange) (*survey.IndicatorSource, error)
+	FollowUps(ctx context.Context, sid string, r survey.DateRange) (*readmodel.PeriodFollowUps, error)
 	Response(ctx context.Context, sid, oid string) (*survey.Response, error)
 	ListQuestionnaires(ctx context.Context, sid string) ([]survey.Questionnaire, error)
 	RecordFollowUp(ctx context.Context, sid, oid, action string, close bool, by string) (*survey.Response, error)
@@ -146,35 +148,41 @@ func (h *followUpsPage) render(c *gin.Context, status int, failedOID, typed stri
 		page.From, page.To = period.From.Format(time.DateOnly), period.To.Format(time.DateOnly)
 	}
 	ctx := c.Request.Context()
-	src, err := h.store.IndicatorSource(ctx, base.SID, period)
+	fus, err := h.store.FollowUps(ctx, base.SID, period)
 	if err != nil {
 		refusePage(c, err)
 		return
 	}
-	var open, closed []survey.Response
 	openPage, _ := strconv.Atoi(c.Query("page"))
-	found := failedOID == ""
-	for _, r := range src.FollowUps {
-		if r.Open() {
-			if r.OrderID == failedOID {
-				openPage = len(open)/followUpsPerPage + 1 // the refused form stays in view
-			}
-			open = append(open, r)
-		} else {
-			closed = append(closed, r)
+	if failedOID != "" {
+		isOpen, at, found, err := fus.Position(ctx, failedOID)
+		switch {
+		case err != nil:
+			refusePage(c, err)
+			return
+		case !found:
+			refusePage(c, survey.ErrNotFound)
+			return
+		case isOpen:
+			openPage = at/followUpsPerPage + 1 // the refused form stays in view
 		}
-		found = found || r.OrderID == failedOID
-	}
-	if !found {
-		refusePage(c, survey.ErrNotFound)
-		return
 	}
 	closedPage, _ := strconv.Atoi(c.Query("clos"))
-	page.OpenTotal, page.ClosedTotal = len(open), len(closed)
-	from, to, p := pageOf(c, "page", openPage, len(open), followUpsPerPage)
-	open, page.OpenPager = open[from:to], p
-	from, to, p = pageOf(c, "clos", closedPage, len(closed), followUpsPerPage)
-	closed, page.ClosedPager = closed[from:to], p
+	page.OpenTotal, page.ClosedTotal = fus.OpenTotal, fus.ClosedTotal
+	from, to, p := pageOf(c, "page", openPage, fus.OpenTotal, followUpsPerPage)
+	open, err := fus.Page(ctx, true, from, to)
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	page.OpenPager = p
+	from, to, p = pageOf(c, "clos", closedPage, fus.ClosedTotal, followUpsPerPage)
+	closed, err := fus.Page(ctx, false, from, to)
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	page.ClosedPager = p
 	qs, err := h.store.ListQuestionnaires(ctx, base.SID)
 	if err != nil {
 		refusePage(c, err)
@@ -184,25 +192,47 @@ func (h *followUpsPage) render(c *gin.Context, status int, failedOID, typed stri
 	for i := range qs {
 		byID[qs[i].ID] = &qs[i]
 	}
-	for _, list := range []struct {
-		shown []survey.Response
-		into  *[]followUpItem
-	}{{open, &page.Open}, {closed, &page.Closed}} {
-		for _, fu := range list.shown {
-			item, err := h.item(ctx, base, byID, fu.OrderID)
-			if err != nil {
-				refusePage(c, err)
-				return
-			}
-			if item.OrderID == failedOID {
-				item.Action, item.Error, item.CloseAsked = typed, message, closeAsked
-				page.Errors = addFormError(nil, "action-"+item.OrderID, "Suivi du bon de commande "+item.OrderReference+" : "+message)
-				page.Errors.Message = "L'action n'a pas été enregistrée."
-			}
-			*list.into = append(*list.into, item)
+	shown := append(open, closed...)
+	items, err := h.items(ctx, base, byID, shown)
+	if err != nil {
+		refusePage(c, err)
+		return
+	}
+	for i := range items {
+		item := &items[i]
+		if item.OrderID == failedOID {
+			item.Action, item.Error, item.CloseAsked = typed, message, closeAsked
+			page.Errors = addFormError(nil, "action-"+item.OrderID, "Suivi du bon de commande "+item.OrderReference+" : "+message)
+			page.Errors.Message = "L'action n'a pas été enregistrée."
 		}
 	}
+	page.Open, page.Closed = items[:len(open)], items[len(open):]
 	h.views.render(c, status, "followups", page)
+}
+
+// itemReaders is how many shown follow-ups are read at once: the embedded
+// store converts one document while the next request is under way.
+const itemReaders = 4
+
+// items reads the shown follow-ups (see item), a few at once, in order.
+func (h *followUpsPage) items(ctx context.Context, base pageBase, byID map[string]*survey.Questionnaire, shown []survey.Response) ([]followUpItem, error) {
+	items := make([]followUpItem, len(shown))
+	errs := make([]error, len(shown))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(itemReaders, len(shown)) {
+		wg.Go(func() {
+			for i := range next {
+				items[i], errs[i] = h.item(ctx, base, byID, shown[i].OrderID)
+			}
+		})
+	}
+	for i := range shown {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return items, errors.Join(errs...)
 }
 
 // item reads what one shown follow-up needs by _id: the response with its

@@ -62,6 +62,7 @@ func TestLedgerAndIndexedReadersAgree(t *testing.T) {
 				}
 				assertSameSource(t, ledger, indexed)
 				assertSameFigures(t, ledger, indexed, r, clock.Now())
+				assertSameFollowUps(t, rm, st.ID, r, ledger)
 			})
 		}
 	}
@@ -90,6 +91,7 @@ func TestLedgerAndIndexedReadersAgree(t *testing.T) {
 					t.Fatalf("%d rows and %d tallies: not read from the summaries", len(tallied.Responses), len(tallied.Tallies))
 				}
 				assertSameDashboard(t, tallied, ledger, r, clock.Now())
+				assertSameFollowUps(t, rm, st.ID, r, ledger)
 			})
 		}
 	}

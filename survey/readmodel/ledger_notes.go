@@ -43,9 +43,8 @@ func (n *ledgerNotes) add(r *summaryResponse, code, comment string) {
 
 // pack sorts the notes, keeps the latest comments and compresses them.
 func (n *ledgerNotes) pack() ([]byte, error) {
-	newestFirst := func(a, b survey.Response) int { return b.SubmittedAt.Compare(a.SubmittedAt) }
 	n.Comments = latestComments(n.Comments)
-	slices.SortStableFunc(n.FollowUps, newestFirst)
+	survey.SortFollowUps(n.FollowUps)
 	b, err := json.Marshal(n)
 	if err != nil {
 		return nil, err

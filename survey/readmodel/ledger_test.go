@@ -641,3 +641,49 @@ func assertSameDashboard(t *testing.T, got, want *survey.IndicatorSource, r surv
 		t.Errorf("%d open follow-ups from the summaries, %d from the ledgers", g, w)
 	}
 }
+
+// assertSameFollowUps compares the period's follow-ups read page by page
+// (PeriodFollowUps) with those of the ledger source, in order.
+func assertSameFollowUps(t *testing.T, rm *readmodel.Model, sid string, r survey.DateRange, ledger *survey.IndicatorSource) {
+	t.Helper()
+	ctx := context.Background()
+	var open, closed []string
+	all := slices.Clone(ledger.FollowUps)
+	survey.SortFollowUps(all)
+	for _, fu := range all {
+		if fu.Open() {
+			open = append(open, fu.OrderID)
+		} else {
+			closed = append(closed, fu.OrderID)
+		}
+	}
+	fus, err := rm.FollowUps(ctx, sid, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fus.OpenTotal != len(open) || fus.ClosedTotal != len(closed) {
+		t.Fatalf("follow-ups: %d open, %d closed counted, the ledgers hold %d and %d", fus.OpenTotal, fus.ClosedTotal, len(open), len(closed))
+	}
+	for _, list := range []struct {
+		open bool
+		want []string
+	}{{true, open}, {false, closed}} {
+		var got []string
+		for from := 0; from < len(list.want); from += 2 { // pages of 2
+			page, err := fus.Page(ctx, list.open, from, from+2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, fu := range page {
+				got = append(got, fu.OrderID)
+			}
+		}
+		diffLines(t, fmt.Sprintf("follow-ups (open %v)", list.open), got, list.want)
+		for i, oid := range list.want {
+			isOpen, at, found, err := fus.Position(ctx, oid)
+			if err != nil || !found || isOpen != list.open || at != i {
+				t.Errorf("position of %s: open %v at %d found %v (%v), want open %v at %d", oid, isOpen, at, found, err, list.open, i)
+			}
+		}
+	}
+}
