@@ -101,6 +101,9 @@ type orderListJSON struct {
 	Total   int         `json:"total"`
 	Page    int         `json:"page"`
 	PerPage int         `json:"per_page"`
+	// TotalExact is false when total only counts the matches up to the
+	// page's next one (a search ?q= on the embedded store stops there).
+	TotalExact bool `json:"total_exact"`
 }
 
 // list answers GET .../orders?service_type=&start_from=&start_to=&status=&q=&page=&per_page=
@@ -114,7 +117,7 @@ func (h *ordersAPI) list(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	out := orderListJSON{Orders: make([]orderJSON, 0, len(p.Orders)), Total: p.Total, Page: p.Page, PerPage: p.PerPage}
+	out := orderListJSON{Orders: make([]orderJSON, 0, len(p.Orders)), Total: p.Total, Page: p.Page, PerPage: p.PerPage, TotalExact: !p.TotalAtLeast}
 	for i := range p.Orders {
 		out.Orders = append(out.Orders, h.view(&p.Orders[i]))
 	}

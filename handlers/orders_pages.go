@@ -70,6 +70,7 @@ type ordersListView struct {
 	Statuses         []statusOption
 	Rows             []orderRow
 	Total            int
+	TotalAtLeast     bool // Total counts the matches up to the next page only
 	PrevURL, NextURL string
 	PageLabel        string
 	Selection        *formErrors // a refused selection of orders
@@ -110,9 +111,12 @@ func (h *ordersPages) renderList(c *gin.Context, status int, selErr *formErrors)
 	for _, o := range res.Orders {
 		page.Rows = append(page.Rows, orderRow{Order: o, Status: surveyStatusLabels[o.SurveyStatusAt(now)]})
 	}
-	page.Total = res.Total
+	page.Total, page.TotalAtLeast = res.Total, res.TotalAtLeast
 	pages := max((res.Total+res.PerPage-1)/res.PerPage, 1)
 	page.PageLabel = "Page " + strconv.Itoa(res.Page) + " sur " + strconv.Itoa(pages)
+	if res.TotalAtLeast {
+		page.PageLabel = "Page " + strconv.Itoa(res.Page) // more pages than counted: the search stopped
+	}
 	link := func(n int) string {
 		q := c.Request.URL.Query()
 		q.Set("page", strconv.Itoa(n))

@@ -117,6 +117,10 @@ type OrderPage struct {
 	Total   int
 	Page    int
 	PerPage int
+	// TotalAtLeast tells that Total only counts the matches up to the
+	// page's next one: a search on the embedded store stops there rather
+	// than read a structure's whole history.
+	TotalAtLeast bool
 }
 
 // FoldForSearch lowercases s and strips French diacritics, so that "ecole"

@@ -28,7 +28,7 @@ func (s *Store) listCatalogued(ctx context.Context, sid string, f survey.OrderFi
 	if f == (survey.OrderFilter{Page: f.Page, PerPage: f.PerPage}) {
 		shown, page.Total, err = s.catalogueWindow(ctx, sid, months, head.Months, skip, f.PerPage)
 	} else {
-		shown, page.Total, err = s.catalogueMatches(ctx, sid, months, &f, skip)
+		shown, page.Total, page.TotalAtLeast, err = s.catalogueMatches(ctx, sid, months, &f, skip)
 	}
 	if err != nil {
 		return err
@@ -68,15 +68,20 @@ func (s *Store) catalogueWindow(ctx context.Context, sid string, months []string
 }
 
 // catalogueMatches returns the page of entries matching f after skip
-// others, and how many match in all.
-func (s *Store) catalogueMatches(ctx context.Context, sid string, months []string, f *survey.OrderFilter, skip int) ([]catalogueEntry, int, error) {
+// others, and how many match: in all, or (atLeast) up to the one after the
+// page, where it stops once a month is read through, so that a search
+// costs the months its page needs rather than the structure's history.
+func (s *Store) catalogueMatches(ctx context.Context, sid string, months []string, f *survey.OrderFilter, skip int) ([]catalogueEntry, int, bool, error) {
 	q, now := survey.FoldForSearch(f.Q), s.Now()
 	var out []catalogueEntry
 	total := 0
-	for _, m := range months {
+	for i, m := range months {
+		if total > skip+f.PerPage && i > 0 {
+			return out, total, true, nil
+		}
 		lines, err := s.catalogueLines(ctx, sid, m)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, false, err
 		}
 		for line := range strings.Lines(string(lines)) {
 			// A searched text is in its entry's line, folded: most lines
@@ -86,7 +91,7 @@ func (s *Store) catalogueMatches(ctx context.Context, sid string, months []strin
 			}
 			e, err := decodeEntry(line)
 			if err != nil {
-				return nil, 0, err
+				return nil, 0, false, err
 			}
 			if !e.matches(f, q, now) {
 				continue
@@ -97,7 +102,7 @@ func (s *Store) catalogueMatches(ctx context.Context, sid string, months []strin
 			total++
 		}
 	}
-	return out, total, nil
+	return out, total, false, nil
 }
 
 // ordersOf reads the orders of entries by _id, in their order, a few at a
