@@ -55,4 +55,7 @@ const (
 	// colPasswordResets holds pending password resets, by the SHA-256 of
 	// their link's token.
 	colPasswordResets = "password_resets"
+	// colQuestionnaireLists lists each structure's questionnaire versions
+	// on the embedded store (see questionnaire_lists.go).
+	colQuestionnaireLists = "questionnaire_lists"
 )

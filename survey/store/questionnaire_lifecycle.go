@@ -21,6 +21,9 @@ func (s *Store) CreateQuestionnaire(ctx context.Context, sid string, in survey.Q
 		CreatedAt: now, UpdatedAt: now,
 	}
 	q.SetContent(in)
+	if err := s.listQuestionnaire(ctx, sid, q.ID, true); err != nil {
+		return nil, fmt.Errorf("create questionnaire: %w", err)
+	}
 	if _, err := s.db.Collection(colQuestionnaires).InsertOne(ctx, q); err != nil {
 		return nil, fmt.Errorf("create questionnaire: %w", Translate(err))
 	}
@@ -166,6 +169,9 @@ func (s *Store) NewQuestionnaireVersion(ctx context.Context, sid, id string) (*s
 	next.CreatedAt, next.UpdatedAt, next.PublishedAt, next.ArchivedAt = now, now, nil, nil
 	next.Questions = append([]survey.Question(nil), src.Questions...)
 	next.ServiceTypes = append([]survey.ServiceType(nil), src.ServiceTypes...)
+	if err := s.listQuestionnaire(ctx, next.StructureID, next.ID, true); err != nil {
+		return nil, fmt.Errorf("new questionnaire version: %w", err)
+	}
 	if _, err := s.db.Collection(colQuestionnaires).InsertOne(ctx, &next); err != nil {
 		return nil, fmt.Errorf("new questionnaire version: %w", Translate(err))
 	}
@@ -195,6 +201,8 @@ func (s *Store) DeleteQuestionnaire(ctx context.Context, sid, id string) error {
 		}
 		return survey.ErrNotDeletable(now)
 	}
+	// Left listed on failure: readers pass over a listed version that is gone.
+	_ = s.listQuestionnaire(ctx, sid, q.ID, false)
 	return nil
 }
 

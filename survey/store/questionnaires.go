@@ -26,6 +26,15 @@ func (s *Store) Questionnaire(ctx context.Context, sid, id string) (*survey.Ques
 
 // ListQuestionnaires returns every questionnaire version of a structure.
 func (s *Store) ListQuestionnaires(ctx context.Context, sid string) ([]survey.Questionnaire, error) {
+	if s.embedded {
+		return s.listedQuestionnaires(ctx, sid)
+	}
+	return s.questionnairesOf(ctx, sid)
+}
+
+// questionnairesOf finds a structure's questionnaire versions by their
+// structure_id.
+func (s *Store) questionnairesOf(ctx context.Context, sid string) ([]survey.Questionnaire, error) {
 	cur, err := s.db.Collection(colQuestionnaires).Find(ctx, bson.M{"structure_id": sid})
 	if err != nil {
 		return nil, fmt.Errorf("list questionnaires: %w", Translate(err))

@@ -36,6 +36,7 @@ type Store struct {
 	probes         probeState      // the last write probe (health.go)
 	orderLocks     orderLocks      // copies of one order written one at a time (embedded store)
 	catalogueLocks orderLocks      // by structure id: its order catalogue written one edit at a time
+	listLocks      orderLocks      // by structure id: its questionnaire list written one edit at a time
 	declared       declaredIndexes // what EnsureIndexes declared (indexes.go)
 	// questionnaireWrites serialises the (rare) questionnaire writes of
 	// this process: the embedded store loses concurrent updates of one

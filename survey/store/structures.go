@@ -45,6 +45,14 @@ func (s *Store) CreateStructure(ctx context.Context, in survey.StructureInput) (
 		s.deleteIDs(ctx, colQuestionnaires, ids)
 		return nil, fmt.Errorf("create structure: %w", Translate(err))
 	}
+	listed := make([]string, len(ids))
+	for i, id := range ids {
+		listed[i] = id.(string)
+	}
+	if err := s.startListWith(ctx, st.ID, listed); err != nil {
+		// The structure is whole: its first list read writes the list.
+		s.log.Warn("questionnaire list not written", slog.String("structure", st.ID), slog.String("error", err.Error()))
+	}
 	return st, nil
 }
 
