@@ -42,7 +42,9 @@ func TestLedgerAndIndexedReadersAgree(t *testing.T) {
 		surveytest.Structure(t, s, "AI des Causses", "Occitanie"),
 	}
 	h := &history{t: t, ctx: ctx, rng: rng, s: s, clock: clock}
-	for step := range 160 {
+	// 160 steps, and more while a kind of event has not happened yet (a
+	// cancellation needs a link issued and unanswered).
+	for step := 0; step < 160 || h.lacksAnEvent() && step < 600; step++ {
 		h.step(structures[rng.IntN(len(structures))].ID, step)
 	}
 	t.Logf("history: %d orders, %d answers, %d cancellations, %d deletions", len(h.orders), h.answered, h.cancelled, h.deleted)
@@ -110,6 +112,8 @@ type history struct {
 	orders                       []*survey.Order
 	answered, cancelled, deleted int
 }
+
+func (h *history) lacksAnEvent() bool { return h.answered == 0 || h.cancelled == 0 || h.deleted == 0 }
 
 func (h *history) step(sid string, n int) {
 	h.clock.Advance(time.Duration(h.rng.IntN(20)) * time.Hour)

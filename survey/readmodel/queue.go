@@ -75,7 +75,11 @@ func (s *Model) pendingRefresh(ctx context.Context, id string) (refreshState, er
 	q.mu.Lock()
 	gen, inProcess := q.pending[id]
 	st := refreshState{inProcess: inProcess, gen: gen, changes: q.changes[id], orders: maps.Clone(q.orders[id]), whole: q.whole[id]}
+	loaded := q.running && q.loaded
 	q.mu.Unlock()
+	if loaded {
+		return st, nil
+	}
 	var m queueMarker
 	err := s.findByID(ctx, colSummaryQueue, id, &m)
 	switch {
@@ -133,10 +137,14 @@ func (s *Model) RunSummaryWorker(ctx context.Context, settle time.Duration, log 
 	q.mu.Unlock()
 	defer func() {
 		q.mu.Lock()
-		q.running, q.stopped = false, true
+		q.running, q.stopped, q.loaded = false, true, false
 		q.mu.Unlock()
 	}()
-	s.loadQueuedSummaries(ctx, log)
+	if s.loadQueuedSummaries(ctx, log) {
+		q.mu.Lock()
+		q.loaded = true
+		q.mu.Unlock()
+	}
 	for {
 		busy := s.drainSummaries(ctx, log)
 		if !sleepCtx(ctx, workerRest*busy) {
@@ -215,16 +223,18 @@ func (s *Model) DrainQueuedSummaries(ctx context.Context, log *slog.Logger) {
 	s.drainSummaries(ctx, log)
 }
 
-func (s *Model) loadQueuedSummaries(ctx context.Context, log *slog.Logger) {
+// loadQueuedSummaries takes up the markers stored by an earlier run (or a
+// crash); false when they could not be read.
+func (s *Model) loadQueuedSummaries(ctx context.Context, log *slog.Logger) bool {
 	cur, err := s.db.Collection(colSummaryQueue).Find(ctx, bson.M{})
 	if err != nil {
 		log.Error("summary queue: read markers", "error", err.Error())
-		return
+		return false
 	}
 	var markers []queueMarker
 	if err := cur.All(ctx, &markers); err != nil {
 		log.Error("summary queue: read markers", "error", err.Error())
-		return
+		return false
 	}
 	q := &s.summaryQueue
 	q.mu.Lock()
@@ -233,6 +243,7 @@ func (s *Model) loadQueuedSummaries(ctx context.Context, log *slog.Logger) {
 		q.whole[m.ID] = true // which orders changed is not stored
 	}
 	q.mu.Unlock()
+	return true
 }
 
 // workerRest is how many times as long as it worked the summary worker

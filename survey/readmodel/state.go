@@ -69,6 +69,10 @@ type summaryQueue struct {
 	idle   bool // the last drain ended with nothing pending
 	// lastChange is when a change was last queued (real time).
 	lastChange time.Time
+	// loaded: the running worker took up the stored markers at its start;
+	// since then this process's state says all (the embedded store is one
+	// process's), and readers need not read the markers.
+	loaded bool
 	// changes counts the changes queued to each pending id, so that a
 	// reader that patched a month itself can tell that none came since.
 	changes map[string]int
