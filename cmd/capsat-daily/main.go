@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"capsat/cmd/internal/cpuprofile"
 	"capsat/config"
 	"capsat/handlers"
 	"capsat/handlers/daily"
@@ -100,7 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	reqs := selectRequests(daily.Requests(), o.only)
 	fmt.Fprintf(stderr, "measuring %d runs of %d requests\n", o.runs, len(reqs))
-	stopProfile, err := startProfile(o.profile)
+	stopProfile, err := cpuprofile.Start(o.profile)
 	if err != nil {
 		return err
 	}

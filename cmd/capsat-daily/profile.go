@@ -1,9 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"runtime/pprof"
 	"strings"
 
 	"capsat/handlers/daily"
@@ -22,21 +19,4 @@ func selectRequests(reqs []daily.Request, only string) []daily.Request {
 		}
 	}
 	return kept
-}
-
-// startProfile starts a CPU profile into path (nothing when path is empty)
-// and returns what stops it.
-func startProfile(path string) (func(), error) {
-	if path == "" {
-		return func() {}, nil
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("cpu profile: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("cpu profile: %w", err)
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -12,6 +12,7 @@
 package main
 
 import (
+	"capsat/cmd/internal/cpuprofile"
 	"context"
 	"errors"
 	"flag"
@@ -20,7 +21,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"runtime/pprof"
 	"syscall"
 )
 
@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "setup: %d links issued in %s (not measured)\n", len(tokens), setupTime.Round(1e6))
 
-	stopProfile, err := startCPUProfile(o.cpuProfile)
+	stopProfile, err := cpuprofile.Start(o.cpuProfile)
 	if err != nil {
 		return err
 	}
@@ -77,21 +77,4 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "re-submitted %d answered links: %d refused as already answered\n", o.sample, refused)
 
 	return target.verify(ctx, out, o, res, refused)
-}
-
-// startCPUProfile starts a CPU profile into path (nothing when empty) and
-// returns what stops it.
-func startCPUProfile(path string) (func(), error) {
-	if path == "" {
-		return func() {}, nil
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("cpu profile: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("cpu profile: %w", err)
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
