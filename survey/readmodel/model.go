@@ -92,6 +92,10 @@ func (m *Model) Prepare(ctx context.Context) error {
 	// finds on their first read, which the embedded store pays with a scan
 	// of the collections per month: rebuild them all once, here.
 	return m.store.RunOnce(ctx, ledgerMigration, func(ctx context.Context) (int, error) {
+		older, err := m.db.Collection(colSummaries).CountDocuments(ctx, bson.M{"ledger_format": bson.M{"$ne": ledgerFormat}}, options.Count().SetLimit(1))
+		if err != nil || older == 0 {
+			return 0, store.Translate(err) // a new store, or one written in this layout
+		}
 		rep, err := m.RebuildSummariesWithProgress(ctx, nil)
 		if err != nil {
 			return 0, err

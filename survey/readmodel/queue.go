@@ -23,9 +23,11 @@ func (s *Model) enqueueSummary(ctx context.Context, id, oid string) bool {
 	q := &s.summaryQueue
 	q.mu.Lock()
 	if q.stopped {
-		// Shutting down: the refresh is left to the next start.
-		q.mu.Unlock()
-		s.storeMarker(ctx, id, s.summaries.nextSeq())
+		// Shutting down: the refresh is left to the next start, with the
+		// order to patch the month with (under the lock: the embedded
+		// store loses concurrent updates of one marker).
+		defer q.mu.Unlock()
+		s.addToMarker(ctx, id, s.summaries.nextSeq(), []string{oid}, true)
 		return true
 	}
 	if !q.running {
@@ -58,6 +60,41 @@ func (s *Model) enqueueSummary(ctx context.Context, id, oid string) bool {
 	default:
 	}
 	return true
+}
+
+// keepPendingOrders writes into the stored markers of the refreshes left
+// pending the orders they wait for, so that the next start patches those
+// months instead of refreshing them from their sources (which scans the
+// collections). The caller holds the queue's lock; a marker not written
+// stays a whole refresh.
+func (s *Model) keepPendingOrders() {
+	q := &s.summaryQueue
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	for id, gen := range q.pending {
+		if !q.whole[id] && len(q.orders[id]) > 0 {
+			s.addToMarker(ctx, id, gen, slices.Collect(maps.Keys(q.orders[id])), false)
+		}
+	}
+}
+
+// addToMarker adds orders to the stored marker of summary id: one written
+// now (stopped, by a change while the worker is stopped) is partial; one
+// written before (or by a crash) keeps what it says. It moves to
+// generation gen.
+func (s *Model) addToMarker(ctx context.Context, id string, gen int64, orders []string, stopped bool) {
+	set := bson.M{"queued_at": s.store.Now(), "generation": gen}
+	if !stopped {
+		set["partial"] = true // the worker's own record: every order is known
+	}
+	update := bson.M{"$set": set, "$addToSet": bson.M{"orders": bson.M{"$each": orders}}}
+	if stopped {
+		update["$setOnInsert"] = bson.M{"partial": true}
+	}
+	_, err := s.db.Collection(colSummaryQueue).UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": id}, update, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		s.log.Warn("refresh marker not completed: the month is refreshed from its sources at the next start", slog.String("summary", id), slog.String("error", err.Error()))
+	}
 }
 
 // storeMarker writes (or moves to generation gen) the stored marker of
@@ -138,6 +175,7 @@ func (s *Model) RunSummaryWorker(ctx context.Context, settle time.Duration, log 
 	defer func() {
 		q.mu.Lock()
 		q.running, q.stopped, q.loaded = false, true, false
+		s.keepPendingOrders()
 		q.mu.Unlock()
 	}()
 	if s.loadQueuedSummaries(ctx, log) {
@@ -240,7 +278,16 @@ func (s *Model) loadQueuedSummaries(ctx context.Context, log *slog.Logger) bool 
 	q.mu.Lock()
 	for _, m := range markers {
 		q.pending[m.ID] = m.Generation
-		q.whole[m.ID] = true // which orders changed is not stored
+		if !m.Partial || len(m.Orders) == 0 {
+			q.whole[m.ID] = true // which orders changed is not stored
+			continue
+		}
+		if q.orders[m.ID] == nil {
+			q.orders[m.ID] = map[string]bool{}
+		}
+		for _, oid := range m.Orders {
+			q.orders[m.ID][oid] = true
+		}
 	}
 	q.mu.Unlock()
 	return true
@@ -283,6 +330,11 @@ func (s *Model) drainSummaries(ctx context.Context, log *slog.Logger) time.Durat
 			if _, again := q.pending[id]; !again {
 				q.pending[id] = gen
 			}
+			if q.orders[id] == nil {
+				q.orders[id] = map[string]bool{}
+			}
+			maps.Copy(q.orders[id], orders[id])
+			q.whole[id] = q.whole[id] || whole[id]
 			q.mu.Unlock()
 			continue
 		}

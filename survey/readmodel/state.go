@@ -83,6 +83,12 @@ type queueMarker struct {
 	ID         string    `bson:"_id"`
 	Queued     time.Time `bson:"queued_at"`
 	Generation int64     `bson:"generation"`
+	// Partial markers list every order changed since the month's ledger
+	// was written (a worker that stopped wrote them, and changes made
+	// while it was stopped add theirs): the next start patches the month
+	// with them. Others (a crash) have the month refreshed from its sources.
+	Partial bool     `bson:"partial,omitempty"`
+	Orders  []string `bson:"orders,omitempty"`
 }
 
 // refreshState is whether a refresh of a summary is waiting: in this

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -83,4 +84,62 @@ func TestSummaryWorkerTakesUpMarkersLeftByACrash(t *testing.T) {
 	}
 	startWorker(rm)()
 	assertSummaryIsRecomputation(t, rm, st.ID, "2026-03")
+}
+
+// A worker that stops with patches pending writes the orders they wait
+// for into their markers, and a change made while it is stopped adds its
+// own: the next start patches those months (it need not refresh them from
+// the collections, which the embedded store scans).
+func TestStoppedWorkerLeavesTheOrdersToPatch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := &surveytest.Clock{T: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
+	s := surveytest.Store(t, clock.Now)
+	rm := surveytest.EmbeddedModel(t, s)
+	st := surveytest.Structure(t, s, "AI du Bocage", "Normandie")
+	var issued []string
+	for i := range 3 {
+		o, _ := surveytest.IssuedOrder(t, s, st.ID, fmt.Sprintf("BC-%d", i), survey.ServiceMAD) // no worker: refreshed at once
+		issued = append(issued, o.ID)
+	}
+	workerCtx, stopWorker := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rm.RunSummaryWorker(workerCtx, time.Hour, slog.New(slog.DiscardHandler)) // never quiet enough
+	}()
+	time.Sleep(50 * time.Millisecond)
+	if err := s.CancelSurvey(ctx, st.ID, issued[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CancelSurvey(ctx, st.ID, issued[1]); err != nil {
+		t.Fatal(err)
+	}
+	stopWorker()
+	<-done
+	if err := s.CancelSurvey(ctx, st.ID, issued[2]); err != nil { // while stopped
+		t.Fatal(err)
+	}
+	var m struct {
+		Partial bool     `bson:"partial"`
+		Orders  []string `bson:"orders"`
+	}
+	id := survey.SummaryID(st.ID, "2026-03")
+	if err := s.DB().Collection("summary_queue").FindOne(ctx, bson.M{"_id": id}).Decode(&m); err != nil {
+		t.Fatalf("marker of %s: %v", id, err)
+	}
+	slices.Sort(m.Orders)
+	if want := slices.Sorted(slices.Values(issued)); !m.Partial || !slices.Equal(m.Orders, want) {
+		t.Fatalf("marker: partial %v, orders %v; want partial with %v", m.Partial, m.Orders, want)
+	}
+	rm.DrainQueuedSummaries(ctx, slog.New(slog.DiscardHandler))
+	sum := assertSummaryIsRecomputation(t, rm, st.ID, "2026-03")
+	for _, ss := range sum.Services {
+		if ss.Issued != 0 {
+			t.Fatalf("summary counts %d sent after every link was cancelled", ss.Issued)
+		}
+	}
+	if n, _ := s.DB().Collection("summary_queue").CountDocuments(ctx, bson.M{}); n != 0 {
+		t.Fatalf("%d markers left after the drain", n)
+	}
 }
