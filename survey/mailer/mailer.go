@@ -111,7 +111,9 @@ func (m *Mailer) Run(ctx context.Context) {
 	t := time.NewTicker(m.o.Poll)
 	defer t.Stop()
 	for {
-		if _, err := m.RunOnce(ctx); err != nil && ctx.Err() == nil {
+		if _, err := m.RunOnce(ctx); errors.Is(err, ErrServerConfig) {
+			m.o.Logger.Error("outbox round: nothing sent", slog.String("error", err.Error()))
+		} else if err != nil && ctx.Err() == nil {
 			m.o.Logger.Warn("outbox round", slog.String("error", err.Error()))
 		}
 		select {
@@ -122,6 +124,10 @@ func (m *Mailer) Run(ctx context.Context) {
 		}
 	}
 }
+
+// ErrServerConfig ends a round whose connection failed as configured (see
+// ConfigError): the messages wait until the configuration is fixed.
+var ErrServerConfig = errors.New("SMTP server unusable as configured (CAPSAT_SMTP_URL)")
 
 // Round tells what one round did.
 type Round struct {
@@ -193,9 +199,15 @@ func (m *Mailer) sendOne(ctx context.Context, msg *survey.OutboxMessage, r *Roun
 		return m.o.Store.RecordDelivery(ctx, c, msg, survey.Delivery{Err: err, Permanent: true}, m.o.Retry)
 	}
 	d := survey.Delivery{MessageID: id}
+	var stop error
 	if err := m.o.Transport.Send(ctx, gm); err != nil {
-		d.Err, d.Permanent, d.SMTPResponse = err, Permanent(err), err.Error()
-		if d.Permanent {
+		d.Err, d.Permanent, d.Config, d.SMTPResponse = err, Permanent(err), ServerConfig(err), err.Error()
+		if d.Config {
+			// Every other message would fail the same way: the round
+			// stops here, and says why (Run logs it as an error).
+			r.Retried++
+			stop = fmt.Errorf("%w: %w", ErrServerConfig, err)
+		} else if d.Permanent {
 			r.Failed++
 		} else {
 			r.Retried++
@@ -209,7 +221,10 @@ func (m *Mailer) sendOne(ctx context.Context, msg *survey.OutboxMessage, r *Roun
 	// leave a sent message unrecorded when the store could still take it.
 	rec, cancelRec := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancelRec()
-	return m.o.Store.RecordDelivery(rec, c, msg, d, m.o.Retry)
+	if err := m.o.Store.RecordDelivery(rec, c, msg, d, m.o.Retry); err != nil {
+		return err
+	}
+	return stop
 }
 
 // build turns mail into a go-mail message with its headers: From (the

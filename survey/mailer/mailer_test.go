@@ -321,28 +321,6 @@ func TestServerDownThenUp(t *testing.T) {
 	}
 }
 
-func TestStartTLSRequiredRefusesAPlainServer(t *testing.T) {
-	w := newWorld(t)
-	o := w.order("BC-15", "2026-05-01")
-	tr, err := mailer.NewSMTP(mailer.Server{Host: "127.0.0.1", Port: w.sink.Port(), Security: mailer.StartTLS, Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := mailer.New(mailer.Options{Store: w.store, Transport: tr, From: mailFrom, BaseURL: baseURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r, err := m.RunOnce(w.ctx); err != nil || r.Sent != 0 || r.Retried != 1 {
-		t.Fatalf("round: %+v %v", r, err)
-	}
-	if len(w.sink.Messages()) != 0 {
-		t.Fatal("sent without STARTTLS")
-	}
-	if msg := w.messages(o)[0]; msg.Status != survey.MessageQueued {
-		t.Fatalf("message: %+v", msg)
-	}
-}
-
 func TestTwoInstancesSendEachMessageOnce(t *testing.T) {
 	w := newWorld(t)
 	var orders []*survey.Order

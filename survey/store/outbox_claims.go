@@ -130,6 +130,18 @@ func (s *Store) RecordDelivery(ctx context.Context, c *Claim, m *survey.OutboxMe
 	out.MessageID = d.MessageID
 	out.SMTPResponse = d.SMTPResponse
 	switch {
+	case d.Err != nil && d.Config:
+		// Nothing left capsat: the attempt is given back (its claim
+		// dropped once the message says so), and the message waits a
+		// retry interval with the reason on it.
+		out.Attempts = c.Attempt - 1
+		out.DueAt, _ = p.Next(1, now)
+		out.Error = "En attente, rien n'est envoyé : " + d.Err.Error()
+		if err := s.recordOutcome(ctx, c, &out); err != nil {
+			return err
+		}
+		s.dropClaim(ctx, c.ID)
+		return nil
 	case d.Err == nil:
 		out.Status = survey.MessageSent
 		out.SentAt = &now
