@@ -368,7 +368,7 @@ type crashingStore struct{ *store.Store }
 
 var errCrash = errors.New("crash")
 
-func (crashingStore) RecordDelivery(context.Context, *store.Claim, *survey.OutboxMessage, survey.Delivery, survey.RetryPolicy) error {
+func (crashingStore) RecordAttempts(context.Context, []store.Attempt, survey.RetryPolicy) error {
 	return errCrash
 }
 
