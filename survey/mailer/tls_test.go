@@ -1,6 +1,7 @@
 package mailer_test
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"capsat/survey"
 	"capsat/survey/mailer"
 	"capsat/survey/mailer/mailertest"
+
+	gomail "github.com/wneessen/go-mail"
 )
 
 // The CAPSAT_SMTP_URL contract against real servers: smtp:// requires
@@ -215,5 +218,31 @@ func TestUntrustedCertificateFailsClearly(t *testing.T) {
 				t.Fatal("sent to an untrusted server")
 			}
 		})
+	}
+}
+
+// A connection kept between batches that the server dropped while idle is
+// dialled again, and the message goes.
+func TestKeptConnectionDroppedWhileIdleIsDialledAgain(t *testing.T) {
+	t.Parallel()
+	sink := mailertest.StartWith(t, mailertest.Options{Idle: 200 * time.Millisecond})
+	tr, err := mailer.NewSMTP(mailer.Server{Host: "127.0.0.1", Port: sink.Port(), Security: mailer.Plain, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	for i := range 2 {
+		g := gomail.NewMsg()
+		_ = g.From(mailFrom)
+		_ = g.To("client@example.org")
+		g.Subject("idle")
+		g.SetBodyString(gomail.TypeTextPlain, "bonjour")
+		if err := tr.Send(context.Background(), g); err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if n := sink.Count(); n != 2 {
+		t.Fatalf("received %d", n)
 	}
 }

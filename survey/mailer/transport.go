@@ -84,6 +84,19 @@ func NewSMTP(s Server) (*SMTP, error) {
 // Send sends m, dialling first if no connection is open. After an error
 // the connection is dropped: the next message dials again.
 func (t *SMTP) Send(ctx context.Context, m *gomail.Msg) error {
+	reused := t.conn != nil
+	err := t.send(ctx, m)
+	var se *gomail.SendError
+	if reused && errors.As(err, &se) && se.Reason == gomail.ErrConnCheck {
+		// The kept connection died while idle (servers drop idle
+		// clients; the batch's record takes a while): go-mail's NOOP
+		// check failed before anything of m was sent. Dial again, once.
+		err = t.send(ctx, m)
+	}
+	return err
+}
+
+func (t *SMTP) send(ctx context.Context, m *gomail.Msg) error {
 	if t.conn == nil {
 		conn, err := t.client.DialToSMTPClientWithContext(ctx)
 		if err != nil {

@@ -43,6 +43,9 @@ type Options struct {
 	// Users are the accounts AUTH PLAIN accepts (user: password); when
 	// set, MAIL needs a successful AUTH, and AUTH needs TLS.
 	Users map[string]string
+	// Idle is how long the server waits for a command before dropping the
+	// client; 0: 10s.
+	Idle time.Duration
 }
 
 // Received is one message the sink accepted.
@@ -112,6 +115,9 @@ func (s *Sink) serve(ln net.Listener) {
 	// others refuse it before TLS, as real servers do.
 	srv.AllowInsecureAuth = s.o.Mode == Plain
 	srv.ReadTimeout = 10 * time.Second
+	if s.o.Idle > 0 {
+		srv.ReadTimeout = s.o.Idle
+	}
 	srv.WriteTimeout = 10 * time.Second
 	srv.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are what some tests want
 	switch s.o.Mode {
