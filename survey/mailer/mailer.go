@@ -136,6 +136,12 @@ type Round struct {
 	Sent, Failed, Retried, Cancelled, Skipped int
 }
 
+// readAhead is how many batches one read of the due messages feeds: on
+// the embedded store the read converts the whole outbox, whatever the
+// limit, so it is done once for several batches (a message that moved on
+// meanwhile is caught by its claim).
+const readAhead = 10
+
 // RunOnce sends the messages due now, batch after batch until none is
 // left, and closes the connection.
 func (m *Mailer) RunOnce(ctx context.Context) (Round, error) {
@@ -147,8 +153,9 @@ func (m *Mailer) RunOnce(ctx context.Context) (Round, error) {
 	defer m.mu.Unlock()
 	defer m.o.Transport.Close()
 	seen := map[string]bool{}
+	limit := m.o.Batch * readAhead
 	for {
-		due, err := m.o.Store.DueMessages(ctx, m.o.Store.Now(), m.o.Batch)
+		due, err := m.o.Store.DueMessages(ctx, m.o.Store.Now(), limit)
 		if err != nil {
 			return r, err
 		}
@@ -159,10 +166,14 @@ func (m *Mailer) RunOnce(ctx context.Context) (Round, error) {
 				fresh = append(fresh, msg)
 			}
 		}
-		if err := m.sendBatch(ctx, fresh, &r); err != nil {
-			return r, err
+		for rest := fresh; len(rest) > 0; {
+			n := min(len(rest), m.o.Batch)
+			if err := m.sendBatch(ctx, rest[:n], &r); err != nil {
+				return r, err
+			}
+			rest = rest[n:]
 		}
-		if len(fresh) == 0 || len(due) < m.o.Batch {
+		if len(fresh) == 0 || len(due) < limit {
 			return r, nil
 		}
 	}
