@@ -204,7 +204,8 @@ func (m *Mailer) sendBatch(ctx context.Context, msgs []survey.OutboxMessage, r *
 		}
 		// A claim keeps other senders off for store.ClaimTimeout only:
 		// one that waited half of it behind a slow server is given back
-		// rather than sent late, when another sender may have taken over.
+		// unsent rather than sent near the time another sender may take
+		// it over.
 		if stop != nil || m.o.Store.Now().Sub(c.At) > store.ClaimTimeout/2 {
 			a.Release = true
 		} else {

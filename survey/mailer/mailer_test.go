@@ -409,3 +409,37 @@ func TestCrashBetweenClaimAndRecordResendsAtMostOnce(t *testing.T) {
 		t.Fatalf("message: %+v", m)
 	}
 }
+
+// A claim that waited half the claim timeout behind slow sends is given
+// back unsent, and the message goes in the next round, once.
+func TestClaimHeldTooLongIsGivenBackUnsent(t *testing.T) {
+	w := newWorld(t)
+	const slow survey.MessageKind = "slow-test"
+	w.m.Register(slow, func(_ context.Context, msg *survey.OutboxMessage) (*mailer.Mail, string, error) {
+		if msg.ID == "first" {
+			w.clock.Advance(store.ClaimTimeout/2 + time.Second) // a slow server
+		}
+		return &mailer.Mail{FromName: "capsat", To: msg.To, Subject: "lent", Text: "bonjour"}, "", nil
+	})
+	for _, id := range []string{"first", "second"} {
+		if err := w.store.Enqueue(w.ctx, &survey.OutboxMessage{ID: id, StructureID: w.st.ID, Kind: slow, To: id + "@example.org"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := w.round(); r.Sent != 1 {
+		t.Fatalf("first round: %+v", r)
+	}
+	if got := w.sink.Messages(); len(got) != 1 || got[0].To[0] != "first@example.org" {
+		t.Fatalf("received %+v", got)
+	}
+	if r := w.round(); r.Sent != 1 || r.Skipped != 0 {
+		t.Fatalf("second round: %+v", r)
+	}
+	m, err := w.store.Message(w.ctx, w.st.ID, "second")
+	if err != nil || m.Status != survey.MessageSent || m.Attempts != 1 {
+		t.Fatalf("second: %+v %v", m, err)
+	}
+	if n := len(w.sink.Messages()); n != 2 {
+		t.Fatalf("received %d", n)
+	}
+}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,22 +33,27 @@ func TestOutboxBatchClaimAndRecord(t *testing.T) {
 	if err != nil || len(due) != 4 {
 		t.Fatalf("due: %v %v", due, err)
 	}
-	// b is being sent by another instance; d left the outbox meanwhile.
+	// b is being sent by another instance. On MongoDB, where the batch
+	// is read again after its claims, d leaves the outbox behind the
+	// store's back (no write path does that without a claim: the embedded
+	// store relies on it and does not read again).
 	b := due[1]
 	if _, err := s.ClaimMessage(ctx, &b, "other"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DB().Collection("mail_outbox").DeleteOne(ctx, bson.M{"_id": "d"}); err != nil {
-		t.Fatal(err)
+	if !s.Embedded() {
+		if _, err := s.DB().Collection("mail_outbox").DeleteOne(ctx, bson.M{"_id": "d"}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	claims, err := s.ClaimMessages(ctx, due, "me")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if claims[0] == nil || claims[1] != nil || claims[2] == nil || claims[3] != nil {
+	if claims[0] == nil || claims[1] != nil || claims[2] == nil || (claims[3] != nil) != s.Embedded() {
 		t.Fatalf("claims: %+v", claims)
 	}
-	if n, _ := s.DB().Collection("mail_claims").CountDocuments(ctx, bson.M{"_id": "d#1"}); n != 0 {
+	if n, _ := s.DB().Collection("mail_claims").CountDocuments(ctx, bson.M{"_id": "d#1"}); !s.Embedded() && n != 0 {
 		t.Error("the claim on a message gone from the outbox was kept")
 	}
 	// Nobody else gets a or c.
@@ -61,10 +67,14 @@ func TestOutboxBatchClaimAndRecord(t *testing.T) {
 	if _, err := s.DB().Collection("mail_messages").InsertOne(ctx, survey.OutboxMessage{ID: "a", StructureID: "st", Kind: kind, To: "a@example.org", Status: survey.MessageFailed}); err != nil {
 		t.Fatal(err)
 	}
-	err = s.RecordAttempts(ctx, []store.Attempt{
+	as := []store.Attempt{
 		{Claim: claims[0], Message: &due[0], Delivery: survey.Delivery{MessageID: "<a@x>", SMTPResponse: "250"}},
 		{Claim: claims[2], Message: &due[2], Delivery: survey.Delivery{Err: errors.New("451 later")}},
-	}, survey.DefaultRetryPolicy)
+	}
+	if claims[3] != nil {
+		as = append(as, store.Attempt{Claim: claims[3], Message: &due[3], Release: true})
+	}
+	err = s.RecordAttempts(ctx, as, survey.DefaultRetryPolicy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,21 +87,33 @@ func TestOutboxBatchClaimAndRecord(t *testing.T) {
 		t.Fatalf("c: %+v %v", c, err)
 	}
 	left, err := s.DueMessages(ctx, s.Now().Add(time.Hour), 10)
-	if err != nil || len(left) != 2 || left[0].ID != "b" || left[1].ID != "c" {
-		t.Fatalf("left in the outbox: %+v %v", left, err)
+	var ids []string
+	for _, m := range left {
+		ids = append(ids, m.ID)
+	}
+	want := "b c"
+	if s.Embedded() {
+		want = "b d c" // d given back untried
+	}
+	if err != nil || strings.Join(ids, " ") != want {
+		t.Fatalf("left in the outbox: %v %v", ids, err)
 	}
 
 	// A claim given back (the round stopped before it) frees its number.
 	clock.Advance(2 * time.Minute) // c is due again, b still held
 	due, _ = s.DueMessages(ctx, s.Now(), 10)
 	claims, err = s.ClaimMessages(ctx, due, "me")
-	if err != nil || len(claims) != 2 || claims[0] != nil || claims[1] == nil || claims[1].Attempt != 2 {
-		t.Fatalf("second batch: %+v %v", claims, err)
-	}
-	if err := s.RecordAttempts(ctx, []store.Attempt{{Claim: claims[1], Message: &due[1], Release: true}}, survey.DefaultRetryPolicy); err != nil {
+	if err != nil {
 		t.Fatal(err)
 	}
-	cc := due[1]
+	i := slices.IndexFunc(due, func(m survey.OutboxMessage) bool { return m.ID == "c" })
+	if claims[0] != nil || claims[i] == nil || claims[i].Attempt != 2 {
+		t.Fatalf("second batch: %+v", claims)
+	}
+	if err := s.RecordAttempts(ctx, []store.Attempt{{Claim: claims[i], Message: &due[i], Release: true}}, survey.DefaultRetryPolicy); err != nil {
+		t.Fatal(err)
+	}
+	cc := due[i]
 	if c, err := s.ClaimMessage(ctx, &cc, "other"); err != nil || c.Attempt != 2 {
 		t.Fatalf("claim after the release: %+v %v", c, err)
 	}
