@@ -137,6 +137,12 @@ type Delivery struct {
 	// Permanent says a failure will not go away by trying again (a 5xx
 	// answer, a refused address): the message fails at once.
 	Permanent bool
+	// Config says the attempt never reached the message: the connection
+	// to the server failed as it is configured (no STARTTLS, untrusted
+	// certificate, refused credentials). The message waits, as it does
+	// when no server is configured, and the attempt does not count
+	// towards giving up: nothing was sent.
+	Config bool
 }
 
 // RetryPolicy says when a message that failed for a temporary reason is

@@ -20,9 +20,8 @@ import (
 // survey kinds, what a mail shows.
 type Store interface {
 	DueMessages(ctx context.Context, now time.Time, limit int) ([]survey.OutboxMessage, error)
-	ClaimMessage(ctx context.Context, m *survey.OutboxMessage, holder string) (*store.Claim, error)
-	RecordDelivery(ctx context.Context, c *store.Claim, m *survey.OutboxMessage, d survey.Delivery, p survey.RetryPolicy) error
-	CancelClaimed(ctx context.Context, c *store.Claim, m *survey.OutboxMessage, reason string) error
+	ClaimMessages(ctx context.Context, msgs []survey.OutboxMessage, holder string) ([]*store.Claim, error)
+	RecordAttempts(ctx context.Context, as []store.Attempt, p survey.RetryPolicy) error
 	PrepareSurveyMail(ctx context.Context, m *survey.OutboxMessage) (*store.SurveyMail, string, error)
 	Now() time.Time
 }
@@ -40,9 +39,12 @@ type Options struct {
 	BaseURL   string    // CAPSAT_BASE_URL
 	Holder    string    // this instance's name on its claims (host and pid)
 	Poll      time.Duration
-	Batch     int // messages taken per round; 0: 100
-	Retry     survey.RetryPolicy
-	Logger    *slog.Logger
+	// Batch is how many due messages are read, claimed together, sent on
+	// one connection and recorded together; 0: 100. A crash between the
+	// sending and the record resends at most this many, once each.
+	Batch  int
+	Retry  survey.RetryPolicy
+	Logger *slog.Logger
 }
 
 // Mailer is the sender loop.
@@ -111,7 +113,9 @@ func (m *Mailer) Run(ctx context.Context) {
 	t := time.NewTicker(m.o.Poll)
 	defer t.Stop()
 	for {
-		if _, err := m.RunOnce(ctx); err != nil && ctx.Err() == nil {
+		if _, err := m.RunOnce(ctx); errors.Is(err, ErrServerConfig) {
+			m.o.Logger.Error("outbox round: nothing sent", slog.String("error", err.Error()))
+		} else if err != nil && ctx.Err() == nil {
 			m.o.Logger.Warn("outbox round", slog.String("error", err.Error()))
 		}
 		select {
@@ -123,10 +127,20 @@ func (m *Mailer) Run(ctx context.Context) {
 	}
 }
 
+// ErrServerConfig ends a round whose connection failed as configured (see
+// ConfigError): the messages wait until the configuration is fixed.
+var ErrServerConfig = errors.New("SMTP server unusable as configured (CAPSAT_SMTP_URL)")
+
 // Round tells what one round did.
 type Round struct {
 	Sent, Failed, Retried, Cancelled, Skipped int
 }
+
+// readAhead is how many batches one read of the due messages feeds: on
+// the embedded store the read converts the whole outbox, whatever the
+// limit, so it is done once for several batches (a message that moved on
+// meanwhile is caught by its claim).
+const readAhead = 10
 
 // RunOnce sends the messages due now, batch after batch until none is
 // left, and closes the connection.
@@ -139,77 +153,128 @@ func (m *Mailer) RunOnce(ctx context.Context) (Round, error) {
 	defer m.mu.Unlock()
 	defer m.o.Transport.Close()
 	seen := map[string]bool{}
+	limit := m.o.Batch * readAhead
 	for {
-		due, err := m.o.Store.DueMessages(ctx, m.o.Store.Now(), m.o.Batch)
+		due, err := m.o.Store.DueMessages(ctx, m.o.Store.Now(), limit)
 		if err != nil {
 			return r, err
 		}
-		fresh := 0
-		for i := range due {
-			if seen[due[i].ID] {
-				continue // retried later, held by another sender: next round
-			}
-			seen[due[i].ID] = true
-			fresh++
-			if err := m.sendOne(ctx, &due[i], &r); err != nil {
-				return r, err
+		fresh := due[:0:0]
+		for _, msg := range due {
+			if !seen[msg.ID] { // a message seen is retried later, or held by another sender: next round
+				seen[msg.ID] = true
+				fresh = append(fresh, msg)
 			}
 		}
-		if fresh == 0 || len(due) < m.o.Batch {
+		for rest := fresh; len(rest) > 0; {
+			n := min(len(rest), m.o.Batch)
+			if err := m.sendBatch(ctx, rest[:n], &r); err != nil {
+				return r, err
+			}
+			rest = rest[n:]
+		}
+		if len(fresh) == 0 || len(due) < limit {
 			return r, nil
 		}
 	}
 }
 
-// sendOne claims, composes, sends and records one message.
-func (m *Mailer) sendOne(ctx context.Context, msg *survey.OutboxMessage, r *Round) error {
-	c, err := m.o.Store.ClaimMessage(ctx, msg, m.o.Holder)
-	if errors.Is(err, survey.ErrConflict) {
-		r.Skipped++
+// sendBatch claims msgs, composes and sends each in turn on the open
+// connection, and records what became of them all.
+func (m *Mailer) sendBatch(ctx context.Context, msgs []survey.OutboxMessage, r *Round) error {
+	if len(msgs) == 0 {
 		return nil
 	}
+	claims, err := m.o.Store.ClaimMessages(ctx, msgs, m.o.Holder)
 	if err != nil {
 		return err
 	}
+	var (
+		attempts []store.Attempt
+		stop     error // the round ends: the others are given back untried
+	)
+	for i, c := range claims {
+		if c == nil {
+			r.Skipped++
+			continue
+		}
+		a := store.Attempt{Claim: c, Message: &msgs[i]}
+		if stop == nil && ctx.Err() != nil {
+			stop = ctx.Err()
+		}
+		// A claim keeps other senders off for store.ClaimTimeout only:
+		// one that waited half of it behind a slow server is given back
+		// unsent rather than sent near the time another sender may take
+		// it over.
+		if stop != nil || m.o.Store.Now().Sub(c.At) > store.ClaimTimeout/2 {
+			a.Release = true
+		} else {
+			stop = m.attempt(ctx, &a, r)
+		}
+		attempts = append(attempts, a)
+	}
+	// The record runs on its own context: a stop in the middle must not
+	// leave sent messages unrecorded when the store could still take them.
+	rec, cancelRec := context.WithTimeout(context.WithoutCancel(ctx), 60*time.Second)
+	defer cancelRec()
+	if err := m.o.Store.RecordAttempts(rec, attempts, m.o.Retry); err != nil {
+		return err
+	}
+	return stop
+}
+
+// attempt composes and sends a's message, and says in a what became of
+// it. A non-nil result ends the round: the server is unusable as
+// configured.
+func (m *Mailer) attempt(ctx context.Context, a *store.Attempt, r *Round) error {
+	msg := a.Message
 	compose := m.composers[msg.Kind]
 	if compose == nil {
 		r.Failed++
-		return m.o.Store.RecordDelivery(ctx, c, msg, survey.Delivery{Err: fmt.Errorf("aucun modèle pour les messages « %s »", msg.Kind), Permanent: true}, m.o.Retry)
+		a.Delivery = survey.Delivery{Err: fmt.Errorf("aucun modèle pour les messages « %s »", msg.Kind), Permanent: true}
+		return nil
 	}
 	mail, cancel, err := compose(ctx, msg)
 	if err != nil {
 		// The store failed while reading: the attempt counts as a
 		// temporary failure, retried with the others.
 		r.Retried++
-		return m.o.Store.RecordDelivery(ctx, c, msg, survey.Delivery{Err: err}, m.o.Retry)
+		a.Delivery = survey.Delivery{Err: err}
+		return nil
 	}
 	if cancel != "" {
 		r.Cancelled++
-		return m.o.Store.CancelClaimed(ctx, c, msg, cancel)
+		a.Cancel = cancel
+		return nil
 	}
-	gm, id, err := m.build(msg, c.Attempt, mail)
+	gm, id, err := m.build(msg, a.Claim.Attempt, mail)
 	if err != nil {
 		r.Failed++
-		return m.o.Store.RecordDelivery(ctx, c, msg, survey.Delivery{Err: err, Permanent: true}, m.o.Retry)
+		a.Delivery = survey.Delivery{Err: err, Permanent: true}
+		return nil
 	}
-	d := survey.Delivery{MessageID: id}
-	if err := m.o.Transport.Send(ctx, gm); err != nil {
-		d.Err, d.Permanent, d.SMTPResponse = err, Permanent(err), err.Error()
-		if d.Permanent {
-			r.Failed++
-		} else {
-			r.Retried++
-		}
-		m.o.Logger.Info("e-mail not sent", slog.String("message", msg.ID), slog.Bool("permanent", d.Permanent), slog.String("error", err.Error()))
-	} else {
-		d.SMTPResponse = "250 accepté par le serveur"
+	a.Delivery = survey.Delivery{MessageID: id}
+	err = m.o.Transport.Send(ctx, gm)
+	if err == nil {
+		a.Delivery.SMTPResponse = "250 accepté par le serveur"
 		r.Sent++
+		return nil
 	}
-	// The record runs on its own context: a stop in the middle must not
-	// leave a sent message unrecorded when the store could still take it.
-	rec, cancelRec := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancelRec()
-	return m.o.Store.RecordDelivery(rec, c, msg, d, m.o.Retry)
+	d := &a.Delivery
+	d.Err, d.Permanent, d.Config, d.SMTPResponse = err, Permanent(err), ServerConfig(err), err.Error()
+	switch {
+	case d.Config:
+		// Every other message would fail the same way: the round stops
+		// here, and says why (Run logs it as an error).
+		r.Retried++
+		return fmt.Errorf("%w: %w", ErrServerConfig, err)
+	case d.Permanent:
+		r.Failed++
+	default:
+		r.Retried++
+	}
+	m.o.Logger.Info("e-mail not sent", slog.String("message", msg.ID), slog.Bool("permanent", d.Permanent), slog.String("error", err.Error()))
+	return nil
 }
 
 // build turns mail into a go-mail message with its headers: From (the

@@ -321,28 +321,6 @@ func TestServerDownThenUp(t *testing.T) {
 	}
 }
 
-func TestStartTLSRequiredRefusesAPlainServer(t *testing.T) {
-	w := newWorld(t)
-	o := w.order("BC-15", "2026-05-01")
-	tr, err := mailer.NewSMTP(mailer.Server{Host: "127.0.0.1", Port: w.sink.Port(), Security: mailer.StartTLS, Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := mailer.New(mailer.Options{Store: w.store, Transport: tr, From: mailFrom, BaseURL: baseURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r, err := m.RunOnce(w.ctx); err != nil || r.Sent != 0 || r.Retried != 1 {
-		t.Fatalf("round: %+v %v", r, err)
-	}
-	if len(w.sink.Messages()) != 0 {
-		t.Fatal("sent without STARTTLS")
-	}
-	if msg := w.messages(o)[0]; msg.Status != survey.MessageQueued {
-		t.Fatalf("message: %+v", msg)
-	}
-}
-
 func TestTwoInstancesSendEachMessageOnce(t *testing.T) {
 	w := newWorld(t)
 	var orders []*survey.Order
@@ -390,7 +368,7 @@ type crashingStore struct{ *store.Store }
 
 var errCrash = errors.New("crash")
 
-func (crashingStore) RecordDelivery(context.Context, *store.Claim, *survey.OutboxMessage, survey.Delivery, survey.RetryPolicy) error {
+func (crashingStore) RecordAttempts(context.Context, []store.Attempt, survey.RetryPolicy) error {
 	return errCrash
 }
 
@@ -429,5 +407,39 @@ func TestCrashBetweenClaimAndRecordResendsAtMostOnce(t *testing.T) {
 	m := w.messages(o)[0]
 	if m.Status != survey.MessageSent || m.Attempts != 2 {
 		t.Fatalf("message: %+v", m)
+	}
+}
+
+// A claim that waited half the claim timeout behind slow sends is given
+// back unsent, and the message goes in the next round, once.
+func TestClaimHeldTooLongIsGivenBackUnsent(t *testing.T) {
+	w := newWorld(t)
+	const slow survey.MessageKind = "slow-test"
+	w.m.Register(slow, func(_ context.Context, msg *survey.OutboxMessage) (*mailer.Mail, string, error) {
+		if msg.ID == "first" {
+			w.clock.Advance(store.ClaimTimeout/2 + time.Second) // a slow server
+		}
+		return &mailer.Mail{FromName: "capsat", To: msg.To, Subject: "lent", Text: "bonjour"}, "", nil
+	})
+	for _, id := range []string{"first", "second"} {
+		if err := w.store.Enqueue(w.ctx, &survey.OutboxMessage{ID: id, StructureID: w.st.ID, Kind: slow, To: id + "@example.org"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := w.round(); r.Sent != 1 {
+		t.Fatalf("first round: %+v", r)
+	}
+	if got := w.sink.Messages(); len(got) != 1 || got[0].To[0] != "first@example.org" {
+		t.Fatalf("received %+v", got)
+	}
+	if r := w.round(); r.Sent != 1 || r.Skipped != 0 {
+		t.Fatalf("second round: %+v", r)
+	}
+	m, err := w.store.Message(w.ctx, w.st.ID, "second")
+	if err != nil || m.Status != survey.MessageSent || m.Attempts != 1 {
+		t.Fatalf("second: %+v %v", m, err)
+	}
+	if n := len(w.sink.Messages()); n != 2 {
+		t.Fatalf("received %d", n)
 	}
 }

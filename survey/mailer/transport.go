@@ -2,10 +2,15 @@ package mailer
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"io"
+	"net"
 	"net/textproto"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -37,6 +42,10 @@ type Server struct {
 	Password string
 	Security Security
 	Timeout  time.Duration // per connection step; 0: 30s
+	// RootCAs are the authorities the server's certificate must chain to;
+	// nil: the system's (what cmd/capsat uses). Tests pass their own CA
+	// here rather than skipping verification.
+	RootCAs *x509.CertPool
 }
 
 // SMTP is the go-mail transport: one connection, opened when a message
@@ -52,7 +61,8 @@ func NewSMTP(s Server) (*SMTP, error) {
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
-	opts := []gomail.Option{gomail.WithPort(s.Port), gomail.WithTimeout(timeout)}
+	opts := []gomail.Option{gomail.WithPort(s.Port), gomail.WithTimeout(timeout),
+		gomail.WithTLSConfig(&tls.Config{ServerName: s.Host, MinVersion: tls.VersionTLS12, RootCAs: s.RootCAs})}
 	switch s.Security {
 	case TLS:
 		opts = append(opts, gomail.WithSSL())
@@ -74,15 +84,31 @@ func NewSMTP(s Server) (*SMTP, error) {
 // Send sends m, dialling first if no connection is open. After an error
 // the connection is dropped: the next message dials again.
 func (t *SMTP) Send(ctx context.Context, m *gomail.Msg) error {
+	reused := t.conn != nil
+	err := t.send(ctx, m)
+	var se *gomail.SendError
+	if reused && errors.As(err, &se) && se.Reason == gomail.ErrConnCheck {
+		// The kept connection died while idle (servers drop idle
+		// clients; the batch's record takes a while): go-mail's NOOP
+		// check failed before anything of m was sent. Dial again, once.
+		err = t.send(ctx, m)
+	}
+	return err
+}
+
+func (t *SMTP) send(ctx context.Context, m *gomail.Msg) error {
 	if t.conn == nil {
 		conn, err := t.client.DialToSMTPClientWithContext(ctx)
 		if err != nil {
-			return err
+			return dialError(err)
 		}
 		t.conn = conn
 	}
 	if err := t.client.SendWithSMTPClient(t.conn, m); err != nil {
 		_ = t.Close()
+		if authCode(smtpCode(err)) { // e.g. 530 at MAIL: credentials missing
+			return &ConfigError{Reason: "le serveur exige une authentification qu'il n'a pas reçue ou refuse", Err: err}
+		}
 		return err
 	}
 	return nil
@@ -98,13 +124,80 @@ func (t *SMTP) Close() error {
 	return t.client.CloseWithSMTPClient(conn)
 }
 
+// ConfigError is a failure that comes from how capsat is told to reach
+// the server (CAPSAT_SMTP_URL), not from the message: the server offers no
+// STARTTLS where smtp:// requires it, does not speak TLS on an smtps://
+// port, shows a certificate that is not trusted, or refuses the
+// credentials. Nothing was sent; trying again helps only once the
+// configuration (or the server) is fixed.
+type ConfigError struct {
+	Reason string // in French, for the structure's "Envois" page
+	Err    error
+}
+
+func (e *ConfigError) Error() string {
+	return "serveur d'envoi mal configuré (CAPSAT_SMTP_URL) : " + e.Reason + " [" + e.Err.Error() + "]"
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// ServerConfig tells whether err is a ConfigError.
+func ServerConfig(err error) bool {
+	var ce *ConfigError
+	return errors.As(err, &ce)
+}
+
+// dialError classifies a failure to open a usable connection. A refused,
+// dropped or timed-out connection and a 4xx answer are the server being
+// away for now; anything else before the first message (TLS, STARTTLS,
+// AUTH, a 5xx greeting) is the configuration: nothing about the message
+// can fail there.
+func dialError(err error) error {
+	var (
+		verify *tls.CertificateVerificationError
+		header tls.RecordHeaderError
+		alert  tls.AlertError
+		netErr net.Error
+	)
+	code := smtpCode(err)
+	switch {
+	case errors.As(err, &verify):
+		return &ConfigError{Reason: "le certificat du serveur n'est pas reconnu (autorité inconnue, nom ou dates ne correspondant pas)", Err: err}
+	case errors.As(err, &header):
+		return &ConfigError{Reason: "le serveur ne parle pas TLS sur ce port (smtps:// attend du TLS dès la connexion)", Err: err}
+	case errors.As(err, &alert):
+		return &ConfigError{Reason: "la négociation TLS a échoué", Err: err}
+	case strings.Contains(err.Error(), "does not support STARTTLS"):
+		return &ConfigError{Reason: "le serveur ne propose pas STARTTLS, que smtp:// exige (?tls=none pour un serveur local)", Err: err}
+	case authCode(code):
+		return &ConfigError{Reason: "le serveur refuse l'identifiant ou le mot de passe", Err: err}
+	case errors.As(err, &netErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), code >= 400 && code < 500:
+		return err
+	case code >= 500:
+		return &ConfigError{Reason: "le serveur refuse la connexion", Err: err}
+	}
+	if strings.Contains(err.Error(), "AUTH") {
+		return &ConfigError{Reason: "le serveur ne propose pas l'authentification demandée", Err: err}
+	}
+	return err
+}
+
+// authCode tells whether an SMTP reply code refuses who capsat is (RFC
+// 4954: authentication required, too weak, refused, needs encryption).
+func authCode(code int) bool {
+	return code == 530 || code == 534 || code == 535 || code == 538
+}
+
 var replyCode = regexp.MustCompile(`(?:^|: )([45]\d\d)[ -]`)
 
 // Permanent tells whether a send error will not go away by trying again:
-// the server answered 5xx. Anything else (4xx, a timeout, a refused or
-// dropped connection, no STARTTLS offered) is temporary: the message is
-// tried again later.
+// the server answered 5xx about the message. A configuration error is not
+// (see ConfigError); anything else (4xx, a timeout, a refused or dropped
+// connection) is temporary: the message is tried again later.
 func Permanent(err error) bool {
+	if ServerConfig(err) {
+		return false
+	}
 	return smtpCode(err) >= 500
 }
 

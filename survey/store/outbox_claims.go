@@ -121,15 +121,37 @@ func (s *Store) dropClaim(ctx context.Context, id string) {
 
 // RecordDelivery records what attempt c of message m gave and moves m on:
 // sent, failed for good (a permanent failure, or the retry policy gives
-// up), or back in the outbox for a retry.
+// up), or back in the outbox for a retry. RecordAttempts does the same for
+// many attempts with fewer writes.
 func (s *Store) RecordDelivery(ctx context.Context, c *Claim, m *survey.OutboxMessage, d survey.Delivery, p survey.RetryPolicy) error {
-	now := s.Now()
-	out := *m
+	out, giveBack := settle(c, m, d, p, s.Now())
+	if err := s.recordOutcome(ctx, c, out); err != nil {
+		return err
+	}
+	if giveBack {
+		s.dropClaim(ctx, c.ID)
+	}
+	return nil
+}
+
+// settle is message m as attempt c leaves it, given d. giveBack says the
+// attempt never reached the message (a configuration error): its claim is
+// to be dropped once m is written, so that the number is free again.
+func settle(c *Claim, m *survey.OutboxMessage, d survey.Delivery, p survey.RetryPolicy, now time.Time) (out *survey.OutboxMessage, giveBack bool) {
+	o := *m
+	out = &o
 	out.Attempts = c.Attempt
 	out.UpdatedAt = now
 	out.MessageID = d.MessageID
 	out.SMTPResponse = d.SMTPResponse
 	switch {
+	case d.Err != nil && d.Config:
+		// Nothing left capsat: the message waits a retry interval with
+		// the reason on it, and the attempt does not count.
+		out.Attempts = c.Attempt - 1
+		out.DueAt, _ = p.Next(1, now)
+		out.Error = "En attente, rien n'est envoyé : " + d.Err.Error()
+		giveBack = true
 	case d.Err == nil:
 		out.Status = survey.MessageSent
 		out.SentAt = &now
@@ -146,18 +168,28 @@ func (s *Store) RecordDelivery(ctx context.Context, c *Claim, m *survey.OutboxMe
 			out.Error = "Abandonné après " + strconv.Itoa(c.Attempt) + " essais : " + d.Err.Error()
 		}
 	}
-	return s.recordOutcome(ctx, c, &out)
+	if out.Status.Final() {
+		out.FinishedAt = &now
+	}
+	return out, giveBack
+}
+
+// cancelled is message m cancelled for reason under claim c: nothing was
+// tried.
+func cancelled(c *Claim, m *survey.OutboxMessage, reason string, now time.Time) *survey.OutboxMessage {
+	out := *m
+	out.Attempts = c.Attempt - 1
+	out.Status = survey.MessageCancelled
+	out.Error = reason
+	out.UpdatedAt = now
+	out.FinishedAt = &now
+	return &out
 }
 
 // CancelClaimed records that attempt c of message m was not sent, for
 // reason (a French sentence for the structure).
 func (s *Store) CancelClaimed(ctx context.Context, c *Claim, m *survey.OutboxMessage, reason string) error {
-	out := *m
-	out.Attempts = c.Attempt - 1 // nothing was tried
-	out.Status = survey.MessageCancelled
-	out.Error = reason
-	out.UpdatedAt = s.Now()
-	return s.recordOutcome(ctx, c, &out)
+	return s.recordOutcome(ctx, c, cancelled(c, m, reason, s.Now()))
 }
 
 // recordOutcome applies out, the outcome of attempt c. The message's own
@@ -167,10 +199,6 @@ func (s *Store) CancelClaimed(ctx context.Context, c *Claim, m *survey.OutboxMes
 // stale claim looks in the history first). So the claim itself is never
 // updated: one write less per message.
 func (s *Store) recordOutcome(ctx context.Context, c *Claim, out *survey.OutboxMessage) error {
-	if out.Status.Final() {
-		at := out.UpdatedAt
-		out.FinishedAt = &at
-	}
 	c.Outcome = out
 	return s.applyOutcome(ctx, c)
 }

@@ -1,13 +1,17 @@
 // Package mailertest runs a real SMTP server (go-smtp) in the test
 // process, keeps the messages it accepts, parsed, and can refuse them on
-// demand or stop and start again on the same address.
+// demand or stop and start again on the same address. It speaks plain
+// SMTP, offers STARTTLS, or is TLS from the first byte, with a certificate
+// made in the test (see CA), and may require AUTH PLAIN.
 package mailertest
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"io"
+	"log"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -18,13 +22,38 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
+
+// Mode is how a sink protects its connections.
+type Mode int
+
+// Sink modes.
+const (
+	Plain    Mode = iota // plain SMTP, STARTTLS not offered
+	StartTLS             // plain at first, STARTTLS offered
+	TLS                  // TLS from the first byte (smtps://)
+)
+
+// Options configure a sink started with StartWith.
+type Options struct {
+	Mode Mode
+	CA   *CA // signs the sink's certificate (StartTLS, TLS); nil: a new one
+	// Users are the accounts AUTH PLAIN accepts (user: password); when
+	// set, MAIL needs a successful AUTH, and AUTH needs TLS.
+	Users map[string]string
+	// Idle is how long the server waits for a command before dropping the
+	// client; 0: 10s.
+	Idle time.Duration
+}
 
 // Received is one message the sink accepted.
 type Received struct {
 	EnvelopeFrom string
 	To           []string
+	TLS          bool   // the message came over TLS (the server's view of the connection)
+	AuthUser     string // who authenticated, "" when nobody did
 	Header       mail.Header
 	Text         string // the text/plain part, decoded
 	HTML         string // the text/html part, decoded
@@ -40,12 +69,24 @@ type Sink struct {
 	refuse   *smtp.SMTPError // answer to DATA while set
 	keep     bool            // keep the raw message only (benchmarks)
 	count    int
+	o        Options
+	tls      *tls.Config // nil in Plain mode
 }
 
-// Start runs a sink for test t on a free port, stopped at its end.
-func Start(t testing.TB) *Sink {
+// Start runs a plain sink for test t on a free port, stopped at its end.
+func Start(t testing.TB) *Sink { return StartWith(t, Options{}) }
+
+// StartWith runs a sink with options o for test t on a free port, stopped
+// at its end.
+func StartWith(t testing.TB, o Options) *Sink {
 	t.Helper()
-	s := &Sink{}
+	s := &Sink{o: o}
+	if o.Mode != Plain {
+		if s.o.CA == nil {
+			s.o.CA = NewCA(t)
+		}
+		s.tls = s.o.CA.serverConfig(t)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -55,6 +96,10 @@ func Start(t testing.TB) *Sink {
 	t.Cleanup(s.Stop)
 	return s
 }
+
+// CA is the authority that signed the sink's certificate (nil in Plain
+// mode).
+func (s *Sink) CA() *CA { return s.o.CA }
 
 // CountOnly makes the sink count messages without keeping them (benchmarks).
 func (s *Sink) CountOnly() {
@@ -66,9 +111,22 @@ func (s *Sink) CountOnly() {
 func (s *Sink) serve(ln net.Listener) {
 	srv := smtp.NewServer(backend{s})
 	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
+	// A plain sink lets AUTH through in the clear (as Mailpit does); the
+	// others refuse it before TLS, as real servers do.
+	srv.AllowInsecureAuth = s.o.Mode == Plain
 	srv.ReadTimeout = 10 * time.Second
+	if s.o.Idle > 0 {
+		srv.ReadTimeout = s.o.Idle
+	}
 	srv.WriteTimeout = 10 * time.Second
+	srv.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are what some tests want
+	switch s.o.Mode {
+	case StartTLS:
+		srv.TLSConfig = s.tls
+	case TLS:
+		srv.TLSConfig = s.tls
+		ln = tls.NewListener(ln, s.tls) // what ListenAndServeTLS does
+	}
 	s.mu.Lock()
 	s.srv = srv
 	s.mu.Unlock()
@@ -142,10 +200,14 @@ func (s *Sink) Count() int {
 
 type backend struct{ s *Sink }
 
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: b.s}, nil }
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{s: b.s, conn: c}, nil
+}
 
 type session struct {
 	s    *Sink
+	conn *smtp.Conn
+	user string // authenticated as
 	from string
 	to   []string
 }
@@ -153,8 +215,32 @@ type session struct {
 func (x *session) Reset()        { x.from, x.to = "", nil }
 func (x *session) Logout() error { return nil }
 func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	if len(x.s.o.Users) > 0 && x.user == "" {
+		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
+	}
 	x.from = from
 	return nil
+}
+
+// AuthMechanisms offers AUTH PLAIN when the sink has accounts.
+func (x *session) AuthMechanisms() []string {
+	if len(x.s.o.Users) == 0 {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+func (x *session) Auth(mech string) (sasl.Server, error) {
+	if mech != sasl.Plain || len(x.s.o.Users) == 0 {
+		return nil, smtp.ErrAuthUnknownMechanism
+	}
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if want, ok := x.s.o.Users[user]; !ok || want != pass {
+			return smtp.ErrAuthFailed
+		}
+		x.user = user
+		return nil
+	}), nil
 }
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	x.to = append(x.to, to)
@@ -175,7 +261,8 @@ func (x *session) Data(r io.Reader) error {
 	if x.s.keep {
 		return nil
 	}
-	rec := Received{EnvelopeFrom: x.from, To: append([]string(nil), x.to...), Raw: raw}
+	_, overTLS := x.conn.TLSConnectionState()
+	rec := Received{EnvelopeFrom: x.from, To: append([]string(nil), x.to...), TLS: overTLS, AuthUser: x.user, Raw: raw}
 	if err := parse(&rec); err != nil {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.NoEnhancedCode, Message: "unreadable message: " + err.Error()}
 	}
@@ -233,7 +320,7 @@ func walk(rec *Received, ctype, enc string, body io.Reader) error {
 	return nil
 }
 
-// Header decodes header name of a received message (RFC 2047 words).
+// HeaderText decodes header name of a received message (RFC 2047 words).
 func (r Received) HeaderText(name string) string {
 	v := r.Header.Get(name)
 	d, err := new(mime.WordDecoder).DecodeHeader(v)
