@@ -112,3 +112,45 @@ func (s *Store) startListWith(ctx context.Context, sid string, ids []string) err
 	}
 	return nil
 }
+
+// ListQuestionnaires returns every questionnaire version of a structure.
+func (s *Store) ListQuestionnaires(ctx context.Context, sid string) ([]survey.Questionnaire, error) {
+	if s.embedded {
+		return s.listedQuestionnaires(ctx, sid)
+	}
+	return s.questionnairesOf(ctx, sid)
+}
+
+// questionnairesOf finds a structure's questionnaire versions by their
+// structure_id.
+func (s *Store) questionnairesOf(ctx context.Context, sid string) ([]survey.Questionnaire, error) {
+	cur, err := s.db.Collection(colQuestionnaires).Find(ctx, bson.M{"structure_id": sid})
+	if err != nil {
+		return nil, fmt.Errorf("list questionnaires: %w", Translate(err))
+	}
+	out := []survey.Questionnaire{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("list questionnaires: %w", Translate(err))
+	}
+	sortQuestionnaires(out)
+	return out, nil
+}
+
+// sortQuestionnaires orders by title, then version.
+func sortQuestionnaires(qs []survey.Questionnaire) {
+	for i := 1; i < len(qs); i++ {
+		for j := i; j > 0 && lessQuestionnaire(qs[j], qs[j-1]); j-- {
+			qs[j], qs[j-1] = qs[j-1], qs[j]
+		}
+	}
+}
+
+func lessQuestionnaire(a, b survey.Questionnaire) bool {
+	if a.FamilyID != b.FamilyID {
+		if a.Title != b.Title {
+			return a.Title < b.Title
+		}
+		return a.FamilyID < b.FamilyID
+	}
+	return a.Version < b.Version
+}
