@@ -148,7 +148,7 @@ func monthsOf(r survey.DateRange) []string {
 func addLedgerPart(src *survey.IndicatorSource, p *ledgerPart, r survey.DateRange) error {
 	err := eachIssued(p.Issued, func(li ledgerIssued) {
 		if r.Contains(li.IssuedAt) {
-			src.Surveys = append(src.Surveys, survey.IssuedSurvey{OrderID: li.OrderID, ServiceType: li.Service, IssuedAt: li.IssuedAt, Cancelled: li.Cancelled})
+			src.Surveys = append(src.Surveys, survey.IssuedSurvey{OrderID: li.OrderID, ServiceType: li.Service, IssuedAt: li.IssuedAt, Cancelled: li.Cancelled, Channel: li.Channel})
 		}
 	})
 	if err != nil {
@@ -169,11 +169,11 @@ type cohortLedger struct {
 	responses []bson.Raw
 }
 
-func (l *cohortLedger) addOrder(id string, st survey.ServiceType, issuedAt time.Time, cancelled bool) {
+func (l *cohortLedger) addOrder(li ledgerIssued) {
 	if l.issued == nil {
 		l.issued = map[string]*ledgerIssued{}
 	}
-	l.issued[id] = &ledgerIssued{OrderID: id, Service: st, IssuedAt: issuedAt, Cancelled: cancelled}
+	l.issued[li.OrderID] = &li
 }
 
 // addResponse keeps the response's document; its order counts as issued
@@ -182,7 +182,7 @@ func (l *cohortLedger) addResponse(raw bson.Raw, orderID string, st survey.Servi
 	if li := l.issued[orderID]; li != nil {
 		li.Cancelled = false
 	} else {
-		l.addOrder(orderID, st, issuedAt, false)
+		l.addOrder(ledgerIssued{OrderID: orderID, Service: st, IssuedAt: issuedAt})
 	}
 	l.responses = append(l.responses, raw)
 }

@@ -256,7 +256,7 @@ func (b *summaryBuilder) addOrder(o *store.SourceOrder) {
 	}
 	c := b.cohort(o.StructureID, o.Survey.IssuedAt)
 	if b.s.embedded {
-		c.ledger.addOrder(o.ID, o.ServiceType, o.Survey.IssuedAt, o.Survey.CancelledAt != nil)
+		c.ledger.addOrder(ledgerIssued{OrderID: o.ID, Service: o.ServiceType, IssuedAt: o.Survey.IssuedAt, Cancelled: o.Survey.CancelledAt != nil, Channel: o.Survey.Channel})
 	}
 	if o.Survey.AnsweredAt == nil {
 		b.copyMissing[o.ID] = true

@@ -55,4 +55,10 @@ const (
 	// colPasswordResets holds pending password resets, by the SHA-256 of
 	// their link's token.
 	colPasswordResets = "password_resets"
+	// colLinkChannels holds the channel each survey link was first handed
+	// out through, by the link's token (link_channels.go).
+	colLinkChannels = "link_channels"
+	// colLinkOpens holds the first opening of each order's survey page, by
+	// order id (link_opens.go).
+	colLinkOpens = "link_opens"
 )
