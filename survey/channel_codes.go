@@ -40,3 +40,14 @@ func IsChannelCode(code string) bool {
 	}
 	return false
 }
+
+// ChannelRateCode is the code of the response rate of channel ch, whose
+// denominator is the number of links first handed out through ch.
+func ChannelRateCode(ch Channel) string {
+	for _, cc := range ChannelCodes {
+		if cc.Channel == ch.Normal() && cc.Kind == KindRate {
+			return cc.Code
+		}
+	}
+	return ""
+}

@@ -38,12 +38,18 @@ func (s *Store) RecordHandOut(ctx context.Context, o *survey.Order, ch survey.Ch
 	if o.Survey == nil || o.Survey.Token == "" {
 		return "", nil
 	}
-	first, decided, err := s.claimChannel(ctx, o.StructureID, o.ID, o.Survey.Token, ch)
+	return s.RecordLinkHandOut(ctx, &survey.SurveyLink{Token: o.Survey.Token, StructureID: o.StructureID, OrderID: o.ID, IssuedAt: o.Survey.IssuedAt}, ch)
+}
+
+// RecordLinkHandOut is RecordHandOut for link l (its token, order,
+// structure and issue date are read).
+func (s *Store) RecordLinkHandOut(ctx context.Context, l *survey.SurveyLink, ch survey.Channel) (survey.Channel, error) {
+	first, decided, err := s.claimChannel(ctx, l.StructureID, l.OrderID, l.Token, ch)
 	if err != nil {
 		return "", err
 	}
 	if decided {
-		s.changed(ctx, o.StructureID, o.ID, o.Survey.IssuedAt)
+		s.changed(ctx, l.StructureID, l.OrderID, l.IssuedAt)
 	}
 	return first, nil
 }
