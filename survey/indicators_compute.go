@@ -28,8 +28,8 @@ type bucket struct {
 	// surveys whose link was first handed out through the channel and
 	// those of them answered.
 	handedOut, byChannel [3]int
-	questions                map[string]*tally
-	overall, reuse, nps      tally
+	questions            map[string]*tally
+	overall, reuse, nps  tally
 }
 
 func (b *bucket) question(code string) *tally {
