@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // The channel a survey link was first handed out through (an e-mail
@@ -100,28 +101,62 @@ func (s *Store) LinkChannel(ctx context.Context, token string) (survey.Channel, 
 	return doc.Channel.Normal(), nil
 }
 
-// channelBatch bounds the tokens of one $in read of channels.
+// channelBatch bounds the tokens of one $in read of channels (MongoDB).
 const channelBatch = 1000
+
+// channelReadsByID is how many links the embedded store reads one by one
+// by _id before one pass over the collection costs less.
+const channelReadsByID = 64
 
 // channelsOf reads the first channels of the links listed (by token; the
 // links not handed out are absent). The readers of many orders at once
-// call it (indicators on MongoDB, a month refreshed from its sources),
-// never a daily page: on the embedded store each batch is a scan of the
-// collection, which such readers already make of the orders.
+// call it (indicators on MongoDB, a month refreshed from its sources, a
+// rebuild), never a daily page. On MongoDB it reads by _id, $in batches on
+// the _id index. On the embedded store, where only {_id: v} is not a scan,
+// a few links are read by _id and more in one pass over the collection
+// (such readers already make one over the orders).
 func (s *Store) channelsOf(ctx context.Context, tokens []string) (map[string]survey.Channel, error) {
 	out := make(map[string]survey.Channel)
+	if s.embedded && len(tokens) <= channelReadsByID {
+		for _, t := range tokens {
+			ch, err := s.LinkChannel(ctx, t)
+			if err != nil {
+				return nil, err
+			}
+			if ch != "" {
+				out[t] = ch
+			}
+		}
+		return out, nil
+	}
+	add := func(filter bson.M, wanted map[string]bool) error {
+		cur, err := s.db.Collection(colLinkChannels).Find(ctx, filter, options.Find().SetProjection(bson.M{"_id": 1, "channel": 1}))
+		if err != nil {
+			return fmt.Errorf("read link channels: %w", Translate(err))
+		}
+		defer cur.Close(ctx)
+		for cur.Next(ctx) {
+			var d linkChannel
+			if err := cur.Decode(&d); err != nil {
+				return fmt.Errorf("read link channels: %w", Translate(err))
+			}
+			if wanted == nil || wanted[d.Token] {
+				out[d.Token] = d.Channel.Normal()
+			}
+		}
+		return Translate(cur.Err())
+	}
+	if s.embedded {
+		wanted := make(map[string]bool, len(tokens))
+		for _, t := range tokens {
+			wanted[t] = true
+		}
+		return out, add(bson.M{}, wanted)
+	}
 	for len(tokens) > 0 {
 		n := min(len(tokens), channelBatch)
-		cur, err := s.db.Collection(colLinkChannels).Find(ctx, bson.M{"_id": bson.M{"$in": tokens[:n]}})
-		if err != nil {
-			return nil, fmt.Errorf("read link channels: %w", Translate(err))
-		}
-		var docs []linkChannel
-		if err := cur.All(ctx, &docs); err != nil {
-			return nil, fmt.Errorf("read link channels: %w", Translate(err))
-		}
-		for _, d := range docs {
-			out[d.Token] = d.Channel.Normal()
+		if err := add(bson.M{"_id": bson.M{"$in": tokens[:n]}}, nil); err != nil {
+			return nil, err
 		}
 		tokens = tokens[n:]
 	}
