@@ -349,7 +349,7 @@ func TestChannelsSheet(t *testing.T) {
 	t.Parallel()
 	in, f, _ := buildWorkbook(t)
 	rs := rows(t, f, "Canaux")
-	if got := strings.Join(rs[0], "|"); got != "Canal|Code|Période|Prestation|Valeur|Numérateur|Dénominateur" {
+	if got := strings.Join(rs[0], "|"); got != "Canal|Code|Période|Prestation|Valeur|Numérateur|Dénominateur|Liens remis par ce canal (n)|Indicatif (moins de 30 liens)" {
 		t.Fatalf("header %q", got)
 	}
 	n := 0
@@ -366,20 +366,24 @@ func TestChannelsSheet(t *testing.T) {
 	if want := len(survey.ChannelCodes) * len(in.Current.Periods) * len(in.Current.Services); n != want {
 		t.Errorf("%d rows, want %d", n, want)
 	}
-	// January, all services: j1 by QR code and j2 by the link copied, out
-	// of two questionnaires sent.
+	// January, all services: j1 handed out as a QR code and j2 as the
+	// link copied, each answered: each channel over its own links.
 	for _, r := range rs[1:] {
 		if r[2] != "2026-01" || r[3] != "Toutes" {
 			continue
 		}
 		switch r[1] {
 		case "TAUX_REPONSE_QR", "TAUX_REPONSE_LIEN":
-			if r[5] != "1" || r[6] != "2" {
-				t.Errorf("%s: %v, want 1/2", r[1], r)
+			if r[5] != "1" || r[6] != "1" || cell(r, 7) != "1" || cell(r, 8) != "Oui" {
+				t.Errorf("%s: %v, want 1/1, n = 1, indicative", r[1], r)
 			}
-		case "TAUX_REPONSE_MAIL":
-			if r[5] != "0" || r[6] != "2" {
-				t.Errorf("%s: %v, want 0/2", r[1], r)
+		case "TAUX_REPONSE_MAIL", "REPONSES_MAIL":
+			if r[5] != "0" || cell(r, 7) != "0" {
+				t.Errorf("%s: %v, want 0, n = 0", r[1], r)
+			}
+		case "REPONSES_QR":
+			if r[5] != "1" || cell(r, 7) != "1" {
+				t.Errorf("%s: %v, want 1, n = 1", r[1], r)
 			}
 		}
 	}

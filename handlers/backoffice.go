@@ -11,7 +11,7 @@ import (
 
 // backofficeCSP is the page policy of the back-office: the survey pages'
 // policy plus our own scripts (the copy button), never inline ones.
-const backofficeCSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; " +
+const backofficeCSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // backofficeHeaders sets the page headers of the back-office pages: those

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"capsat/survey"
 	"capsat/survey/accounts"
@@ -100,6 +101,24 @@ func TestBrowserBackofficeJourney(t *testing.T) {
 	}
 	if !read(t, staff, chromedp.Evaluate[bool](`!document.querySelector("button[data-copy]").hidden`)) {
 		t.Error("copy button not shown: copy.js did not run under the CSP")
+	}
+	// Seeing the page (its QR code preview included) hands nothing out;
+	// the copy button does, through its beacon: the link is "copied".
+	if ch, err := e.store.LinkChannel(t.Context(), token); err != nil || ch != "" {
+		t.Fatalf("channel before the copy: %q (%v)", ch, err)
+	}
+	browse(t, staff, "copy the link", chromedp.Click(chromedp.CSS("button[data-copy]")))
+	if status := textOf(t, staff, ".copy-status"); status != "Lien copié." {
+		t.Errorf("copy status %q", status)
+	}
+	var ch survey.Channel
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if ch, _ = e.store.LinkChannel(t.Context(), token); ch != "" {
+			break
+		}
+	}
+	if ch != survey.ChannelLink {
+		t.Fatalf("channel after the copy button: %q, want link", ch)
 	}
 
 	// The client answers in a browser context of their own: dissatisfied.

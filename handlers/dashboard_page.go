@@ -59,11 +59,13 @@ type dashboardView struct {
 	Region            string
 }
 
-// channelView is the response rate through one channel.
+// channelView is the response rate of the links first handed out through
+// one channel.
 type channelView struct {
 	Label, Code string
+	HandedOut   int // links first handed out through it: the rate's n
 	Responses   int
-	Rate        string // responses through it / questionnaires sent
+	Rate        string // responses to them / HandedOut
 }
 
 // benchmarkRow is one indicator of the structure beside its region and the network.
@@ -182,7 +184,7 @@ func channelRows(in *survey.Indicators, svc string) []channelView {
 			if cc.Kind == survey.KindCount {
 				v.Responses = f.N
 			} else {
-				v.Code, v.Rate = cc.Code, formatFigure(f)
+				v.Code, v.Rate, v.HandedOut = cc.Code, formatFigure(f), f.N
 			}
 		}
 		v.Label = ch.Label()

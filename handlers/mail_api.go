@@ -24,6 +24,7 @@ type mailStore interface {
 	ResolveUnsubscribe(ctx context.Context, tok string) (*store.Unsubscription, error)
 	OptOut(ctx context.Context, sid, email string) error
 	ImportBatch(ctx context.Context, sid, id string) ([]string, error)
+	LinkOpenedAt(ctx context.Context, sid, oid string) (*time.Time, error)
 }
 
 // mailAPI serves a structure's e-mail settings, sends and message history.
@@ -92,6 +93,9 @@ type messageJSON struct {
 // messagesJSON is an order's message history.
 type messagesJSON struct {
 	Messages []messageJSON `json:"messages"`
+	// OpenedAt is when the client first opened the survey page (null:
+	// never); opening the link is what counts, no tracking pixel.
+	OpenedAt *time.Time `json:"opened_at"`
 }
 
 func messageView(m *survey.OutboxMessage) messageJSON {
@@ -110,6 +114,10 @@ func (h *mailAPI) orderMessages(c *gin.Context) {
 		return
 	}
 	out := messagesJSON{Messages: []messageJSON{}}
+	if out.OpenedAt, err = h.store.LinkOpenedAt(c.Request.Context(), sid, oid); err != nil {
+		respondError(c, err)
+		return
+	}
 	for i := range msgs {
 		out.Messages = append(out.Messages, messageView(&msgs[i]))
 	}

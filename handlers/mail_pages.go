@@ -62,6 +62,7 @@ type orderMailView struct {
 	CanSend, CanRemind bool
 	Notice, Refusal    string
 	Rows               []messageRow
+	Opened             string // the survey page's first opening
 	Answered           string
 }
 
@@ -97,6 +98,13 @@ func (h *mailPages) orderSection(c *gin.Context, base pageBase, o *survey.Order)
 	}
 	for i := range msgs {
 		v.Rows = append(v.Rows, h.row(&msgs[i]))
+	}
+	opened, err := h.store.LinkOpenedAt(c.Request.Context(), base.SID, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	if opened != nil {
+		v.Opened = frDateTime(*opened)
 	}
 	if st == survey.SurveyAnswered && o.Survey.AnsweredAt != nil {
 		v.Answered = frDateTime(*o.Survey.AnsweredAt)

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -22,6 +23,7 @@ type orderStore interface {
 	IssueSurvey(ctx context.Context, sid, oid string) (*survey.SurveyLink, error)
 	IssueSurveys(ctx context.Context, sid string, f survey.OrderFilter) (*survey.BatchIssueResult, error)
 	CancelSurvey(ctx context.Context, sid, oid string) error
+	RecordLinkHandOut(ctx context.Context, l *survey.SurveyLink, ch survey.Channel) (survey.Channel, error)
 }
 
 // ordersAPI serves /api/v1/structures/{sid}/orders. Updates are PUT: the
@@ -179,7 +181,17 @@ func (h *ordersAPI) issueSurvey(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
+	h.handOut(c, l)
 	c.JSON(http.StatusOK, h.linkView(l))
+}
+
+// handOut records that the API handed link l out as a plain link (the
+// caller passes it on by its own means), unless it went out before. A
+// failure is logged: the link is returned all the same.
+func (h *ordersAPI) handOut(c *gin.Context, l *survey.SurveyLink) {
+	if _, err := h.store.RecordLinkHandOut(c.Request.Context(), l, survey.ChannelLink); err != nil {
+		logger(c).Warn("link hand-out not recorded", slog.String("order", l.OrderID), slog.String("error", err.Error()))
+	}
 }
 
 // cancelSurvey cancels the live link; a later issue makes a new one.
@@ -223,6 +235,7 @@ func (h *ordersAPI) issueBatch(c *gin.Context) {
 	}
 	out := batchIssueJSON{Matched: res.Matched, Issued: res.Issued, Existing: res.Existing, Failed: len(res.Failures), Links: make([]batchLinkJSON, 0, len(res.Links)), Failures: res.Failures}
 	for _, l := range res.Links {
+		h.handOut(c, &l.Link)
 		out.Links = append(out.Links, batchLinkJSON{OrderID: l.OrderID, Reference: l.Reference, New: l.New, surveyLinkJSON: h.linkView(&l.Link)})
 	}
 	c.JSON(http.StatusOK, out)

@@ -17,6 +17,7 @@ import (
 // ordersPageStore is what the purchase order pages need.
 type ordersPageStore interface {
 	backofficeStore
+	handOutStore
 	CreateOrder(ctx context.Context, sid string, in survey.OrderInput) (*survey.Order, error)
 	Order(ctx context.Context, sid, oid string) (*survey.Order, error)
 	UpdateOrder(ctx context.Context, sid, oid string, in survey.OrderInput) (*survey.Order, error)

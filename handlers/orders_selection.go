@@ -127,6 +127,7 @@ func (h *ordersPages) printQR(c *gin.Context) {
 	if !ok {
 		return
 	}
+	h.handOut(c, v, survey.ChannelQR)
 	h.views.render(c, http.StatusOK, "qr_print", v)
 }
 
@@ -137,6 +138,7 @@ func (h *ordersPages) linksCSV(c *gin.Context) {
 	if !ok {
 		return
 	}
+	h.handOut(c, v, survey.ChannelLink)
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	w := csv.NewWriter(&buf)
@@ -151,6 +153,16 @@ func (h *ordersPages) linksCSV(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="liens-questionnaires.csv"`)
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// handOut records that the selection's live links went out through ch
+// (printed as QR codes, or exported to a file to be sent by other means).
+func (h *ordersPages) handOut(c *gin.Context, v selectionView, ch survey.Channel) {
+	for _, r := range v.Rows {
+		if r.URL != "" {
+			recordHandOut(c, h.store, r.Order, ch)
+		}
+	}
 }
 
 // csvCell keeps a spreadsheet from reading user text as a formula.

@@ -26,6 +26,7 @@ const qrSVGSize = "35mm"
 
 // qrStore is what the QR codes need from the store.
 type qrStore interface {
+	handOutStore
 	Order(ctx context.Context, sid, oid string) (*survey.Order, error)
 }
 
@@ -82,7 +83,12 @@ func (h *qrAPI) liveURL(c *gin.Context) (string, string, bool) {
 	var message, how string
 	switch o.SurveyStatusAt(h.now()) {
 	case survey.SurveyIssued:
-		// The printed code carries ?c=qr: answers through it count as QR.
+		// Producing the code hands the link out as a QR code, unless it
+		// is the order page's preview. The code also carries ?c=qr, a
+		// hint for an answer whose link has no hand-out recorded.
+		if c.Query(qrPreviewParam) == "" {
+			recordHandOut(c, h.store, o, survey.ChannelQR)
+		}
 		return survey.SurveyURL(h.baseURL, o.Survey.Token, survey.ChannelQR), o.Reference, true
 	case survey.SurveyNotIssued:
 		message, how = "Aucun lien de questionnaire n'a été émis pour cette commande : émettez-le d'abord", "POST …/survey"

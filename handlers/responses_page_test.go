@@ -74,7 +74,7 @@ func TestOrderPageIsTheHubOfItsSurvey(t *testing.T) {
 	b.signInAgain("hub2@bocage.fr")
 	page2 := b.root() + "/commandes/" + oid2
 	body = b.get(page2).Body.String()
-	mustContain(t, body, `<img id="qr" src="`+page2+`/qr.svg"`, page2+"/modifier", page2+"/lien/annulation")
+	mustContain(t, body, `<img id="qr" src="`+page2+`/qr.svg?apercu=1"`, page2+"/modifier", page2+"/lien/annulation")
 	if strings.Contains(body, `action="`+page2+`/lien/annulation"`) {
 		t.Error("the order page cancels without asking")
 	}

@@ -287,6 +287,7 @@ func routeBackoffice(r *Router, d Deps, pages *views, audit auditor, mail *mailP
 	r.route(sapp, http.MethodPost, "/commandes/:oid/lien", orders.issue, policyStructure)
 	r.route(sapp, http.MethodGet, "/commandes/:oid/lien/annulation", orders.confirmCancel, policyStructure)
 	r.route(sapp, http.MethodPost, "/commandes/:oid/lien/annulation", orders.cancel, policyStructure)
+	r.route(sapp, http.MethodPost, "/commandes/:oid/lien/copie", orders.copied, policyStructure)
 	qr := &qrAPI{store: d.Store, baseURL: d.Config.BaseURL, now: d.Now}
 	r.route(sapp, http.MethodGet, "/commandes/:oid/qr.png", qr.png, policyStructure)
 	r.route(sapp, http.MethodGet, "/commandes/:oid/qr.svg", qr.svg, policyStructure)

@@ -23,6 +23,7 @@ type surveyPageStore interface {
 	ResolveToken(ctx context.Context, token string) (*survey.SurveyContext, error)
 	SubmitResponseVia(ctx context.Context, token string, raw map[string]string, ch survey.Channel) (*survey.Response, error)
 	RecentSurvey(token string) (*survey.SurveyContext, bool)
+	RecordLinkOpen(ctx context.Context, sid, oid string) error
 }
 
 // surveyPage serves the public survey a client opens from its purchase
@@ -62,6 +63,11 @@ func (h *surveyPage) show(c *gin.Context) {
 	sc, ok := h.resolve(c)
 	if !ok {
 		return
+	}
+	// The first opening goes to the order's history. The page does not
+	// depend on it: a failure is logged, the client still answers.
+	if err := h.store.RecordLinkOpen(c.Request.Context(), sc.Link.StructureID, sc.Link.OrderID); err != nil {
+		logger(c).Warn("link opening not recorded", slog.String("error", err.Error()))
 	}
 	h.renderForm(c, http.StatusOK, sc, nil, nil, "")
 }

@@ -1,13 +1,16 @@
 package survey
 
-// Channel is how a client reached the survey: the link in an e-mail, the
-// link copied from the back-office (or the API), or the printed QR code.
-// It rides on the survey URL as a query parameter that leaves the token
-// alone, and is stored with the answer.
+// Channel is how a survey link was first handed out to the client: in an
+// e-mail, copied from the back-office (or exported, or returned by the
+// API), or printed as a QR code. The store records it once per link, at
+// the first hand-out; the survey URL may carry it as a query parameter
+// that leaves the token alone, a hint read at answer time for a link with
+// no hand-out recorded.
 type Channel string
 
-// Channels of a response. Responses stored before channels existed have
-// none and count as ChannelLink.
+// Channels of a link. A link answered with no hand-out recorded (and every
+// response stored before channels existed without one) counts as
+// ChannelLink: handed by hand.
 const (
 	ChannelEmail Channel = "email"
 	ChannelLink  Channel = "link"

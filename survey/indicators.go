@@ -111,6 +111,10 @@ type IssuedSurvey struct {
 	ServiceType ServiceType
 	IssuedAt    time.Time
 	Cancelled   bool // its last link was cancelled and not re-issued
+	// Channel is the channel its link was first handed out through; empty
+	// when it was not handed out (an answered link's response tells its
+	// channel, see ComputeIndicators).
+	Channel Channel
 }
 
 // IndicatorQuery selects what to compute.

@@ -26,9 +26,12 @@ func (t *tally) addN(v string, n int) {
 // bucket accumulates one period × service selection.
 type bucket struct {
 	sent, answered, comments int
-	byChannel                [3]int // answered, by position in Channels
-	questions                map[string]*tally
-	overall, reuse, nps      tally
+	// handedOut and byChannel count, by position in Channels, the
+	// surveys whose link was first handed out through the channel and
+	// those of them answered.
+	handedOut, byChannel [3]int
+	questions            map[string]*tally
+	overall, reuse, nps  tally
 }
 
 func (b *bucket) question(code string) *tally {
@@ -118,6 +121,7 @@ func (c *computation) addResponse(src *IndicatorSource, r *ResponseRow) bool {
 	in := c.each(r.IssuedAt, r.ServiceType, func(b *bucket) {
 		b.sent++
 		b.answered++
+		b.handedOut[channelIndex(r.Channel)]++
 		b.byChannel[channelIndex(r.Channel)]++
 		src.eachAnswer(r, func(code, v string) {
 			t, ok := meta.types[code]

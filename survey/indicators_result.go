@@ -48,7 +48,8 @@ func (c *computation) result(now time.Time) *Indicators {
 		for pi, p := range c.periods {
 			for si, svc := range c.services {
 				b := &c.buckets[pi][si]
-				num, den := float64(b.byChannel[channelIndex(cc.Channel)]), float64(b.sent)
+				i := channelIndex(cc.Channel)
+				num, den := float64(b.byChannel[i]), float64(b.handedOut[i])
 				if cc.Kind == KindCount {
 					den = 0
 				}
@@ -242,6 +243,12 @@ func (v QuestionnaireVersion) VersionLabel() string {
 // in the period its survey was sent. A survey whose link was cancelled and
 // not re-issued is not counted as sent (it could not be answered); an
 // expired one is.
+//
+// By channel, each survey counts under the channel its link was first
+// handed out through: an answered one under its response's channel (the
+// link's first channel, recorded at the latest when it was answered), an
+// unanswered one under its own, and not at all when it was never handed
+// out; each rate divides by its own channel's surveys.
 func ComputeIndicators(src *IndicatorSource, q IndicatorQuery, now time.Time) *Indicators {
 	if !q.By.Valid() {
 		q.By = ByMonth
@@ -275,7 +282,12 @@ func ComputeIndicators(src *IndicatorSource, q IndicatorQuery, now time.Time) *I
 		if s.Cancelled || answered[s.OrderID] {
 			continue // answered: counted once, from its response
 		}
-		c.each(s.IssuedAt, s.ServiceType, func(b *bucket) { b.sent++ })
+		c.each(s.IssuedAt, s.ServiceType, func(b *bucket) {
+			b.sent++
+			if s.Channel != "" {
+				b.handedOut[channelIndex(s.Channel)]++
+			}
+		})
 	}
 	return c.result(now)
 }

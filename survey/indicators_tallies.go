@@ -14,6 +14,7 @@ func (c *computation) addTally(t *MonthTally) {
 		b.comments += ss.Comments
 		for _, ch := range ss.Channels {
 			b.byChannel[channelIndex(ch.Channel.Normal())] += ch.Responses
+			b.handedOut[channelIndex(ch.Channel.Normal())] += ch.HandedOut
 		}
 		for _, q := range ss.Questions {
 			if q.Type == QuestionText || q.Type == "" {

@@ -44,10 +44,12 @@ type ServiceSummary struct {
 	LastAnswer    time.Time      `bson:"last_answer,omitempty" json:"last_answer,omitzero"` // the latest response's submission
 }
 
-// ChannelTally counts the responses of one channel within a ServiceSummary.
+// ChannelTally counts, within a ServiceSummary, the surveys whose link was
+// first handed out through one channel, and those of them answered.
 type ChannelTally struct {
 	Channel   Channel `bson:"channel" json:"channel"`
 	Responses int     `bson:"responses" json:"responses"`
+	HandedOut int     `bson:"handed_out" json:"handed_out"`
 }
 
 // QuestionTally counts the answers of one question code by stored value

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"time"
 
@@ -214,6 +215,14 @@ func seedOrder(ctx context.Context, st *store.Store, clock *demoClock, now time.
 		return err
 	}
 	c.SurveysIssued++
+	// Hand the link out as a structure would, so that the response rate by
+	// channel has figures: e-mail, QR code or the link copied, by reference
+	// (a few links never handed out).
+	if ch := demoChannel(o.Input.Reference); ch != "" {
+		if _, err := st.RecordLinkHandOut(ctx, link, ch); err != nil {
+			return err
+		}
+	}
 	switch {
 	case !o.CancelAt.IsZero() && o.CancelAt.Before(now):
 		clock.set(o.CancelAt)
@@ -233,6 +242,22 @@ func seedOrder(ctx context.Context, st *store.Store, clock *demoClock, now time.
 		c.Expired++
 	}
 	return nil
+}
+
+// demoChannel is the channel a demo order's link is handed out through,
+// fixed by its reference; "" for about one in ten (not handed out).
+func demoChannel(ref string) survey.Channel {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(ref))
+	switch n := h.Sum32() % 10; {
+	case n < 5:
+		return survey.ChannelEmail
+	case n < 7:
+		return survey.ChannelQR
+	case n < 9:
+		return survey.ChannelLink
+	}
+	return ""
 }
 
 // demoAccessInfo tells a newcomer how to get into the demo.

@@ -19,7 +19,8 @@ import (
 // source readers: the ledgers the embedded store reads by _id and the
 // indexed finds MongoDB answers (store.IndexedIndicatorSource) give the
 // same source for any history and any range. Each run plays a random
-// history (issue, answer, cancel, reissue, edit, follow up, delete) over
+// history (issue, hand out by e-mail, copy or QR, answer, cancel, reissue,
+// edit, follow up, delete) over
 // several structures; CAPSAT_CONTRACT_SEED replays one.
 func TestLedgerAndIndexedReadersAgree(t *testing.T) {
 	t.Parallel()
@@ -47,7 +48,7 @@ func TestLedgerAndIndexedReadersAgree(t *testing.T) {
 	for step := 0; step < 160 || h.lacksAnEvent() && step < 600; step++ {
 		h.step(structures[rng.IntN(len(structures))].ID, step)
 	}
-	t.Logf("history: %d orders, %d answers, %d cancellations, %d deletions", len(h.orders), h.answered, h.cancelled, h.deleted)
+	t.Logf("history: %d orders, %d answers, %d cancellations, %d deletions, %d hand-outs", len(h.orders), h.answered, h.cancelled, h.deleted, h.handedOut)
 	for _, st := range structures {
 		for i := range 6 {
 			from := start.AddDate(0, 0, rng.IntN(120)-10)
@@ -97,8 +98,8 @@ func TestLedgerAndIndexedReadersAgree(t *testing.T) {
 			})
 		}
 	}
-	if h.answered == 0 || h.cancelled == 0 || h.deleted == 0 {
-		t.Fatalf("the history lacks a kind of event: %d answered, %d cancelled, %d deleted", h.answered, h.cancelled, h.deleted)
+	if h.answered == 0 || h.cancelled == 0 || h.deleted == 0 || h.handedOut == 0 {
+		t.Fatalf("the history lacks a kind of event: %d answered, %d cancelled, %d deleted, %d handed out", h.answered, h.cancelled, h.deleted, h.handedOut)
 	}
 }
 
@@ -111,9 +112,12 @@ type history struct {
 	clock                        *surveytest.Clock
 	orders                       []*survey.Order
 	answered, cancelled, deleted int
+	handedOut                    int
 }
 
-func (h *history) lacksAnEvent() bool { return h.answered == 0 || h.cancelled == 0 || h.deleted == 0 }
+func (h *history) lacksAnEvent() bool {
+	return h.answered == 0 || h.cancelled == 0 || h.deleted == 0 || h.handedOut == 0
+}
 
 func (h *history) step(sid string, n int) {
 	h.clock.Advance(time.Duration(h.rng.IntN(20)) * time.Hour)
@@ -123,7 +127,9 @@ func (h *history) step(sid string, n int) {
 	}
 	o := h.orders[h.rng.IntN(len(h.orders))]
 	var err error
-	switch h.rng.IntN(6) {
+	switch h.rng.IntN(8) {
+	case 6, 7:
+		err = h.handOut(o)
 	case 0, 1:
 		err = h.answer(o)
 	case 2:
@@ -164,6 +170,32 @@ func (h *history) create(sid string, n int) {
 		}
 	}
 	h.orders = append(h.orders, o)
+}
+
+// handOut hands the order's current link out through a random channel,
+// at times through two at once: the first channel recorded must reach
+// both readers, whatever came later.
+func (h *history) handOut(o *survey.Order) error {
+	current, err := h.s.Order(h.ctx, o.StructureID, o.ID)
+	if err != nil || current.Survey == nil {
+		return err
+	}
+	n := 1 + h.rng.IntN(2)
+	errs := make(chan error, n)
+	for range n {
+		ch := survey.Channels[h.rng.IntN(len(survey.Channels))]
+		go func() {
+			_, err := h.s.RecordHandOut(h.ctx, current, ch)
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			return err
+		}
+	}
+	h.handedOut++
+	return nil
 }
 
 // answer answers the order's live link, if it has one, at random.

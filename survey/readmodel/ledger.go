@@ -20,11 +20,11 @@ import (
 // ledgerFormat is the layout of the ledger parts; a summary written with
 // another (or none, before ledgers existed) has its month refreshed before
 // it is read.
-const ledgerFormat = 2 // 2: a last part with the month's notes
+const ledgerFormat = 3 // 2: a last part with the month's notes; 3: channels handed out in the summary
 
 // ledgerMigration names the one-off rebuild of every ledger into the
 // current layout (renamed with ledgerFormat).
-const ledgerMigration = "summaries.ledger_format_2"
+const ledgerMigration = "summaries.ledger_format_3"
 
 // ledgerPartBytes bounds a part's packed documents, well under the 16 MB
 // of a document.
@@ -155,7 +155,7 @@ func monthsOf(r survey.DateRange) []string {
 func addLedgerPart(src *survey.IndicatorSource, p *ledgerPart, r survey.DateRange) error {
 	err := eachIssued(p.Issued, func(li ledgerIssued) {
 		if r.Contains(li.IssuedAt) {
-			src.Surveys = append(src.Surveys, survey.IssuedSurvey{OrderID: li.OrderID, ServiceType: li.Service, IssuedAt: li.IssuedAt, Cancelled: li.Cancelled})
+			src.Surveys = append(src.Surveys, survey.IssuedSurvey{OrderID: li.OrderID, ServiceType: li.Service, IssuedAt: li.IssuedAt, Cancelled: li.Cancelled, Channel: li.Channel})
 		}
 	})
 	if err != nil {
@@ -177,11 +177,11 @@ type cohortLedger struct {
 	notes     ledgerNotes
 }
 
-func (l *cohortLedger) addOrder(id string, st survey.ServiceType, issuedAt time.Time, cancelled bool) {
+func (l *cohortLedger) addOrder(li ledgerIssued) {
 	if l.issued == nil {
 		l.issued = map[string]*ledgerIssued{}
 	}
-	l.issued[id] = &ledgerIssued{OrderID: id, Service: st, IssuedAt: issuedAt, Cancelled: cancelled}
+	l.issued[li.OrderID] = &li
 }
 
 // addResponse keeps the response's document; its order counts as issued
@@ -190,7 +190,7 @@ func (l *cohortLedger) addResponse(raw bson.Raw, orderID string, st survey.Servi
 	if li := l.issued[orderID]; li != nil {
 		li.Cancelled = false
 	} else {
-		l.addOrder(orderID, st, issuedAt, false)
+		l.addOrder(ledgerIssued{OrderID: orderID, Service: st, IssuedAt: issuedAt})
 	}
 	l.responses = append(l.responses, raw)
 }

@@ -14,7 +14,10 @@ import (
 )
 
 // Issued surveys are packed as lines "<order id>\t<service>\t<issued at,
-// Unix ms>\t<1 when cancelled, else 0>\n" (order ids are hexadecimal).
+// Unix ms>\t<1 when cancelled, else 0>\t<first channel>\n" (order ids are
+// hexadecimal; the channel is empty when the link was not handed out).
+// Lines written before channels were recorded have four fields: their links
+// have no channel recorded either, so both read the same.
 func appendIssued(b []byte, li *ledgerIssued) []byte {
 	b = append(b, li.OrderID...)
 	b = append(b, '\t')
@@ -22,9 +25,12 @@ func appendIssued(b []byte, li *ledgerIssued) []byte {
 	b = append(b, '\t')
 	b = strconv.AppendInt(b, li.IssuedAt.UnixMilli(), 10)
 	if li.Cancelled {
-		return append(b, "\t1\n"...)
+		b = append(b, "\t1\t"...)
+	} else {
+		b = append(b, "\t0\t"...)
 	}
-	return append(b, "\t0\n"...)
+	b = append(b, li.Channel...)
+	return append(b, '\n')
 }
 
 var errBadLedger = errors.New("ledger: malformed part")
@@ -38,14 +44,18 @@ func eachIssued(packed []byte, fn func(ledgerIssued)) error {
 		}
 		packed = rest
 		fields := strings.Split(string(line), "\t")
-		if len(fields) != 4 {
+		if len(fields) != 4 && len(fields) != 5 {
 			return errBadLedger
 		}
 		ms, err := strconv.ParseInt(fields[2], 10, 64)
 		if err != nil {
 			return errBadLedger
 		}
-		fn(ledgerIssued{OrderID: fields[0], Service: survey.ServiceType(fields[1]), IssuedAt: time.UnixMilli(ms).UTC(), Cancelled: fields[3] == "1"})
+		li := ledgerIssued{OrderID: fields[0], Service: survey.ServiceType(fields[1]), IssuedAt: time.UnixMilli(ms).UTC(), Cancelled: fields[3] == "1"}
+		if len(fields) == 5 && fields[4] != "" {
+			li.Channel = survey.Channel(fields[4]).Normal()
+		}
+		fn(li)
 	}
 	return nil
 }
@@ -186,4 +196,5 @@ type ledgerIssued struct {
 	Service   survey.ServiceType
 	IssuedAt  time.Time
 	Cancelled bool
+	Channel   survey.Channel // the link's first hand-out ("" when none)
 }

@@ -27,7 +27,7 @@ func utc(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 func surveyLines(src *survey.IndicatorSource) []string {
 	out := make([]string, 0, len(src.Surveys))
 	for _, s := range src.Surveys {
-		out = append(out, fmt.Sprintf("%s service=%s issued=%s cancelled=%v", s.OrderID, s.ServiceType, utc(s.IssuedAt), s.Cancelled))
+		out = append(out, fmt.Sprintf("%s service=%s issued=%s cancelled=%v channel=%s", s.OrderID, s.ServiceType, utc(s.IssuedAt), s.Cancelled, s.Channel))
 	}
 	sort.Strings(out)
 	return out

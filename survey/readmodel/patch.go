@@ -63,7 +63,7 @@ func (b *summaryBuilder) addLedgerPart(ctx context.Context, sid string, p *ledge
 		}
 		issued := li.IssuedAt
 		o := &store.SourceOrder{ID: li.OrderID, StructureID: sid, ServiceType: li.Service}
-		o.Survey = &store.SourceSurvey{IssuedAt: issued, AnsweredAt: &issued}
+		o.Survey = &store.SourceSurvey{IssuedAt: issued, AnsweredAt: &issued, Channel: li.Channel}
 		if li.Cancelled {
 			o.Survey.CancelledAt = &issued
 		}

@@ -214,13 +214,17 @@ type serviceCohort struct {
 	// What the structure's own pages count beside the figures.
 	comments, flagged, open int
 	channels                [3]int // responses by position in survey.Channels
-	lastAnswer              time.Time
+	// linkChannel is the first hand-out channel of the issued orders that
+	// have one; answerChannel, the channel of the answered ones (which wins).
+	linkChannel, answerChannel map[string]survey.Channel
+	lastAnswer                 time.Time
 }
 
 func (c *cohort) service(st survey.ServiceType) *serviceCohort {
 	sc := c.services[st]
 	if sc == nil {
-		sc = &serviceCohort{issued: map[string]bool{}, questions: map[string]*survey.QuestionTally{}, versions: map[string]*survey.VersionTally{}}
+		sc = &serviceCohort{issued: map[string]bool{}, questions: map[string]*survey.QuestionTally{}, versions: map[string]*survey.VersionTally{},
+			linkChannel: map[string]survey.Channel{}, answerChannel: map[string]survey.Channel{}}
 		c.services[st] = sc
 	}
 	return sc
@@ -250,7 +254,7 @@ func (b *summaryBuilder) addOrder(o *store.SourceOrder) {
 	}
 	c := b.cohort(o.StructureID, o.Survey.IssuedAt)
 	if b.s.embedded {
-		c.ledger.addOrder(o.ID, o.ServiceType, o.Survey.IssuedAt, o.Survey.CancelledAt != nil)
+		c.ledger.addOrder(ledgerIssued{OrderID: o.ID, Service: o.ServiceType, IssuedAt: o.Survey.IssuedAt, Cancelled: o.Survey.CancelledAt != nil, Channel: o.Survey.Channel})
 	}
 	if o.Survey.AnsweredAt == nil {
 		b.copyMissing[o.ID] = true
@@ -258,7 +262,11 @@ func (b *summaryBuilder) addOrder(o *store.SourceOrder) {
 	if o.Survey.CancelledAt != nil {
 		return // a cancelled link was withdrawn: not a questionnaire sent
 	}
-	c.service(o.ServiceType).issued[o.ID] = true
+	sc := c.service(o.ServiceType)
+	sc.issued[o.ID] = true
+	if o.Survey.Channel != "" {
+		sc.linkChannel[o.ID] = o.Survey.Channel.Normal()
+	}
 }
 
 // addResponse tallies one response's answers by question code (free text
@@ -351,9 +359,19 @@ func (b *summaryBuilder) serviceSummary(c *cohort, st survey.ServiceType) (surve
 	}
 	ss := survey.ServiceSummary{Service: st, Issued: len(sc.issued), Responses: sc.responses, Questions: []survey.QuestionTally{}, Versions: []survey.VersionTally{},
 		Comments: sc.comments, Flagged: sc.flagged, OpenFollowUps: sc.open, LastAnswer: sc.lastAnswer}
+	var handedOut [3]int
+	for oid := range sc.issued {
+		ch, ok := sc.answerChannel[oid]
+		if !ok {
+			ch, ok = sc.linkChannel[oid]
+		}
+		if ok {
+			handedOut[slices.Index(survey.Channels, ch)]++
+		}
+	}
 	for i, ch := range survey.Channels {
-		if sc.channels[i] > 0 {
-			ss.Channels = append(ss.Channels, survey.ChannelTally{Channel: ch, Responses: sc.channels[i]})
+		if handedOut[i]+sc.channels[i] > 0 {
+			ss.Channels = append(ss.Channels, survey.ChannelTally{Channel: ch, Responses: sc.channels[i], HandedOut: handedOut[i]})
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(sc.questions)) {
@@ -396,6 +414,7 @@ func (sc *serviceCohort) countPageFacts(r *summaryResponse, comment string) {
 		}
 	}
 	sc.channels[slices.Index(survey.Channels, r.Channel.Normal())]++
+	sc.answerChannel[r.OrderID] = r.Channel.Normal()
 	if r.SubmittedAt.After(sc.lastAnswer) {
 		sc.lastAnswer = r.SubmittedAt
 	}

@@ -44,7 +44,7 @@ func (r *summaryRecord) summary() (*survey.Summary, error) {
 //	Q <code> <type> <role or -> <counts>
 //	V <family> <version> <responses>
 //	X <comments> <flagged> <open follow-ups> <last answer, Unix seconds>
-//	C <channel> <responses>
+//	C <channel> <responses> <handed out>
 //
 // Q, V, X and C lines belong to the S line above them. Counts of known scales
 // are positional (scale levels in ScaleLevels order, oui,non, 0…10); other
@@ -67,7 +67,7 @@ func encodeTallies(services []survey.ServiceSummary) string {
 			fmt.Fprintf(&b, "X %d %d %d %d\n", ss.Comments, ss.Flagged, ss.OpenFollowUps, ss.LastAnswer.Unix())
 		}
 		for _, ch := range ss.Channels {
-			fmt.Fprintf(&b, "C %s %d\n", url.QueryEscape(string(ch.Channel)), ch.Responses)
+			fmt.Fprintf(&b, "C %s %d %d\n", url.QueryEscape(string(ch.Channel)), ch.Responses, ch.HandedOut)
 		}
 	}
 	return b.String()
@@ -225,12 +225,13 @@ func decodeLine(services *[]survey.ServiceSummary, f []string) error {
 			return fmt.Errorf("bad counts: %w", e)
 		}
 		ss.LastAnswer = time.Unix(last, 0).UTC()
-	case len(f) == 3 && f[0] == "C":
-		n, err := strconv.Atoi(f[2])
-		if err != nil {
-			return fmt.Errorf("bad channel count")
+	case len(f) == 4 && f[0] == "C":
+		n, err1 := strconv.Atoi(f[2])
+		h, err2 := strconv.Atoi(f[3])
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("bad channel counts")
 		}
-		ss.Channels = append(ss.Channels, survey.ChannelTally{Channel: survey.Channel(unescaped[1]), Responses: n})
+		ss.Channels = append(ss.Channels, survey.ChannelTally{Channel: survey.Channel(unescaped[1]), Responses: n, HandedOut: h})
 	default:
 		return fmt.Errorf("unknown line")
 	}

@@ -141,7 +141,9 @@ func (s *Store) SubmitResponse(ctx context.Context, token string, raw map[string
 }
 
 // SubmitResponseVia is SubmitResponse for an answer that came through
-// channel ch, recorded with the response.
+// channel ch (from the URL the client opened). The response records its
+// link's first channel: the one recorded when the link was handed out, or
+// ch when it was not (see claimChannel).
 func (s *Store) SubmitResponseVia(ctx context.Context, token string, raw map[string]string, ch survey.Channel) (*survey.Response, error) {
 	r, err := s.resolveLink(ctx, token, false)
 	if err != nil {
@@ -157,6 +159,14 @@ func (s *Store) SubmitResponseVia(ctx context.Context, token string, raw map[str
 		return nil, err
 	}
 	oid := r.sc.Order.ID
+	// The response counts under its link's first channel: the one recorded
+	// when it was handed out, or else the one the client came through
+	// (ch, a hint: ?c=qr on a printed code), recorded now so that the link
+	// and its response never disagree. The answer's own change tells the
+	// read model.
+	if ch, _, err = s.claimChannel(ctx, r.sc.Order.StructureID, oid, token, ch); err != nil {
+		return nil, err
+	}
 	if r.numberless() {
 		if answered, err := s.hasResponse(ctx, oid); err != nil || answered {
 			if err != nil {

@@ -58,4 +58,10 @@ const (
 	// colQuestionnaireLists lists each structure's questionnaire versions
 	// on the embedded store (see questionnaire_lists.go).
 	colQuestionnaireLists = "questionnaire_lists"
+	// colLinkChannels holds the channel each survey link was first handed
+	// out through, by the link's token (link_channels.go).
+	colLinkChannels = "link_channels"
+	// colLinkOpens holds the first opening of each order's survey page, by
+	// order id (link_opens.go).
+	colLinkOpens = "link_opens"
 )

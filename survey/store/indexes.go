@@ -81,7 +81,7 @@ var collections = []string{
 	colStructures, colQuestionnaires, colOrders, colLinks, colResponses, colAPIKeys,
 	colUsers, colSessions, colLoginFailures, colAudit, colUploads, colMigrations, colHealth, colChanges,
 	colOutbox, colMessages, colMessageClaims, colMessageIndex, colMessageHeads, colEmailSettings, colOptOuts, colUnsubscribe, colImportBatches, colOrderCatalogue,
-	colPasswordResets, colQuestionnaireLists,
+	colPasswordResets, colQuestionnaireLists, colLinkChannels, colLinkOpens,
 }
 
 // EnsureCollections creates those of the named collections of db that do

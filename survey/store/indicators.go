@@ -20,6 +20,7 @@ type issuedOrder struct {
 	ID          string             `bson:"_id"`
 	ServiceType survey.ServiceType `bson:"service_type"`
 	Survey      struct {
+		Token       string     `bson:"token"`
 		IssuedAt    time.Time  `bson:"issued_at"`
 		CancelledAt *time.Time `bson:"cancelled_at"`
 		AnsweredAt  *time.Time `bson:"answered_at"`
@@ -63,17 +64,27 @@ func (s *Store) IndexedIndicatorSource(ctx context.Context, sid string, r survey
 // beside the reading of the responses).
 func (s *Store) readIssuedSurveys(ctx context.Context, sid string, r survey.DateRange, src *survey.IndicatorSource) error {
 	issued := bson.M{"$gte": r.From.UTC(), "$lt": r.End().UTC()}
-	proj := bson.M{"_id": 1, "service_type": 1, "survey.issued_at": 1, "survey.cancelled_at": 1, "survey.answered_at": 1}
+	proj := bson.M{"_id": 1, "service_type": 1, "survey.token": 1, "survey.issued_at": 1, "survey.cancelled_at": 1, "survey.answered_at": 1}
 	var surveys []survey.IssuedSurvey
+	var tokens []string
 	err := streamFind(ctx, s, colOrders, bson.M{"structure_id": sid, "survey.issued_at": issued}, proj, func(o *issuedOrder) error {
 		surveys = append(surveys, survey.IssuedSurvey{
 			OrderID: o.ID, ServiceType: o.ServiceType, IssuedAt: o.Survey.IssuedAt,
 			Cancelled: o.Survey.CancelledAt != nil && o.Survey.AnsweredAt == nil,
 		})
+		tokens = append(tokens, o.Survey.Token)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("read issued surveys: %w", Translate(err))
+	}
+	// The links' first channels, by _id (the token) on MongoDB's _id index.
+	channels, err := s.channelsOf(ctx, tokens)
+	if err != nil {
+		return err
+	}
+	for i := range surveys {
+		surveys[i].Channel = channels[tokens[i]]
 	}
 	src.Surveys = surveys
 	return nil

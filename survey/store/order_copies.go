@@ -260,6 +260,14 @@ func (s *Store) removeOrder(ctx context.Context, o *survey.Order) error {
 	if _, err := s.db.Collection(colOrders).DeleteOne(ctx, bson.M{"_id": o.ID}); err != nil {
 		return fmt.Errorf("delete order: %w", Translate(err))
 	}
+	// The links' first channels and the page's first opening belong to the
+	// order; left behind, nothing would reach them (all read by _id).
+	if err := s.forgetChannels(ctx, linkTokens(o)); err != nil {
+		return err
+	}
+	if err := s.forgetLinkOpen(ctx, o.ID); err != nil {
+		return err
+	}
 	return s.editCatalogue(ctx, o.StructureID, removeEntry(o))
 }
 

@@ -133,20 +133,26 @@ func (s *Store) SendSurveyNow(ctx context.Context, sid, oid string, kind survey.
 	if out {
 		return nil, survey.ConflictOn("client.email", "opted_out", MsgOptedOut)
 	}
+	var link *survey.SurveyLink
 	switch kind {
 	case survey.KindInvitation:
-		if _, err := s.IssueSurvey(ctx, sid, oid); err != nil {
+		if link, err = s.IssueSurvey(ctx, sid, oid); err != nil {
 			return nil, err
 		}
 	case survey.KindReminder:
 		if o.SurveyStatusAt(s.Now()) != survey.SurveyIssued {
 			return nil, survey.Conflict(MsgNoLiveLink)
 		}
+		link = &survey.SurveyLink{Token: o.Survey.Token, StructureID: sid, OrderID: oid, IssuedAt: o.Survey.IssuedAt}
 	default:
 		return nil, errors.New("send survey: unknown kind " + string(kind))
 	}
 	m := &survey.OutboxMessage{StructureID: sid, OrderID: oid, Kind: kind, To: o.Client.Email, Manual: true}
 	if err := s.Enqueue(ctx, m); err != nil {
+		return nil, err
+	}
+	// Queued: the link is handed out by e-mail, unless it was before.
+	if _, err := s.RecordLinkHandOut(ctx, link, survey.ChannelEmail); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -237,6 +243,11 @@ func (s *Store) PrepareSurveyMail(ctx context.Context, m *survey.OutboxMessage) 
 	}
 	tok, err := s.NewUnsubscribeToken(ctx, m)
 	if err != nil {
+		return nil, "", err
+	}
+	// A planned invitation hands its link out when it goes (its link may
+	// be issued only now); a manual one recorded it when queued.
+	if _, err := s.RecordHandOut(ctx, o, survey.ChannelEmail); err != nil {
 		return nil, "", err
 	}
 	return &SurveyMail{Order: *o, Structure: *st, Settings: *settings, Token: o.Survey.Token, ExpiresAt: o.Survey.ExpiresAt, Unsubscribe: tok}, "", nil

@@ -36,14 +36,18 @@ type SourceOrder struct {
 
 // SourceSurvey is what a summary reads of an order's survey.
 type SourceSurvey struct {
+	Token       string     `bson:"token"`
 	IssuedAt    time.Time  `bson:"issued_at"`
 	CancelledAt *time.Time `bson:"cancelled_at,omitempty"`
 	AnsweredAt  *time.Time `bson:"answered_at,omitempty"`
+	// Channel is the link's first hand-out channel, read from its own
+	// document ("" when not handed out).
+	Channel survey.Channel `bson:"-"`
 }
 
 // sourceOrderFields projects an order on SourceOrder; of a response the
 // read model reads everything, which the ledger keeps.
-var sourceOrderFields = bson.M{"_id": 1, "structure_id": 1, "service_type": 1, "survey.issued_at": 1, "survey.cancelled_at": 1, "survey.answered_at": 1}
+var sourceOrderFields = bson.M{"_id": 1, "structure_id": 1, "service_type": 1, "survey.token": 1, "survey.issued_at": 1, "survey.cancelled_at": 1, "survey.answered_at": 1}
 
 // filters returns the order and response filters of q. One structure and a
 // date range are exactly the prefix of the structure_survey_issued and
@@ -74,16 +78,31 @@ func (s *Store) EachSource(ctx context.Context, q SourceQuery, onOrder func(*Sou
 	if err != nil {
 		return fmt.Errorf("read orders: %w", Translate(err))
 	}
+	var orders []SourceOrder
+	var tokens []string
 	for cur.Next(ctx) {
 		var o SourceOrder
 		if err := cur.Decode(&o); err != nil {
 			_ = cur.Close(ctx)
 			return fmt.Errorf("read orders: %w", Translate(err))
 		}
-		onOrder(&o)
+		if o.Survey != nil && o.Survey.Token != "" {
+			tokens = append(tokens, o.Survey.Token)
+		}
+		orders = append(orders, o)
 	}
 	if err := closeCursor(ctx, cur); err != nil {
 		return fmt.Errorf("read orders: %w", Translate(err))
+	}
+	channels, err := s.channelsOf(ctx, tokens)
+	if err != nil {
+		return err
+	}
+	for i := range orders {
+		if sv := orders[i].Survey; sv != nil {
+			sv.Channel = channels[sv.Token]
+		}
+		onOrder(&orders[i])
 	}
 	cur, err = s.db.Collection(colResponses).Find(ctx, responseFilter)
 	if err != nil {
@@ -151,6 +170,11 @@ func (s *Store) SourceOrderByID(ctx context.Context, oid string) (*SourceOrder, 
 		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("read order %s: %w", oid, err)
+	}
+	if o.Survey != nil && o.Survey.Token != "" {
+		if o.Survey.Channel, err = s.LinkChannel(ctx, o.Survey.Token); err != nil {
+			return nil, err
+		}
 	}
 	return &o, nil
 }

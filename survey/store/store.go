@@ -34,6 +34,7 @@ type Store struct {
 	responseBatch  responseBatcher
 	recent         recentSurveys   // forms drawn lately, to draw again while the store is unavailable
 	probes         probeState      // the last write probe (health.go)
+	opened         openedSet       // orders whose survey page opening is recorded (link_opens.go)
 	orderLocks     orderLocks      // copies of one order written one at a time (embedded store)
 	catalogueLocks orderLocks      // by structure id: its order catalogue written one edit at a time
 	listLocks      orderLocks      // by structure id: its questionnaire list written one edit at a time
