@@ -60,12 +60,14 @@ type seedCounts struct {
 // creation, link issue and answer submission (concurrent answers go through
 // the group commit of response_batch.go), so that every document and index
 // the store keeps is written as in production. The store has no read
-// model attached: summaries and ledgers are rebuilt once at the end, as
-// `capsat admin rebuild-summaries` does after an import of history.
-func seedStructure(ctx context.Context, db *mongo.Database, i, responses int, now time.Time) (string, seedCounts, error) {
+// model attached and is a bulk-load store (no order catalogue kept):
+// summaries, ledgers and the catalogue are built once at the end (see
+// seed), as `capsat admin rebuild-summaries` does after an import of
+// history.
+func seedStructure(ctx context.Context, db *mongo.Database, i, responses int, now time.Time, p *progress) (string, seedCounts, error) {
 	var c seedCounts
 	clock := &tickClock{step: time.Second}
-	st := store.NewStore(db, store.Options{Embedded: true, Now: clock.Now})
+	st := store.NewStore(db, store.Options{Embedded: true, BulkLoad: true, Now: clock.Now})
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	clock.set(first.AddDate(0, -seedMonths-1, 0))
 	region := survey.Regions[i%len(survey.Regions)]
@@ -82,6 +84,9 @@ func seedStructure(ctx context.Context, db *mongo.Database, i, responses int, no
 		orders := int(math.Round(float64(answered) * ordersPerResponse))
 		if err := seedMonth(ctx, st, clock, s.ID, rng, mood, month, orders, answered, &c); err != nil {
 			return "", c, fmt.Errorf("structure %d, %s: %w", i, month.Format("2006-01"), err)
+		}
+		if p.due() {
+			p.linef("structure %d: month %d/%d, %d orders, %d responses so far", i+1, m+1, seedMonths, c.Orders, c.Responses)
 		}
 	}
 	return s.ID, c, nil
@@ -117,12 +122,29 @@ func seedMonth(ctx context.Context, st *store.Store, clock *tickClock, sid strin
 	issue := min(orders, max(answered, orders-orders/25))
 	tokens := make([]string, issue)
 	clock.set(month.AddDate(0, 0, 19).Add(9 * time.Hour))
-	if err := parallel(issue, func(k int) error {
-		l, err := st.IssueSurvey(ctx, sid, ids[k])
-		if err == nil {
-			tokens[k] = l.Token
+	// In batches, as the orders list's "send the selected" does: the
+	// structure and its questionnaires are read once a batch, not once a
+	// link (the questionnaires by a filter, a scan on the embedded store).
+	batch := (issue + seedWorkers - 1) / seedWorkers
+	if err := parallel((issue+batch-1)/batch, func(b int) error {
+		from, to := b*batch, min((b+1)*batch, issue)
+		res, err := st.IssueSurveysFor(ctx, sid, ids[from:to])
+		switch {
+		case err != nil:
+			return err
+		case len(res.Failures) > 0:
+			return fmt.Errorf("order %s: %s", res.Failures[0].Reference, res.Failures[0].Message)
+		case res.Issued != to-from:
+			return fmt.Errorf("%d links issued of %d", res.Issued, to-from)
 		}
-		return err
+		at := make(map[string]string, len(res.Links))
+		for _, l := range res.Links {
+			at[l.OrderID] = l.Link.Token
+		}
+		for k := from; k < to; k++ {
+			tokens[k] = at[ids[k]]
+		}
+		return nil
 	}); err != nil {
 		return fmt.Errorf("issue link: %w", err)
 	}
