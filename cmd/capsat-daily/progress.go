@@ -27,11 +27,15 @@ func (p *progress) linef(format string, args ...any) {
 	fmt.Fprintf(p.w, "[%6.1fs] %s\n", time.Since(p.began).Seconds(), fmt.Sprintf(format, args...))
 }
 
-// due tells whether a line is due (none written for p.every).
-func (p *progress) due() bool {
+// maybe writes a line when one is due (none written for p.every); it is
+// cheap enough to call after every store call.
+func (p *progress) maybe(format string, args ...any) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	return time.Since(p.last) >= p.every
+	due := time.Since(p.last) >= p.every
+	p.mu.Unlock()
+	if due {
+		p.linef(format, args...)
+	}
 }
 
 // ticking writes "what… N s" every p.every until the returned stop is

@@ -82,11 +82,11 @@ func seedStructure(ctx context.Context, db *mongo.Database, i, responses int, no
 		// Spread the responses evenly, the remainder on the last months.
 		answered := responses/seedMonths + b2i(m >= seedMonths-responses%seedMonths)
 		orders := int(math.Round(float64(answered) * ordersPerResponse))
-		if err := seedMonth(ctx, st, clock, s.ID, rng, mood, month, orders, answered, &c); err != nil {
-			return "", c, fmt.Errorf("structure %d, %s: %w", i, month.Format("2006-01"), err)
+		note := func(what string, k, n int) {
+			p.maybe("structure %d: month %d/%d, %s %d/%d (%d orders, %d responses before this month)", i+1, m+1, seedMonths, what, k, n, c.Orders, c.Responses)
 		}
-		if p.due() {
-			p.linef("structure %d: month %d/%d, %d orders, %d responses so far", i+1, m+1, seedMonths, c.Orders, c.Responses)
+		if err := seedMonth(ctx, st, clock, s.ID, rng, mood, month, orders, answered, &c, note); err != nil {
+			return "", c, fmt.Errorf("structure %d, %s: %w", i, month.Format("2006-01"), err)
 		}
 	}
 	return s.ID, c, nil
@@ -102,7 +102,7 @@ func b2i(b bool) int {
 // seedMonth creates a month's orders (from its 1st), issues their links
 // (from its 20th; one order in 25 is never sent) and answers `answered` of
 // them (from its 22nd).
-func seedMonth(ctx context.Context, st *store.Store, clock *tickClock, sid string, rng *rand.Rand, mood float64, month time.Time, orders, answered int, c *seedCounts) error {
+func seedMonth(ctx context.Context, st *store.Store, clock *tickClock, sid string, rng *rand.Rand, mood float64, month time.Time, orders, answered int, c *seedCounts, note func(what string, k, n int)) error {
 	inputs := make([]survey.OrderInput, orders)
 	for k := range inputs {
 		inputs[k] = orderInput(rng, month, k)
@@ -114,6 +114,7 @@ func seedMonth(ctx context.Context, st *store.Store, clock *tickClock, sid strin
 		if err == nil {
 			ids[k] = o.ID
 		}
+		note("order", k+1, orders)
 		return err
 	}); err != nil {
 		return fmt.Errorf("create order: %w", err)
@@ -144,6 +145,7 @@ func seedMonth(ctx context.Context, st *store.Store, clock *tickClock, sid strin
 		for k := from; k < to; k++ {
 			tokens[k] = at[ids[k]]
 		}
+		note("links of batch", b+1, (issue+batch-1)/batch)
 		return nil
 	}); err != nil {
 		return fmt.Errorf("issue link: %w", err)
@@ -160,6 +162,7 @@ func seedMonth(ctx context.Context, st *store.Store, clock *tickClock, sid strin
 		if err == nil && r.Flagged {
 			flagged.Add(1)
 		}
+		note("answer", k+1, answered)
 		return err
 	}); err != nil {
 		return fmt.Errorf("answer: %w", err)

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -33,21 +35,30 @@ const stateFile = "capsat-daily.json"
 // database is the database name the command uses in its data folder.
 const database = "capsat"
 
-// seeded returns the data folder's seed state, seeding it first when the
-// folder has none.
-func seeded(ctx context.Context, o options, db *mongo.Database, stderr io.Writer) (*seedState, error) {
+// readState returns the data folder's seed state, nil when it has none.
+func readState(o options, stderr io.Writer) (*seedState, error) {
 	path := filepath.Join(o.data, stateFile)
-	if b, err := os.ReadFile(path); err == nil {
-		var s seedState
-		if err := json.Unmarshal(b, &s); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if s.Responses != o.responses || s.Network != o.network {
-			return nil, fmt.Errorf("%s was seeded with --responses %d --network %d: use another --data", o.data, s.Responses, s.Network)
-		}
-		fmt.Fprintf(stderr, "reusing %s (seeded %s)\n", o.data, s.SeededAt.Format(time.RFC3339))
-		return &s, nil
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, err
 	}
+	var s seedState
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if s.Responses != o.responses || s.Network != o.network {
+		return nil, fmt.Errorf("%s was seeded with --responses %d --network %d: use another --data", o.data, s.Responses, s.Network)
+	}
+	fmt.Fprintf(stderr, "reusing %s (seeded %s)\n", o.data, s.SeededAt.Format(time.RFC3339))
+	return &s, nil
+}
+
+// seedInto seeds db, which must hold no structure, and writes the state
+// file in the data folder.
+func seedInto(ctx context.Context, o options, db *mongo.Database, stderr io.Writer) (*seedState, error) {
 	if n, err := db.Collection("structures").CountDocuments(ctx, bson.M{}); err != nil || n > 0 {
 		return nil, fmt.Errorf("%s holds a store not seeded by capsat-daily (or unreadable: %v): use an empty folder", o.data, err)
 	}
@@ -56,7 +67,7 @@ func seeded(ctx context.Context, o options, db *mongo.Database, stderr io.Writer
 		return nil, err
 	}
 	b, _ := json.MarshalIndent(s, "", "  ")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(o.data, stateFile), b, 0o644); err != nil {
 		return nil, err
 	}
 	return s, nil
