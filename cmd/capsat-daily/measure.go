@@ -68,7 +68,7 @@ func printReport(w io.Writer, o options, s *seedState, rows []row, seedPeak, run
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "capsat-daily --responses %d --network %d --runs %d (%s, %d CPUs, GOMAXPROCS %d)\n\n",
 		o.responses, o.network, o.runs, time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOMAXPROCS(0))
-	fmt.Fprintf(bw, "store: %d structures, %d orders, %d links, %d responses (%d flagged); seeding %.0f s, summaries rebuilt in %.1f s\n\n",
+	fmt.Fprintf(bw, "store: %d structures, %d orders, %d links, %d responses (%d flagged); seeding %.0f s, summaries and order catalogue built in %.1f s\n\n",
 		o.network, s.Counts.Orders, s.Counts.Issued, s.Counts.Responses, s.Counts.Flagged, s.SeedSeconds, s.RebuildSecs)
 	fmt.Fprintln(bw, "| request | p50 | p95 | p50 / baseline | largest response |")
 	fmt.Fprintln(bw, "| --- | --- | --- | --- | --- |")

@@ -60,12 +60,14 @@ type seedCounts struct {
 // creation, link issue and answer submission (concurrent answers go through
 // the group commit of response_batch.go), so that every document and index
 // the store keeps is written as in production. The store has no read
-// model attached: summaries and ledgers are rebuilt once at the end, as
-// `capsat admin rebuild-summaries` does after an import of history.
-func seedStructure(ctx context.Context, db *mongo.Database, i, responses int, now time.Time) (string, seedCounts, error) {
+// model attached and is a bulk-load store (no order catalogue kept):
+// summaries, ledgers and the catalogue are built once at the end (see
+// seed), as `capsat admin rebuild-summaries` does after an import of
+// history.
+func seedStructure(ctx context.Context, db *mongo.Database, i, responses int, now time.Time, p *progress) (string, seedCounts, error) {
 	var c seedCounts
 	clock := &tickClock{step: time.Second}
-	st := store.NewStore(db, store.Options{Embedded: true, Now: clock.Now})
+	st := store.NewStore(db, store.Options{Embedded: true, BulkLoad: true, Now: clock.Now})
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	clock.set(first.AddDate(0, -seedMonths-1, 0))
 	region := survey.Regions[i%len(survey.Regions)]
@@ -80,7 +82,10 @@ func seedStructure(ctx context.Context, db *mongo.Database, i, responses int, no
 		// Spread the responses evenly, the remainder on the last months.
 		answered := responses/seedMonths + b2i(m >= seedMonths-responses%seedMonths)
 		orders := int(math.Round(float64(answered) * ordersPerResponse))
-		if err := seedMonth(ctx, st, clock, s.ID, rng, mood, month, orders, answered, &c); err != nil {
+		note := func(what string, k, n int) {
+			p.maybe("structure %d: month %d/%d, %s %d/%d (%d orders, %d responses before this month)", i+1, m+1, seedMonths, what, k, n, c.Orders, c.Responses)
+		}
+		if err := seedMonth(ctx, st, clock, s.ID, rng, mood, month, orders, answered, &c, note); err != nil {
 			return "", c, fmt.Errorf("structure %d, %s: %w", i, month.Format("2006-01"), err)
 		}
 	}
@@ -97,7 +102,7 @@ func b2i(b bool) int {
 // seedMonth creates a month's orders (from its 1st), issues their links
 // (from its 20th; one order in 25 is never sent) and answers `answered` of
 // them (from its 22nd).
-func seedMonth(ctx context.Context, st *store.Store, clock *tickClock, sid string, rng *rand.Rand, mood float64, month time.Time, orders, answered int, c *seedCounts) error {
+func seedMonth(ctx context.Context, st *store.Store, clock *tickClock, sid string, rng *rand.Rand, mood float64, month time.Time, orders, answered int, c *seedCounts, note func(what string, k, n int)) error {
 	inputs := make([]survey.OrderInput, orders)
 	for k := range inputs {
 		inputs[k] = orderInput(rng, month, k)
@@ -109,6 +114,7 @@ func seedMonth(ctx context.Context, st *store.Store, clock *tickClock, sid strin
 		if err == nil {
 			ids[k] = o.ID
 		}
+		note("order", k+1, orders)
 		return err
 	}); err != nil {
 		return fmt.Errorf("create order: %w", err)
@@ -117,12 +123,30 @@ func seedMonth(ctx context.Context, st *store.Store, clock *tickClock, sid strin
 	issue := min(orders, max(answered, orders-orders/25))
 	tokens := make([]string, issue)
 	clock.set(month.AddDate(0, 0, 19).Add(9 * time.Hour))
-	if err := parallel(issue, func(k int) error {
-		l, err := st.IssueSurvey(ctx, sid, ids[k])
-		if err == nil {
-			tokens[k] = l.Token
+	// In batches, as the orders list's "send the selected" does: the
+	// structure and its questionnaires are read once a batch, not once a
+	// link (the questionnaires by a filter, a scan on the embedded store).
+	batch := (issue + seedWorkers - 1) / seedWorkers
+	if err := parallel((issue+batch-1)/batch, func(b int) error {
+		from, to := b*batch, min((b+1)*batch, issue)
+		res, err := st.IssueSurveysFor(ctx, sid, ids[from:to])
+		switch {
+		case err != nil:
+			return err
+		case len(res.Failures) > 0:
+			return fmt.Errorf("order %s: %s", res.Failures[0].Reference, res.Failures[0].Message)
+		case res.Issued != to-from:
+			return fmt.Errorf("%d links issued of %d", res.Issued, to-from)
 		}
-		return err
+		at := make(map[string]string, len(res.Links))
+		for _, l := range res.Links {
+			at[l.OrderID] = l.Link.Token
+		}
+		for k := from; k < to; k++ {
+			tokens[k] = at[ids[k]]
+		}
+		note("links of batch", b+1, (issue+batch-1)/batch)
+		return nil
 	}); err != nil {
 		return fmt.Errorf("issue link: %w", err)
 	}
@@ -138,6 +162,7 @@ func seedMonth(ctx context.Context, st *store.Store, clock *tickClock, sid strin
 		if err == nil && r.Flagged {
 			flagged.Add(1)
 		}
+		note("answer", k+1, answered)
 		return err
 	}); err != nil {
 		return fmt.Errorf("answer: %w", err)

@@ -30,6 +30,20 @@ func Start(dir string, logger *slog.Logger) (*Server, error) {
 // StartAt is Start listening on addr, a loopback host:port (port 0: a free
 // one). It fails at once if the address is taken.
 func StartAt(dir, addr string, logger *slog.Logger) (*Server, error) {
+	return start(dir, addr, logger, "")
+}
+
+// StartBulk is Start for bulk loads only (a load tool filling a new store,
+// then stopping it before anything else uses it): SQLite does not wait for
+// the disk at each commit (synchronous off), so a crash or power loss
+// during the load may lose or corrupt it. What is written is the same.
+func StartBulk(dir string, logger *slog.Logger) (*Server, error) {
+	return start(dir, "127.0.0.1:0", logger, "?_pragma=synchronous(off)")
+}
+
+// start runs FerretDB with SQLite URL query (FerretDB adds its own
+// defaults: busy timeout, WAL journal).
+func start(dir, addr string, logger *slog.Logger, query string) (*Server, error) {
 	if err := checkLoopback(addr); err != nil {
 		return nil, fmt.Errorf("embedded store: %w", err)
 	}
@@ -46,7 +60,7 @@ func StartAt(dir, addr string, logger *slog.Logger) (*Server, error) {
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		SQLiteURL: "file:" + abs + "/" + query,
 		Logger:    logger,
 	})
 	if err != nil {

@@ -66,12 +66,17 @@ func removeEntry(o *survey.Order) catalogueEdit {
 }
 
 // editCatalogue applies edits to structure sid's catalogue (embedded store
-// only), one write per month touched and one for the head when counts
-// change.
+// only, and not during a bulk load: see Options.BulkLoad).
 func (s *Store) editCatalogue(ctx context.Context, sid string, edits ...catalogueEdit) error {
-	if !s.embedded || len(edits) == 0 {
+	if !s.embedded || s.bulkLoad || len(edits) == 0 {
 		return nil
 	}
+	return s.writeCatalogue(ctx, sid, edits...)
+}
+
+// writeCatalogue applies edits to structure sid's catalogue, one write per
+// month touched and one for the head when counts change.
+func (s *Store) writeCatalogue(ctx context.Context, sid string, edits ...catalogueEdit) error {
 	unlock := s.catalogueLocks.lock(sid)
 	defer unlock()
 	byMonth := map[string][]catalogueEdit{}

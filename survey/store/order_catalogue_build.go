@@ -39,8 +39,9 @@ func (s *Store) ensureOrderCatalogue(ctx context.Context) error {
 
 // RebuildOrderCatalogue rewrites every structure's order catalogue from the
 // orders (embedded store; on MongoDB it does nothing). It reads the whole
-// orders collection: for start-up and admin commands, with no writer
-// running. It returns how many orders it listed.
+// orders collection: for start-up, admin commands and the end of a bulk
+// load (Options.BulkLoad), with no writer running. It returns how many
+// orders it listed.
 func (s *Store) RebuildOrderCatalogue(ctx context.Context) (int, error) {
 	if !s.embedded {
 		return 0, nil
@@ -75,7 +76,7 @@ func (s *Store) RebuildOrderCatalogue(ctx context.Context) (int, error) {
 		for _, es := range byStructure[sid] {
 			edits = append(edits, es...)
 		}
-		if err := s.editCatalogue(ctx, sid, edits...); err != nil {
+		if err := s.writeCatalogue(ctx, sid, edits...); err != nil { // also after a bulk load
 			return 0, err
 		}
 	}

@@ -23,6 +23,7 @@ type Store struct {
 	db       *mongo.Database
 	now      func() time.Time
 	embedded bool
+	bulkLoad bool // Options.BulkLoad: the order catalogue is built at the end
 	log      *slog.Logger
 	validate *survey.Validator
 	frozen   *frozenCache // published questionnaire versions
@@ -53,6 +54,13 @@ type Options struct {
 	Embedded bool
 	Now      func() time.Time // the clock; nil: time.Now
 	Logger   *slog.Logger     // nil: discard
+	// BulkLoad is for bulk loads only (a load tool seeding an empty
+	// embedded store, nothing else reading or writing it): writes leave the
+	// order catalogue alone, since every order creation rewrites its
+	// month's part, which grows with the month (quadratic over a load). The
+	// loader must then build the catalogue once with RebuildOrderCatalogue
+	// before anything lists orders. Never set it in a server.
+	BulkLoad bool
 }
 
 // ChangeSink is told of every committed change to an order's survey or
@@ -70,7 +78,7 @@ func NewStore(db *mongo.Database, o Options) *Store {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{db: db, now: o.Now, embedded: o.Embedded, log: o.Logger, validate: survey.NewValidatorAt(o.Now), frozen: &frozenCache{m: map[string]*survey.Questionnaire{}}}
+	s := &Store{db: db, now: o.Now, embedded: o.Embedded, bulkLoad: o.BulkLoad, log: o.Logger, validate: survey.NewValidatorAt(o.Now), frozen: &frozenCache{m: map[string]*survey.Questionnaire{}}}
 	s.writes.init(o.Embedded)
 	return s
 }
