@@ -49,7 +49,7 @@ func (s *Model) FollowUps(ctx context.Context, sid string, r survey.DateRange) (
 	}
 	whole := survey.TalliesCover(r, s.store.Now())
 	for _, month := range monthsOf(r) {
-		sum, _, err := s.monthView(ctx, sid, month, false)
+		sum, _, err := s.monthView(ctx, sid, month, noNotes)
 		if err != nil {
 			return nil, fmt.Errorf("follow-ups of %s: %w", month, err)
 		}
@@ -89,7 +89,7 @@ func (p *PeriodFollowUps) count(items []survey.Response) {
 
 // load reads a month's follow-ups from its notes, those of the period.
 func (p *PeriodFollowUps) load(ctx context.Context, m *monthFollowUps) error {
-	_, notes, err := p.s.monthView(ctx, p.sid, m.month, true)
+	_, notes, err := p.s.monthView(ctx, p.sid, m.month, followUpNotes)
 	if err != nil {
 		return fmt.Errorf("follow-ups of %s: %w", m.month, err)
 	}

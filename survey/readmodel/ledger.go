@@ -20,11 +20,11 @@ import (
 // ledgerFormat is the layout of the ledger parts; a summary written with
 // another (or none, before ledgers existed) has its month refreshed before
 // it is read.
-const ledgerFormat = 3 // 2: a last part with the month's notes; 3: channels handed out in the summary
+const ledgerFormat = 4 // 2: a last part with the month's notes; 3: channels handed out in the summary; 4: comments and follow-ups apart
 
 // ledgerMigration names the one-off rebuild of every ledger into the
 // current layout (renamed with ledgerFormat).
-const ledgerMigration = "summaries.ledger_format_3"
+const ledgerMigration = "summaries.ledger_format_4"
 
 // ledgerPartBytes bounds a part's packed documents, well under the 16 MB
 // of a document.
@@ -45,9 +45,11 @@ type ledgerPart struct {
 	// value, where an array of documents would be converted field by field.
 	Issued    []byte `bson:"issued"`
 	Responses []byte `bson:"responses"`
-	// Notes, set on the last part only, hold the month's ledgerNotes,
-	// compressed; that part has no issued surveys or responses.
-	Notes []byte `bson:"notes,omitempty"`
+	// Notes and FollowUps, set on the last part only, hold the month's
+	// ledgerNotes (its latest comments, its follow-ups), compressed; that
+	// part has no issued surveys or responses.
+	Notes     []byte `bson:"notes,omitempty"`
+	FollowUps []byte `bson:"follow_ups,omitempty"`
 }
 
 func ledgerPartID(summaryID string, part int) string {
@@ -206,10 +208,11 @@ func (l *cohortLedger) parts(sid, month string, version int64) ([]ledgerPart, er
 	if err != nil {
 		return nil, err
 	}
-	notes, err := l.notes.pack()
+	comments, followUps, err := l.notes.pack()
 	if err != nil {
 		return nil, fmt.Errorf("ledger %s: notes: %w", survey.SummaryID(sid, month), err)
 	}
 	n := len(parts)
-	return append(parts, ledgerPart{ID: ledgerPartID(survey.SummaryID(sid, month), n), StructureID: sid, Month: month, Part: n, Version: version, Notes: notes}), nil
+	return append(parts, ledgerPart{ID: ledgerPartID(survey.SummaryID(sid, month), n), StructureID: sid, Month: month, Part: n, Version: version,
+		Notes: comments, FollowUps: followUps}), nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // notesComments is how many comments of each service type a month's notes
@@ -15,13 +16,37 @@ const notesComments = 5
 
 // ledgerNotes is what a structure's dashboard and follow-up list need of a
 // month's responses, kept apart so that they read a few kilobytes instead
-// of the month's responses: its latest comments, and its dissatisfied
-// responses with their follow-up (without their answers). It is stored as
-// the last part of the month's ledger, under the summary's version.
+// of the month's responses: its latest comments (the dashboard), and its
+// dissatisfied responses with their follow-up, without their answers
+// ("Suivi"). They are stored in the last part of the month's ledger, under
+// the summary's version, each in its own field so that a reader projects
+// the one it needs.
 type ledgerNotes struct {
-	Comments  []survey.Verbatim `json:"comments"`   // newest answer first, notesComments per service type
-	FollowUps []survey.Response `json:"follow_ups"` // newest answer first
+	Comments  []survey.Verbatim // newest answer first, notesComments per service type
+	FollowUps []survey.Response // newest answer first
 }
+
+// noteFollowUp is how a follow-up is stored in the notes: short keys, only
+// what the list of "Suivi" needs.
+type noteFollowUp struct {
+	OrderID     string             `json:"o"`
+	Reference   string             `json:"r"`
+	Service     survey.ServiceType `json:"s"`
+	Version     string             `json:"q"`
+	VersionNo   int                `json:"v"`
+	IssuedAt    time.Time          `json:"i"`
+	SubmittedAt time.Time          `json:"t"`
+	FollowUp    *survey.FollowUp   `json:"f,omitempty"`
+}
+
+// noteKind says which notes a reader needs.
+type noteKind int
+
+const (
+	noNotes noteKind = iota
+	commentNotes
+	followUpNotes
+)
 
 // add notes one response of the month; comment is its answer to the
 // question code.
@@ -41,28 +66,61 @@ func (n *ledgerNotes) add(r *summaryResponse, code, comment string) {
 	}
 }
 
-// pack sorts the notes, keeps the latest comments and compresses them.
-func (n *ledgerNotes) pack() ([]byte, error) {
+// pack sorts the notes, keeps the latest comments and compresses each kind.
+func (n *ledgerNotes) pack() (comments, followUps []byte, err error) {
 	n.Comments = latestComments(n.Comments)
 	survey.SortFollowUps(n.FollowUps)
-	b, err := json.Marshal(n)
+	stored := make([]noteFollowUp, len(n.FollowUps))
+	for i, r := range n.FollowUps {
+		stored[i] = noteFollowUp{OrderID: r.OrderID, Reference: r.OrderReference, Service: r.ServiceType, Version: r.QuestionnaireID,
+			VersionNo: r.QuestionnaireVersion, IssuedAt: r.IssuedAt, SubmittedAt: r.SubmittedAt, FollowUp: r.FollowUp}
+	}
+	if comments, err = packJSON(n.Comments); err != nil {
+		return nil, nil, err
+	}
+	followUps, err = packJSON(stored)
+	return comments, followUps, err
+}
+
+func packJSON(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
 	return packed.Compress(b)
 }
 
-// unpackNotes reads the notes of a (compressed) notes part.
-func unpackNotes(id string, b []byte) (*ledgerNotes, error) {
-	raw, err := packed.Decompress(b)
-	if err != nil {
-		return nil, fmt.Errorf("ledger notes %s: %w", id, err)
-	}
+// unpackNotes reads the notes of kind from the fields of a notes part (its
+// reader projected the one it needs).
+func unpackNotes(sid, partID string, comments, followUps []byte, kind noteKind) (*ledgerNotes, error) {
 	n := &ledgerNotes{}
-	if err := json.Unmarshal(raw, n); err != nil {
-		return nil, fmt.Errorf("ledger notes %s: %w", id, err)
+	var err error
+	switch kind {
+	case commentNotes:
+		err = unpackJSON(comments, &n.Comments)
+	case followUpNotes:
+		var stored []noteFollowUp
+		err = unpackJSON(followUps, &stored)
+		for _, f := range stored {
+			n.FollowUps = append(n.FollowUps, survey.Response{
+				OrderID: f.OrderID, OrderReference: f.Reference, StructureID: sid, ServiceType: f.Service,
+				QuestionnaireID: f.Version, QuestionnaireVersion: f.VersionNo,
+				IssuedAt: f.IssuedAt, SubmittedAt: f.SubmittedAt, Flagged: true, FollowUp: f.FollowUp,
+			})
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ledger notes %s: %w", partID, err)
 	}
 	return n, nil
+}
+
+func unpackJSON(b []byte, v any) error {
+	raw, err := packed.Decompress(b)
+	if err != nil || len(raw) == 0 {
+		return err
+	}
+	return json.Unmarshal(raw, v)
 }
 
 // latestComments sorts comments newest answer first and keeps the

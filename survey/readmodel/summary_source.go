@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // SummaryIndicatorSource is IndicatorSource for a page that shows figures
@@ -28,7 +31,7 @@ func (s *Model) SummaryIndicatorSource(ctx context.Context, sid string, r survey
 	months := monthsOf(r)
 	sums := make([]*survey.Summary, len(months))
 	for i, month := range months {
-		if sums[i], _, err = s.monthView(ctx, sid, month, false); err != nil {
+		if sums[i], _, err = s.monthView(ctx, sid, month, noNotes); err != nil {
 			return nil, fmt.Errorf("indicators of %s: %w", month, err)
 		}
 		for _, ss := range sums[i].Services {
@@ -48,7 +51,7 @@ func (s *Model) latestComments(ctx context.Context, sid string, months []string,
 		if !mayHoldLatest(sums[i], held) {
 			continue
 		}
-		_, notes, err := s.monthView(ctx, sid, months[i], true)
+		_, notes, err := s.monthView(ctx, sid, months[i], commentNotes)
 		if err != nil {
 			return nil, fmt.Errorf("comments of %s: %w", months[i], err)
 		}
@@ -80,9 +83,9 @@ func mayHoldLatest(sum *survey.Summary, held []survey.Verbatim) bool {
 }
 
 // monthView reads sid's month summary by _id (an empty one when the month
-// has none) and, withNotes, its ledger's notes, both current (see
+// has none) and the notes of kind of its ledger, both current (see
 // readCurrent).
-func (s *Model) monthView(ctx context.Context, sid, month string, withNotes bool) (*survey.Summary, *ledgerNotes, error) {
+func (s *Model) monthView(ctx context.Context, sid, month string, kind noteKind) (*survey.Summary, *ledgerNotes, error) {
 	id := survey.SummaryID(sid, month)
 	var sum *survey.Summary
 	notes := &ledgerNotes{}
@@ -101,11 +104,13 @@ func (s *Model) monthView(ctx context.Context, sid, month string, withNotes bool
 		if sum, err = rec.summary(); err != nil {
 			return false, err
 		}
-		if !withNotes || rec.LedgerParts == 0 {
+		if kind == noNotes || rec.LedgerParts == 0 {
 			return true, nil
 		}
 		var part ledgerPart
-		err = s.findByID(ctx, colLedgers, ledgerPartID(id, rec.LedgerParts-1), &part)
+		field := map[noteKind]string{commentNotes: "notes", followUpNotes: "follow_ups"}[kind]
+		err = store.Translate(s.db.Collection(colLedgers).FindOne(ctx, bson.M{"_id": ledgerPartID(id, rec.LedgerParts-1)},
+			options.FindOne().SetProjection(bson.M{"version": 1, field: 1})).Decode(&part))
 		switch {
 		case errors.Is(err, survey.ErrNotFound):
 			return false, nil
@@ -114,7 +119,7 @@ func (s *Model) monthView(ctx context.Context, sid, month string, withNotes bool
 		case part.Version != rec.Version:
 			return false, nil
 		}
-		notes, err = unpackNotes(part.ID, part.Notes)
+		notes, err = unpackNotes(sid, part.ID, part.Notes, part.FollowUps, kind)
 		return err == nil, err
 	})
 	return sum, notes, err
