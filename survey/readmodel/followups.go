@@ -48,11 +48,13 @@ func (s *Model) FollowUps(ctx context.Context, sid string, r survey.DateRange) (
 		return p, nil
 	}
 	whole := survey.TalliesCover(r, s.store.Now())
-	for _, month := range monthsOf(r) {
-		sum, _, err := s.monthView(ctx, sid, month, noNotes)
-		if err != nil {
-			return nil, fmt.Errorf("follow-ups of %s: %w", month, err)
-		}
+	months := monthsOf(r)
+	sums, err := s.monthSummaries(ctx, sid, months)
+	if err != nil {
+		return nil, fmt.Errorf("follow-ups: %w", err)
+	}
+	for i, month := range months {
+		sum := sums[i]
 		m := &monthFollowUps{month: month}
 		for _, ss := range sum.Services {
 			m.open, m.closed = m.open+ss.OpenFollowUps, m.closed+ss.Flagged-ss.OpenFollowUps

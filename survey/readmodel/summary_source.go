@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -29,17 +30,46 @@ func (s *Model) SummaryIndicatorSource(ctx context.Context, sid string, r survey
 	}
 	src := &survey.IndicatorSource{Questionnaires: qs}
 	months := monthsOf(r)
-	sums := make([]*survey.Summary, len(months))
+	sums, err := s.monthSummaries(ctx, sid, months)
+	if err != nil {
+		return nil, err
+	}
 	for i, month := range months {
-		if sums[i], _, err = s.monthView(ctx, sid, month, noNotes); err != nil {
-			return nil, fmt.Errorf("indicators of %s: %w", month, err)
-		}
 		for _, ss := range sums[i].Services {
 			src.Tallies = append(src.Tallies, survey.MonthTally{Month: month, Service: ss})
 		}
 	}
 	src.Verbatims, err = s.latestComments(ctx, sid, months, sums)
 	return src, err
+}
+
+// monthReaders is how many months' summaries are read at once: the
+// embedded store converts one document while the next request is under
+// way.
+const monthReaders = 4
+
+// monthSummaries reads the current summaries of sid's months (see
+// monthView), a few at once.
+func (s *Model) monthSummaries(ctx context.Context, sid string, months []string) ([]*survey.Summary, error) {
+	sums := make([]*survey.Summary, len(months))
+	errs := make([]error, len(months))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(monthReaders, len(months)) {
+		wg.Go(func() {
+			for i := range next {
+				if sums[i], _, errs[i] = s.monthView(ctx, sid, months[i], noNotes); errs[i] != nil {
+					errs[i] = fmt.Errorf("summary of %s: %w", months[i], errs[i])
+				}
+			}
+		})
+	}
+	for i := range months {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return sums, errors.Join(errs...)
 }
 
 // latestComments gathers the period's latest comments of each service type
