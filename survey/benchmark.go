@@ -93,16 +93,28 @@ func quartileOf(v, q1, median, q3 float64) int {
 // CompareStructure is st's benchmark against its region and the network,
 // from an aggregate of the whole network.
 func CompareStructure(st *Structure, agg *Aggregate) *Benchmark {
+	own, _ := OwnFigures(agg, st.ID)
+	return CompareStructureWith(st, agg, own)
+}
+
+// OwnFigures are structure sid's figures in agg, and whether some of its
+// months come from an uploaded workbook.
+func OwnFigures(agg *Aggregate, sid string) (NetFigures, bool) {
+	for _, line := range agg.Structures {
+		if line.id == sid {
+			return line.Figures, line.Uploaded
+		}
+	}
+	return NetFigures{}, false
+}
+
+// CompareStructureWith is CompareStructure with the structure's own figures
+// given (more recent than the aggregate's).
+func CompareStructureWith(st *Structure, agg *Aggregate, own NetFigures) *Benchmark {
 	region := NetFigures{}
 	for _, r := range agg.Regions {
 		if r.Key == st.Region {
 			region = r.Figures
-		}
-	}
-	own := NetFigures{}
-	for _, line := range agg.Structures {
-		if line.id == st.ID {
-			own = line.Figures
 		}
 	}
 	b := &Benchmark{StructureID: st.ID, Region: st.Region, Period: agg.Query.Period, Service: agg.Query.Service}

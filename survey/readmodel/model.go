@@ -12,7 +12,10 @@ package readmodel
 import (
 	"context"
 	"log/slog"
+	"sync"
+	"time"
 
+	"capsat/survey"
 	"capsat/survey/store"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -35,9 +38,10 @@ type Model struct {
 	db           *mongo.Database
 	embedded     bool
 	log          *slog.Logger
-	summaries    summaryState // summary write locks and snapshot sequence (state.go)
-	rewrites     idLocks      // one rewrite (refresh or patch) of a month at a time (patch.go)
-	summaryQueue summaryQueue // deferred refreshes while the worker runs (queue.go)
+	summaries    summaryState     // summary write locks and snapshot sequence (state.go)
+	rewrites     idLocks          // one rewrite (refresh or patch) of a month at a time (patch.go)
+	summaryQueue summaryQueue     // deferred refreshes while the worker runs (queue.go)
+	recent       recentAggregates // the network aggregates dashboards compare with (benchmark_recent.go)
 }
 
 // New returns the read model of st, whose database is db, and registers it
@@ -78,4 +82,16 @@ var collections = []string{colSummaries, colSummaryQueue, colLedgers}
 // findByID decodes the document with that _id of one of the read model's collections.
 func (m *Model) findByID(ctx context.Context, collection, id string, out any) error {
 	return store.Translate(m.db.Collection(collection).FindOne(ctx, bson.M{"_id": id}).Decode(out))
+}
+
+// recentAggregates keeps the network aggregates the dashboards compare
+// with, each for benchmarkFreshness (real time).
+type recentAggregates struct {
+	mu sync.Mutex
+	m  map[survey.AggregateQuery]recentAggregate
+}
+
+type recentAggregate struct {
+	agg *survey.Aggregate
+	at  time.Time
 }
