@@ -108,7 +108,13 @@ func TestBrowserBackofficeJourney(t *testing.T) {
 		t.Fatalf("channel before the copy: %q (%v)", ch, err)
 	}
 	browse(t, staff, "copy the link", chromedp.Click(chromedp.CSS("button[data-copy]")))
-	if status := textOf(t, staff, ".copy-status"); status != "Lien copié." {
+	// The status is written once the clipboard has taken the link (a
+	// promise): wait for it.
+	status := ""
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && status != "Lien copié."; time.Sleep(50 * time.Millisecond) {
+		status = textOf(t, staff, ".copy-status")
+	}
+	if status != "Lien copié." {
 		t.Errorf("copy status %q", status)
 	}
 	var ch survey.Channel
