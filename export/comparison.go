@@ -38,7 +38,7 @@ func AddComparisonSheet(f *excelize.File, bm *survey.Benchmark) error {
 			return fmt.Errorf("comparison sheet: %w", err)
 		}
 	}
-	note := fmt.Sprintf("Période %s à %s, région %s. Quartiles calculés sur les structures ayant au moins %d réponses (au moins %d structures), sans les nommer ; quartile 4 = les 25 %% les plus élevés.",
+	note := fmt.Sprintf("Période %s à %s, région %s. Quartiles calculés sur les structures ayant au moins %d réponses (au moins %d structures), sans les nommer ; quartile 4 = les 25 %% les plus élevés. Les chiffres de la région et du réseau sont recalculés au plus toutes les minutes.",
 		bm.Period.From, bm.Period.To, bm.Region, survey.MinResponses, survey.MinStructuresForQuartiles)
 	return b.f.SetCellStr(sheet, fmt.Sprintf("A%d", len(bm.Lines)+3), note)
 }

@@ -20,7 +20,9 @@ type IndicatorReader interface {
 type Source interface {
 	IndicatorReader
 	Structure(ctx context.Context, id string) (*survey.Structure, error)
-	Benchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error)
+	// RecentBenchmark: the structure's own figures as of now, its region's
+	// and the network's at most a minute old.
+	RecentBenchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error)
 }
 
 // BuildSatisfaction builds the satisfaction workbook of structure sid for
@@ -39,7 +41,7 @@ func BuildSatisfaction(ctx context.Context, src Source, sid string, q survey.Ind
 	}
 	followUps := followUpsIn(is, q.Range)
 	span := survey.MonthSpan{From: survey.SummaryMonth(q.Range.From), To: survey.SummaryMonth(q.Range.To)}
-	comparison, err := src.Benchmark(ctx, st.ID, span, q.Service)
+	comparison, err := src.RecentBenchmark(ctx, st.ID, span, q.Service)
 	if err != nil {
 		return "", nil, err
 	}

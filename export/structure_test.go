@@ -33,7 +33,7 @@ func (f *fakeSource) IndicatorSource(_ context.Context, _ string, r survey.DateR
 	return f.src, nil
 }
 
-func (f *fakeSource) Benchmark(_ context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error) {
+func (f *fakeSource) RecentBenchmark(_ context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error) {
 	f.spans = append(f.spans, p)
 	return &survey.Benchmark{StructureID: sid, Region: "Normandie", Period: p, Service: service}, nil
 }

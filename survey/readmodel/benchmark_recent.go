@@ -17,11 +17,12 @@ const benchmarkFreshness = time.Minute
 // asked for); past it they are all dropped.
 const maxRecentAggregates = 64
 
-// DashboardBenchmark is Benchmark for a structure's dashboard: its region's
+// RecentBenchmark is Benchmark for a structure's dashboard and own
+// workbook: its region's
 // and the network's figures from an aggregate at most benchmarkFreshness
 // old, its own figures as of now, from its own summaries (or, for a period
 // with an uploaded month, from the aggregate).
-func (s *Model) DashboardBenchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error) {
+func (s *Model) RecentBenchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error) {
 	st, err := s.store.Structure(ctx, sid)
 	if err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ import (
 
 // The dashboard's comparison shows the structure's own figures as of now,
 // while the region's and the network's may be up to a minute old.
-func TestDashboardBenchmarkOwnFiguresAreCurrent(t *testing.T) {
+func TestRecentBenchmarkOwnFiguresAreCurrent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clock := &surveytest.Clock{T: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
@@ -32,7 +32,7 @@ func TestDashboardBenchmarkOwnFiguresAreCurrent(t *testing.T) {
 	span := survey.MonthSpan{From: "2026-03", To: "2026-03"}
 	rate := func() (own, network float64) {
 		t.Helper()
-		b, err := rm.DashboardBenchmark(ctx, st.ID, span, "")
+		b, err := rm.RecentBenchmark(ctx, st.ID, span, "")
 		if err != nil {
 			t.Fatal(err)
 		}
