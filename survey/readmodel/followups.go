@@ -47,7 +47,6 @@ func (s *Model) FollowUps(ctx context.Context, sid string, r survey.DateRange) (
 		p.count(m.items)
 		return p, nil
 	}
-	whole := survey.TalliesCover(r, s.store.Now())
 	months := monthsOf(r)
 	sums, err := s.monthSummaries(ctx, sid, months)
 	if err != nil {
@@ -66,7 +65,7 @@ func (s *Model) FollowUps(ctx context.Context, sid string, r survey.DateRange) (
 			continue
 		}
 		p.months = append(p.months, m)
-		if whole {
+		if start, end, err := survey.MonthBounds(month); err == nil && r.Contains(start) && (r.Contains(end.Add(-time.Nanosecond)) || !r.End().Before(s.store.Now())) {
 			p.OpenTotal, p.ClosedTotal = p.OpenTotal+m.open, p.ClosedTotal+m.closed
 			continue
 		}
