@@ -17,7 +17,7 @@ import (
 type dashboardStore interface {
 	backofficeStore
 	SummaryIndicatorSource(ctx context.Context, sid string, r survey.DateRange, now time.Time) (*survey.IndicatorSource, error)
-	RecentBenchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error)
+	RecentBenchmarkFrom(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType, tallies []survey.MonthTally) (*survey.Benchmark, error)
 }
 
 // dashboardPage serves a structure's dashboard.
@@ -147,7 +147,7 @@ func (h *dashboardPage) show(c *gin.Context) {
 	page.OpenFollowUps = src.OpenFollowUps() // of the period: what it read already
 	page.Comments = in.Verbatims[:min(len(in.Verbatims), 5)]
 	span := survey.MonthSpan{From: survey.SummaryMonth(q.Range.From), To: survey.SummaryMonth(q.Range.To)}
-	bench, err := h.store.RecentBenchmark(ctx, base.SID, span, q.Service)
+	bench, err := h.store.RecentBenchmarkFrom(ctx, base.SID, span, q.Service, src.Tallies) // the months it read already
 	if err != nil {
 		refusePage(c, err)
 		return

@@ -18,11 +18,17 @@ const benchmarkFreshness = time.Minute
 const maxRecentAggregates = 64
 
 // RecentBenchmark is Benchmark for a structure's dashboard and own
-// workbook: its region's
-// and the network's figures from an aggregate at most benchmarkFreshness
-// old, its own figures as of now, from its own summaries (or, for a period
-// with an uploaded month, from the aggregate).
+// workbook: its region's and the network's figures from an aggregate at
+// most benchmarkFreshness old, its own figures as of now, from its own
+// summaries (or, for a period with an uploaded month, from the aggregate).
 func (s *Model) RecentBenchmark(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType) (*survey.Benchmark, error) {
+	return s.RecentBenchmarkFrom(ctx, sid, p, service, nil)
+}
+
+// RecentBenchmarkFrom is RecentBenchmark taking the structure's own
+// figures from tallies already read for the months of p (the dashboard's
+// source), when there are some, instead of reading its summaries again.
+func (s *Model) RecentBenchmarkFrom(ctx context.Context, sid string, p survey.MonthSpan, service survey.ServiceType, tallies []survey.MonthTally) (*survey.Benchmark, error) {
 	st, err := s.store.Structure(ctx, sid)
 	if err != nil {
 		return nil, err
@@ -33,16 +39,22 @@ func (s *Model) RecentBenchmark(ctx context.Context, sid string, p survey.MonthS
 	}
 	own, uploaded := survey.OwnFigures(agg, sid)
 	if !uploaded {
-		sums, err := s.monthSummaries(ctx, sid, p.Months())
-		if err != nil {
-			return nil, err
+		if len(tallies) == 0 {
+			months := p.Months()
+			sums, err := s.monthSummaries(ctx, sid, months)
+			if err != nil {
+				return nil, err
+			}
+			for i, sum := range sums {
+				for _, ss := range sum.Services {
+					tallies = append(tallies, survey.MonthTally{Month: months[i], Service: ss})
+				}
+			}
 		}
 		own = survey.NetFigures{}
-		for _, sum := range sums {
-			for _, ss := range sum.Services {
-				if service == "" || ss.Service == service {
-					own.Add(survey.FiguresOf(ss))
-				}
+		for _, t := range tallies {
+			if service == "" || t.Service.Service == service {
+				own.Add(survey.FiguresOf(t.Service))
 			}
 		}
 	}
